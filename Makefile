@@ -1,0 +1,84 @@
+# cutover — one Makefile, no other build system.
+#   make              build ./cutover
+#   make check        install missing Debian packages, build with ASan+UBSan, run every test
+#   make demo         a demo cutover between two throwaway local Dovecot servers
+#   make install PREFIX=/usr/local
+PREFIX  ?= /usr/local
+BUILD   ?= build
+CC      ?= cc
+
+PKGS      := yaml-0.1 libcurl sqlite3 gnutls jansson
+# libetpan.pc injects -specs=…no-pie-link.specs (non-PIE, and a hard dependency on
+# libdpkg-perl); we filter it out and ask for PIE ourselves.
+ETPAN_CFLAGS := $(shell pkg-config --cflags libetpan 2>/dev/null)
+ETPAN_LIBS   := $(filter-out -specs=%,$(shell pkg-config --libs libetpan 2>/dev/null))
+
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+CFLAGS   ?= -O2 -g
+ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -fPIE \
+              -I. $(ETPAN_CFLAGS) $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS) $(EXTRA_CFLAGS)
+LDLIBS   := $(ETPAN_LIBS) $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread
+ALL_LDFLAGS := -pie $(LDFLAGS) $(EXTRA_LDFLAGS)
+
+MODULES  := base schedule mapping migrate notices cmd
+LIB_SRC  := $(filter-out cmd/main.c,$(wildcard $(addsuffix /*.c,$(MODULES))))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TOOL_SRC := $(wildcard tests/tools/*.c)
+TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
+
+.PHONY: all check test demo bench install clean deps
+all: cutover
+
+cutover: $(BUILD)/cutover
+	@cp $< $@
+
+$(BUILD)/cutover: $(BUILD)/cmd/main.o $(BUILD)/libcutover.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/libcutover.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libcutover.a tests/unit/t.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libcutover.a $(LDLIBS)
+
+$(BUILD)/tools/%: tests/tools/%.c $(BUILD)/libcutover.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libcutover.a $(LDLIBS)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# The test build: AddressSanitizer + UndefinedBehaviorSanitizer, every test.
+SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+check: deps
+	$(MAKE) BUILD=build-san CFLAGS="$(SAN_FLAGS)" EXTRA_LDFLAGS="-fsanitize=address,undefined" tests-bin
+	CUTOVER_BUILD=build-san tests/run
+
+tests-bin: $(BUILD)/cutover $(UNIT_BIN) $(TOOL_BIN)
+
+test: tests-bin
+	CUTOVER_BUILD=$(BUILD) tests/run
+
+deps:
+	@tests/deps.sh
+
+demo: deps cutover
+	@tests/demo.sh
+
+bench: cutover
+	@bench/run.sh
+
+install: cutover
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0755 cutover $(DESTDIR)$(PREFIX)/bin/cutover
+	install -m 0644 docs/cutover.1 $(DESTDIR)$(PREFIX)/share/man/man1/cutover.1
+
+clean:
+	rm -rf build build-san build-* cutover

@@ -1,0 +1,153 @@
+/* driver: the one interface between the copy engine and mail protocols. The engine
+ * calls only src->ops->x(...) and dst->ops->x(...); each driver file exports one
+ * `const struct src_ops` or `const struct dst_ops` and keeps everything else static.
+ * Drivers speak in batches (list -> fetch many -> append many) so that pipelining and
+ * MULTIAPPEND are driver changes, not engine changes. */
+#ifndef CUTOVER_DRIVER_H
+#define CUTOVER_DRIVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "base/err.h"
+#include "schedule/plan.h"
+
+/* IMAP system flags as bits; keywords travel as strings. */
+enum {
+	DRV_FLAG_SEEN = 1 << 0,
+	DRV_FLAG_ANSWERED = 1 << 1,
+	DRV_FLAG_FLAGGED = 1 << 2,
+	DRV_FLAG_DRAFT = 1 << 3,
+	DRV_FLAG_DELETED = 1 << 4,
+};
+
+/* RFC 6154 special use. */
+enum drv_special { DRV_SPECIAL_NONE, DRV_SPECIAL_SENT, DRV_SPECIAL_DRAFTS, DRV_SPECIAL_TRASH,
+                   DRV_SPECIAL_JUNK, DRV_SPECIAL_ARCHIVE, DRV_SPECIAL_ALL, DRV_SPECIAL_FLAGGED };
+
+/* Who to log in as, and with what. The password is owned by the caller and wiped by it. */
+struct drv_login {
+	const char *user;          /* the customer's login on that server */
+	const char *password;      /* the customer's password, or the master password */
+	const char *master_user;   /* non-NULL: log in as master_user on behalf of user */
+};
+
+struct drv_folder {
+	char *name;                /* UTF-8, '/'-separated (driver translates delimiters) */
+	char delim;                /* the server's own delimiter */
+	uint32_t uidvalidity;      /* 0 until selected */
+	enum drv_special special;
+	bool subscribed;
+	bool noselect;
+};
+
+/* One message as the source lists it. For POP3: key = UIDL (or a content-derived key
+ * "sha256:<hex>" when the server has no UIDL), seq = message number, uid = 0.
+ * For IMAP: key = "<uidvalidity>/<uid>", uid = UID. */
+struct drv_msg {
+	char *key;
+	uint32_t seq;
+	uint32_t uid;
+	uint64_t size;             /* as the server reports it (LIST / RFC822.SIZE) */
+	unsigned flags;            /* DRV_FLAG_* (IMAP source) */
+	char **keywords;           /* NULL-terminated, may be NULL */
+	time_t internaldate;       /* 0 = unknown */
+};
+
+struct drv_msg_list {
+	struct drv_msg *v;
+	size_t n;
+};
+void drv_msg_list_free(struct drv_msg_list *l);
+void drv_folder_list_free(struct drv_folder *v, size_t n);
+
+/* Called once per fetched message, in order. Return 0 to go on, -1 (with e set) to stop. */
+typedef int (*drv_fetch_cb)(void *ctx, const struct drv_msg *m, const char *data, size_t len,
+                            struct err *e);
+
+/* Source capabilities, reported after open. */
+enum {
+	DRV_SRC_FOLDERS = 1 << 0,   /* more than one folder (IMAP) */
+	DRV_SRC_UIDL = 1 << 1,      /* POP3 UIDL available */
+	DRV_SRC_FLAGS = 1 << 2,     /* flags/keywords/internaldate meaningful */
+};
+
+struct src;
+struct src_ops {
+	const char *name;           /* "pop3", "imap" */
+	int (*open)(struct src **out, const struct plan *plan, const struct plan_endpoint *ep,
+	            const struct drv_login *login, struct err *e);
+	unsigned (*caps)(struct src *s);
+	/* The source's UIDL style as far as it can tell ("qmail", "dovecot", "courier", "uw", "cyrus", "unknown"). */
+	const char *(*uidl_style)(struct src *s);
+	int (*folders)(struct src *s, struct drv_folder **out, size_t *n, struct err *e);
+	/* Read-only selection (EXAMINE). POP3: only "INBOX". */
+	int (*select)(struct src *s, const char *folder, uint32_t *uidvalidity, struct err *e);
+	int (*list)(struct src *s, struct drv_msg_list *out, struct err *e);
+	/* Fetch msgs[0..n) and call cb for each, in order; never changes the source. */
+	int (*fetch)(struct src *s, const struct drv_msg *const *msgs, size_t n, drv_fetch_cb cb,
+	             void *ctx, struct err *e);
+	void (*close)(struct src *s);   /* polite logout (POP3: RSET, QUIT) and free */
+};
+
+/* One message to append. */
+struct drv_append {
+	const char *data;           /* the message as it will be stored (headers already added) */
+	size_t len;
+	unsigned flags;
+	const char *const *keywords;
+	time_t internaldate;        /* 0 = let the server decide */
+	int tz_offset;              /* seconds east of UTC to write the date with */
+	/* out: */
+	uint32_t uid;               /* from APPENDUID; 0 when the server has no UIDPLUS */
+};
+
+enum {
+	DRV_DST_UIDPLUS = 1 << 0,
+	DRV_DST_MULTIAPPEND = 1 << 1,
+	DRV_DST_QUOTA = 1 << 2,
+	DRV_DST_SPECIAL_USE = 1 << 3,
+};
+
+struct dst;
+struct dst_ops {
+	const char *name;           /* "imap", later "maildir" */
+	int (*open)(struct dst **out, const struct plan *plan, const struct plan_endpoint *ep,
+	            const struct drv_login *login, struct err *e);
+	unsigned (*caps)(struct dst *d);
+	int (*folders)(struct dst *d, struct drv_folder **out, size_t *n, struct err *e);
+	int (*create)(struct dst *d, const char *folder, bool subscribe, struct err *e);
+	/* Select read-write; reports UIDVALIDITY. */
+	int (*select)(struct dst *d, const char *folder, uint32_t *uidvalidity, struct err *e);
+	/* Append items[0..n) in order into the selected folder. On failure, items that were
+	 * stored before it have uid set (or *done says how many are stored). */
+	int (*append)(struct dst *d, const char *folder, struct drv_append *items, size_t n,
+	              size_t *done, struct err *e);
+	/* UIDs of messages in `folder` whose header `name` equals `value` (for in-doubt
+	 * appends after a crash). *uids is malloc'd, caller frees. */
+	int (*find_header)(struct dst *d, const char *folder, const char *name, const char *value,
+	                   uint32_t **uids, size_t *n, struct err *e);
+	/* Body of one message by UID (verify, in-doubt digest check). Caller owns *data. */
+	int (*fetch_uid)(struct dst *d, const char *folder, uint32_t uid, char **data, size_t *len,
+	                 struct err *e);
+	/* Limits if the server tells: APPENDLIMIT, QUOTA (0 = unknown). */
+	int (*limits)(struct dst *d, uint64_t *max_message, uint64_t *quota_used,
+	              uint64_t *quota_limit, struct err *e);
+	void (*close)(struct dst *d);
+};
+
+extern const struct src_ops pop3src_ops;
+extern const struct src_ops imapsrc_ops;
+extern const struct dst_ops imapdst_ops;
+
+/* The driver for a protocol name, or NULL. */
+const struct src_ops *drv_source_for(enum plan_proto proto);
+const struct dst_ops *drv_destination_for(enum plan_proto proto);
+
+/* The base of every driver object: lets the engine hold either without knowing which. */
+struct src { const struct src_ops *ops; };
+struct dst { const struct dst_ops *ops; };
+
+#endif

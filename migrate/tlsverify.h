@@ -1,0 +1,22 @@
+/* tlsverify: certificate verification for libetpan streams. libetpan's GnuTLS build
+ * accepts any certificate and checks no host name, so after every TLS handshake (implicit
+ * or STARTTLS) and before any credential is sent, drivers call tlsverify_stream(). */
+#ifndef CUTOVER_TLSVERIFY_H
+#define CUTOVER_TLSVERIFY_H
+
+#include <libetpan/libetpan.h>
+
+#include "base/err.h"
+#include "schedule/plan.h"
+
+/* Verify the peer chain of `s` against ep->ca_file (or the system store when NULL) and
+ * the name ep->tls_name (or ep->host). Returns 0, or -1 with e->cls = ERR_TLS and a
+ * message naming subject, issuer and the reason (expired, unknown CA, wrong name …).
+ * ep->tls_verify == false skips the check (the plan had to say so explicitly). */
+int tlsverify_stream(mailstream *s, const struct plan_endpoint *ep, struct err *e);
+
+/* The same for a DER chain already in hand (tests, dry-run pre-flight). */
+int tlsverify_chain(const unsigned char *const *der, const size_t *der_len, size_t n,
+                    const char *ca_file, const char *name, struct err *e);
+
+#endif

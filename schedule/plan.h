@@ -1,0 +1,221 @@
+/* plan: the in-memory form of a cutover plan (YAML), as loaded and validated by
+ * plan_load(). Every other module reads the plan through this header only.
+ * Strings are UTF-8, owned by the plan and freed by plan_free(). */
+#ifndef CUTOVER_PLAN_H
+#define CUTOVER_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "base/diag.h"
+#include "base/err.h"
+
+/* Where a value came from, for messages printed after loading ("file:line:col"). */
+struct plan_pos {
+	const char *file; /* points into plan->files (owned by the plan) */
+	int line, col;    /* 1-based; 0 = unknown */
+};
+
+enum plan_proto { PLAN_PROTO_POP3, PLAN_PROTO_IMAP, PLAN_PROTO_SMTP };
+enum plan_tls { PLAN_TLS_NONE, PLAN_TLS_STARTTLS, PLAN_TLS_IMPLICIT }; /* YAML: none|starttls|tls */
+
+/* How a mail client or the migrator logs in to an incoming server. */
+enum plan_auth {
+	PLAN_AUTH_USER,   /* POP3 USER/PASS, IMAP LOGIN            (YAML: user) */
+	PLAN_AUTH_APOP,   /* POP3 APOP                              (YAML: apop) */
+	PLAN_AUTH_PLAIN,  /* SASL PLAIN (AUTH / AUTHENTICATE)       (YAML: plain) */
+	PLAN_AUTH_CRAM_MD5 /* SASL CRAM-MD5                         (YAML: cram-md5) */
+};
+
+/* How a customer's mail program is allowed to send. */
+enum plan_smtp_auth {
+	PLAN_SMTP_NONE,            /* YAML: none */
+	PLAN_SMTP_POP_BEFORE_SMTP, /* YAML: pop-before-smtp (relay_minutes applies) */
+	PLAN_SMTP_AUTH             /* YAML: smtp-auth */
+};
+
+enum plan_uidl { PLAN_UIDL_PRESERVE, PLAN_UIDL_RECORD, PLAN_UIDL_NONE };
+enum plan_username { PLAN_USERNAME_LOCAL_PART, PLAN_USERNAME_EMAIL }; /* YAML: local-part|email-address */
+enum plan_lang { PLAN_LANG_JA, PLAN_LANG_EN };
+
+/* A secret is never stored inline unless the plan says `allow_inline_secrets: true`.
+ * Exactly one of env/file/value is set. Read it with plan_secret_get(). */
+struct plan_secret {
+	char *env;   /* name of an environment variable */
+	char *file;  /* path (relative to the plan's directory), first line is the secret */
+	char *value; /* inline, only with opt-in */
+	struct plan_pos pos;
+};
+
+/* A time with the UTC offset it was written with (RFC 3339 in the plan). */
+struct plan_time {
+	time_t t;        /* 0 = not set */
+	int utc_offset;  /* seconds east of UTC, as written */
+	struct plan_pos pos;
+};
+
+struct plan_date { int y, m, d; struct plan_pos pos; }; /* y == 0: not set */
+
+/* What a customer configures in their mail program. */
+struct plan_service {
+	char *host;
+	enum plan_proto proto;
+	int port;
+	enum plan_tls tls;
+	enum plan_auth auth;             /* incoming only */
+	enum plan_smtp_auth smtp_auth;   /* outgoing only */
+	int relay_minutes;               /* pop-before-smtp only; 0 = not said */
+	char **addresses;                /* IP addresses to publish for firewalls (may be NULL) */
+	size_t n_addresses;
+	struct plan_pos pos;
+};
+
+struct plan_services {
+	struct plan_service incoming_before;
+	struct plan_service *incoming_after;   /* first one is the recommended one */
+	size_t n_incoming_after;
+	struct plan_service outgoing_before;
+	struct plan_service *outgoing_after;
+	size_t n_outgoing_after;
+	enum plan_username username_before, username_after;
+	bool keep_old_names;   /* old host names stay as aliases of the new servers */
+};
+
+/* A physical server the migrator talks to (not what customers see). */
+struct plan_endpoint {
+	enum plan_proto proto;
+	char *host;            /* name or address; looked up through plan->resolve first */
+	int port;
+	enum plan_tls tls;
+	char *ca_file;         /* PEM bundle for a private CA; NULL = system store */
+	bool tls_verify;       /* default true; false only with an explicit `verify: false` */
+	char *tls_name;        /* name expected in the certificate; default = host */
+	enum plan_auth auth;
+	char *master_user;     /* Dovecot-style master user / SASL authorization by an admin */
+	struct plan_secret master_password;
+	int timeout_seconds;   /* default 60 */
+	int max_connections;   /* per host; default = workers */
+	/* destination limits when the server does not tell (0 = unknown / discover) */
+	uint64_t max_message_bytes;
+	uint64_t quota_bytes;
+	/* destination only: where `verify` reads the UIDL list as a POP3 client would
+	 * (0 = take the first pop3 service of services.incoming.after, resolved) */
+	int pop3_port;
+	enum plan_tls pop3_tls;
+	struct plan_pos pos;
+};
+
+struct plan_folder_rule {
+	char *from;   /* exact source name, or a pattern with '*' (matches any run, incl. delimiter) */
+	char *to;     /* destination name; '*' in `to` takes what '*' matched in `from` */
+	struct plan_pos pos;
+};
+
+struct plan_resolve {
+	char *name;
+	char **addresses;
+	size_t n_addresses;
+	struct plan_pos pos;
+};
+
+struct plan_customer {
+	char *id;
+	char *email;
+	char *name;               /* display name, may be Japanese */
+	enum plan_lang lang;
+	char *client;             /* canonical mail-program id (schedule/clients.h); "generic" if unknown */
+	char *client_raw;         /* what the CSV said */
+	char *source_login;       /* default: per services.username.before (local part or address) */
+	char *dest_login;         /* default: per services.username.after */
+	struct plan_secret source_password;  /* unset when the migration uses a master user */
+	struct plan_secret dest_password;
+	bool has_source_proto;    /* per-customer override of migration.source.protocol */
+	enum plan_proto source_proto;
+	bool notify;              /* default true */
+	struct plan_pos pos;      /* CSV: file and row (col 0) */
+};
+
+struct plan {
+	char **files;             /* every file read (plan, CSV); plan_pos.file points here */
+	size_t n_files;
+	char *dir;                /* directory of the plan file: relative paths start here */
+
+	int version;              /* must be 1 */
+	char *name;
+	struct {
+		char *company, *service, *support_email, *support_phone, *support_url, *support_hours;
+	} operator_;
+	enum plan_lang language;
+	char *timezone;           /* IANA name, e.g. Asia/Tokyo */
+	bool allow_inline_secrets;
+
+	struct {
+		struct plan_time start, end, unstable_until;
+		char *reason, *affected;
+		struct plan_date old_servers_until;  /* end of the parallel-run period */
+		struct plan_time announce_by;         /* optional: when the announcement must be out */
+	} window;
+
+	struct plan_services services;
+
+	struct {
+		struct plan_endpoint source, destination;
+		enum plan_uidl uidl;
+		int workers;                 /* default 4 */
+		struct { int attempts; int first_delay_ms; int max_delay_ms; } retry;  /* 5, 10 s, 5 min */
+		char *journal;               /* path; default "<name>.db" beside the plan */
+		bool mark_seen;              /* destination \Seen for POP3-sourced mail; default false */
+		bool copy_deleted;           /* IMAP sources: copy \Deleted messages; default false */
+		bool allow_writes_in_dry_run;/* dry-run may append into a scratch folder; default true */
+		struct plan_folder_rule *folder_rules;
+		size_t n_folder_rules;
+		char **exclude_folders;      /* exact or '*' patterns */
+		size_t n_exclude_folders;
+		char *pop3_folder;           /* where POP3-sourced mail goes; default "INBOX" */
+	} migration;
+
+	struct plan_resolve *resolve;
+	size_t n_resolve;
+
+	struct plan_customer *customers;
+	size_t n_customers;
+
+	struct {
+		char *from;                  /* "Name <addr>" */
+		char *reply_to;
+		bool skip_unchanged;         /* customers with nothing to change get no notice */
+		char *charset_ja;            /* "ISO-2022-JP" (default) or "UTF-8" */
+		char *templates;             /* directory of editable templates; default built-in path */
+		struct plan_endpoint send;   /* proto SMTP; user in master_user, password in master_password */
+		int per_hour;                /* default 500 */
+	} notices;
+};
+
+/* Load and validate. On failure returns -1, *out is NULL, every problem found was
+ * written to `diag` (one "file:line:col: message" line each, several when there are
+ * several), and e says how many. Nothing is printed. */
+int plan_load(struct plan **out, const char *path, struct diag *diag, struct err *e);
+void plan_free(struct plan *p);
+
+/* The secret's value (caller frees with plan_secret_free, which wipes it).
+ * NULL with e set when the variable is unset or the file unreadable. */
+char *plan_secret_get(const struct plan *p, const struct plan_secret *s, struct err *e);
+void plan_secret_free(char *secret);
+bool plan_secret_is_set(const struct plan_secret *s);
+
+/* Names for enums as written in the plan. */
+const char *plan_proto_name(enum plan_proto);
+const char *plan_tls_name(enum plan_tls);
+const char *plan_auth_name(enum plan_auth);
+const char *plan_smtp_auth_name(enum plan_smtp_auth);
+const char *plan_uidl_name(enum plan_uidl);
+const char *plan_lang_name(enum plan_lang);
+
+/* Addresses for a host: the plan's resolve: entry if any, else the name itself. */
+const char *plan_resolve_host(const struct plan *p, const char *host);
+
+const struct plan_customer *plan_customer_find(const struct plan *p, const char *id);
+
+#endif

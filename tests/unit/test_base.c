@@ -1,0 +1,125 @@
+/* test_base: err, buf, diag and opt — the pieces every module stands on. */
+#include <stdlib.h>
+#include <sysexits.h>
+
+#include "base/buf.h"
+#include "base/diag.h"
+#include "base/err.h"
+#include "cmd/opt.h"
+#include "t.h"
+
+static void err_prefix_keeps_message_and_class(void)
+{
+	struct err e;
+	err_clear(&e);
+	T_CHECK(!err_is_set(&e));
+	T_INTEQ(err_set(&e, ERR_LOCKED, "mailbox busy"), -1);
+	err_prefix(&e, "customer %s: ", "c001");
+	T_STREQ(e.msg, "customer c001: mailbox busy");
+	T_INTEQ(e.cls, ERR_LOCKED);
+	T_INTEQ(err_exit_code(e.cls), EX_TEMPFAIL);
+	T_INTEQ(err_retry_class(ERR_AUTH), ERR_RETRY_FINAL);
+	T_INTEQ(err_retry_class(ERR_LOGIN_DELAY), ERR_RETRY_WAIT);
+	T_INTEQ(err_exit_code(ERR_DATA), EX_DATAERR);
+}
+
+static void err_server_strips_control_bytes(void)
+{
+	struct err e;
+	err_clear(&e);
+	err_server(&e, "[IN-USE] locked\x01 by\r\nother");
+	T_STREQ(e.server, "[IN-USE] locked? by");
+}
+
+static void buf_respects_cap(void)
+{
+	struct buf b;
+	buf_init(&b, 8);
+	T_INTEQ(buf_puts(&b, "12345678"), 0);
+	T_INTEQ(buf_puts(&b, "9"), -1);
+	T_INTEQ(b.len, 8);
+	T_STREQ(b.data, "12345678");
+	buf_reset(&b);
+	T_INTEQ(buf_printf(&b, "%d-%s", 42, "x"), 0);
+	T_STREQ(b.data, "42-x");
+	buf_release(&b);
+}
+
+static void diag_sorts_stably_by_position(void)
+{
+	struct diag d;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	diag_init(&d);
+	diag_add(&d, DIAG_ERROR, "p.yaml", 9, 3, "second");
+	diag_add(&d, DIAG_WARNING, "p.yaml", 2, 1, "first");
+	diag_add(&d, DIAG_ERROR, "p.yaml", 9, 3, "third");
+	diag_add(&d, DIAG_ERROR, "c.csv", 4, 0, "row");
+	diag_sort(&d);
+	diag_print(&d, f);
+	fclose(f);
+	T_STREQ(out, "c.csv:4: error: row\np.yaml:2:1: warning: first\n"
+	             "p.yaml:9:3: error: second\np.yaml:9:3: error: third\n");
+	T_INTEQ(d.errors, 3);
+	T_INTEQ(d.warnings, 1);
+	diag_release(&d);
+	free(out);
+}
+
+static const char *const t_formats[] = { "text", "json", NULL };
+static const struct opt_spec t_specs[] = {
+	{ "format", 'f', OPT_STRING, "text|json", "output", t_formats },
+	{ "workers", 0, OPT_INT, "N", "workers", NULL },
+	{ "customer", 0, OPT_LIST, "ID", "customer", NULL },
+	{ "json", 0, OPT_FLAG, NULL, "json", NULL },
+};
+
+static void opt_parses_table(void)
+{
+	struct opt_result r;
+	struct err e;
+	char *argv[] = { "run", "plan.yaml", "--workers=3", "--customer", "a", "--customer", "b",
+	                 "-f", "json", "--json" };
+	err_clear(&e);
+	T_REQUIRE(opt_parse(&r, t_specs, 4, 10, argv, &e) == 0);
+	T_INTEQ(r.n_pos, 1);
+	T_STREQ(r.pos[0], "plan.yaml");
+	T_INTEQ(opt_int(&r, "workers", 0), 3);
+	T_INTEQ(opt_get(&r, "customer")->n_list, 2);
+	T_STREQ(opt_str(&r, "format", "text"), "json");
+	T_CHECK(opt_flag(&r, "json"));
+	opt_release(&r);
+}
+
+static void opt_rejects_bad_input(void)
+{
+	struct opt_result r;
+	struct err e;
+	char *a1[] = { "run", "--format", "xml" };
+	char *a2[] = { "run", "--nope" };
+	char *a3[] = { "run", "--workers", "many" };
+	char *a4[] = { "run", "--workers" };
+	T_CHECK(opt_parse(&r, t_specs, 4, 3, a1, &e) < 0 && e.cls == ERR_USAGE);
+	T_STREQ(e.msg, "--format: 'xml' is not one of text|json");
+	opt_release(&r);
+	T_CHECK(opt_parse(&r, t_specs, 4, 2, a2, &e) < 0);
+	T_STREQ(e.msg, "unknown option '--nope'");
+	opt_release(&r);
+	T_CHECK(opt_parse(&r, t_specs, 4, 3, a3, &e) < 0);
+	opt_release(&r);
+	T_CHECK(opt_parse(&r, t_specs, 4, 2, a4, &e) < 0);
+	T_STREQ(e.msg, "--workers needs a value (N)");
+	opt_release(&r);
+}
+
+int main(void)
+{
+	T_RUN(err_prefix_keeps_message_and_class);
+	T_RUN(err_server_strips_control_bytes);
+	T_RUN(buf_respects_cap);
+	T_RUN(diag_sorts_stably_by_position);
+	T_RUN(opt_parses_table);
+	T_RUN(opt_rejects_bad_input);
+	return T_DONE();
+}
