@@ -69,10 +69,14 @@ test: tests-bin
 deps:
 	@tests/deps.sh
 
-demo: deps cutover
+# deps first, then a sub-make: pkg-config flags are read when make parses the Makefile,
+# so on a fresh machine they must be read again after the packages are installed.
+demo: deps
+	$(MAKE) cutover
 	@tests/demo.sh
 
-bench: cutover
+bench: deps
+	$(MAKE) cutover
 	@bench/run.sh
 
 install: cutover
