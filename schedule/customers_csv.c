@@ -1,5 +1,7 @@
 /* customers_csv: the customer list from a CSV file (libcsv), checked row by row so that
- * every bad row is reported at once, as "file:row: column 'x': what is wrong". */
+ * every bad row is reported at once, as "file:row: column 'x': what is wrong".
+ * Mapping `client` to a catalogue id, defaults and checks across rows (duplicate ids and
+ * e-mail addresses, also against inline customers) are the plan loader's (customers.h). */
 #include "schedule/customers.h"
 
 #include <csv.h>
@@ -13,7 +15,6 @@
 
 #include "base/buf.h"
 #include "base/caps.h"
-#include "schedule/clients.h"
 
 enum col {
 	COL_ID, COL_EMAIL, COL_NAME, COL_LANGUAGE, COL_CLIENT, COL_SOURCE_LOGIN, COL_DEST_LOGIN,
@@ -376,7 +377,6 @@ static void customers_row(struct customers_ld *l)
 	c.pos.file = l->file;
 	c.pos.line = line;
 	c.notify = true;
-	c.lang = l->p->language;
 
 	const char *v = customers_get(l, COL_ID);
 	if (!v[0])
@@ -391,10 +391,9 @@ static void customers_row(struct customers_ld *l)
 		customers_err(l, line, "column 'email': '%s' is not an e-mail address", v);
 
 	v = customers_get(l, COL_LANGUAGE);
-	if (strcasecmp(v, "ja") == 0)
-		c.lang = PLAN_LANG_JA;
-	else if (strcasecmp(v, "en") == 0)
-		c.lang = PLAN_LANG_EN;
+	c.has_lang = strcasecmp(v, "ja") == 0 || strcasecmp(v, "en") == 0;
+	if (c.has_lang)
+		c.lang = strcasecmp(v, "ja") == 0 ? PLAN_LANG_JA : PLAN_LANG_EN;
 	else if (v[0])
 		customers_err(l, line, "column 'language': '%s' is not one of ja|en", v);
 
@@ -421,15 +420,6 @@ static void customers_row(struct customers_ld *l)
 	customers_secret(l, &c.source_password, COL_PASSWORD_ENV, COL_PASSWORD_FILE, &c.pos);
 	customers_secret(l, &c.dest_password, COL_DEST_PASSWORD_ENV, COL_DEST_PASSWORD_FILE, &c.pos);
 
-	v = customers_get(l, COL_CLIENT);
-	const struct client_info *ci = v[0] ? clients_lookup(v) : clients_generic();
-	if (!ci) {
-		diag_add(l->d, DIAG_WARNING, l->file, line, 0,
-		         "column 'client': unknown mail program '%s'; notices will give generic "
-		         "instructions (ids: cutover help check)", v);
-		ci = clients_generic();
-	}
-
 	if (l->errors != before) {
 		customers_free_one(&c);
 		return;
@@ -437,12 +427,11 @@ static void customers_row(struct customers_ld *l)
 	c.id = customers_dup(l, COL_ID);
 	c.email = customers_dup(l, COL_EMAIL);
 	c.name = customers_dup(l, COL_NAME);
-	c.client = strdup(ci->id);
 	c.client_raw = customers_dup(l, COL_CLIENT);
 	c.source_login = customers_dup(l, COL_SOURCE_LOGIN);
 	c.dest_login = customers_dup(l, COL_DEST_LOGIN);
 	struct plan_customer *grown = realloc(l->p->customers, (l->p->n_customers + 1) * sizeof *grown);
-	if (!c.id || !c.email || !c.client || !grown) {
+	if (!c.id || !c.email || !grown) {
 		if (grown)
 			l->p->customers = grown;
 		customers_free_one(&c);
@@ -459,56 +448,6 @@ static void customers_end_row(int term, void *data)
 	(void)term;
 	customers_row(l);
 	customers_row_clear(l);
-}
-
-/* Duplicates within this file: sort pointers, compare neighbours. */
-static int customers_cmp_id(const void *a, const void *b)
-{
-	const struct plan_customer *x = *(const struct plan_customer *const *)a,
-	                           *y = *(const struct plan_customer *const *)b;
-	int r = strcmp(x->id, y->id);
-	return r ? r : (x->pos.line > y->pos.line) - (x->pos.line < y->pos.line);
-}
-
-static int customers_cmp_email(const void *a, const void *b)
-{
-	const struct plan_customer *x = *(const struct plan_customer *const *)a,
-	                           *y = *(const struct plan_customer *const *)b;
-	int r = strcasecmp(x->email, y->email);
-	return r ? r : (x->pos.line > y->pos.line) - (x->pos.line < y->pos.line);
-}
-
-static void customers_dups(struct customers_ld *l, size_t first)
-{
-	size_t n = l->p->n_customers - first;
-	if (n < 2)
-		return;
-	const struct plan_customer **v = malloc(n * sizeof *v);
-	if (!v) {
-		customers_err(l, 0, "out of memory");
-		return;
-	}
-	for (int pass = 0; pass < 2; pass++) {
-		for (size_t i = 0; i < n; i++)
-			v[i] = &l->p->customers[first + i];
-		qsort(v, n, sizeof *v, pass ? customers_cmp_email : customers_cmp_id);
-		size_t head = 0;
-		for (size_t i = 1; i < n; i++) {
-			bool same = pass ? strcasecmp(v[i]->email, v[head]->email) == 0
-			                 : strcmp(v[i]->id, v[head]->id) == 0;
-			if (!same) {
-				head = i;
-				continue;
-			}
-			if (pass)
-				customers_err(l, v[i]->pos.line, "column 'email': '%s' is already used on row %d",
-				              v[i]->email, v[head]->pos.line);
-			else
-				customers_err(l, v[i]->pos.line, "column 'id': '%s' is already used on row %d",
-				              v[i]->id, v[head]->pos.line);
-		}
-	}
-	free(v);
 }
 
 /* Read the whole file under the cap: rows are short, and a file in memory lets us track
@@ -610,7 +549,6 @@ int customers_csv_load(struct plan *p, const char *path, const struct plan_pos *
 		diag_add(d, DIAG_ERROR, pf, pl, pc, "out of memory");
 		return 1;
 	}
-	size_t first = p->n_customers;
 	const char *s = b.data ? b.data : "";
 	size_t len = b.len, off = 0;
 	if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
@@ -640,6 +578,5 @@ int customers_csv_load(struct plan *p, const char *path, const struct plan_pos *
 	buf_release(&b);
 	if (!l.have_header && !broken)
 		customers_err(&l, 0, "no header row (the first line names the columns: id,email,…)");
-	customers_dups(&l, first);
 	return l.errors;
 }
