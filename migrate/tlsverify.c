@@ -162,3 +162,14 @@ int tlsverify_stream(mailstream *s, const struct plan_endpoint *ep, struct err *
 	carray_free(chain);
 	return rc;
 }
+
+void tlsverify_sni(struct mailstream_ssl_context *ctx, void *data)
+{
+	const struct plan_endpoint *ep = data;
+	const char *name = ep->tls_name ? ep->tls_name : ep->host;
+	unsigned char ip[16];
+	if (!name || inet_pton(AF_INET, name, ip) == 1 || inet_pton(AF_INET6, name, ip) == 1)
+		return;
+	/* libetpan copies the name (strdup) and takes a non-const pointer only by old habit. */
+	mailstream_ssl_set_server_name(ctx, (char *)name);
+}
