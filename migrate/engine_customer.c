@@ -85,6 +85,16 @@ static bool ec_is_claimed(const struct ec *x, uint32_t uid)
 	return false;
 }
 
+/* Pass on what the source driver wants the operator to know. */
+static void ec_warnings(struct ec *x)
+{
+	const char *w;
+	if (!x->src->ops->warning)
+		return;
+	while ((w = x->src->ops->warning(x->src)) != NULL)
+		engine_log(x->w, x->c->id, "warn", "source: %s", w);
+}
+
 /* ---- fetch and transform ---- */
 
 struct ec_fetch_ctx {
@@ -242,7 +252,9 @@ static int ec_batch(struct ec *x, const char *sfolder, const char *dfolder, uint
 
 	for (size_t i = 0; i < n; i++)
 		msgs[i] = items[i].m;
-	if (x->src->ops->fetch(x->src, msgs, n, ec_on_fetch, &f, e) < 0)
+	int frc = x->src->ops->fetch(x->src, msgs, n, ec_on_fetch, &f, e);
+	ec_warnings(x);
+	if (frc < 0)
 		return err_prefix(e, "fetching from the source: ");
 	for (size_t i = 0; i < n; i++)
 		if (!items[i].fetched)
@@ -338,6 +350,7 @@ static int ec_folder(struct ec *x, const char *sfolder, const char *dfolder, str
 	    x->dst->ops->select(x->dst, dfolder, &x->dst_uidvalidity, e) < 0 ||
 	    x->src->ops->list(x->src, &list, e) < 0)
 		goto out;
+	ec_warnings(x);
 	if (journal_msgs_load(x->w->j, x->c->id, sfolder, &set, e) < 0)
 		goto out;
 	todo = calloc(list.n + 1, sizeof *todo);
