@@ -148,6 +148,11 @@ static const char *pw_group_text(const struct pw_group *g, char *buf, size_t siz
 	return buf;
 }
 
+static const char *pw_verb(const struct pw_group *g)
+{
+	return g->n == 1 ? "uses" : "use";
+}
+
 static void pw_sending(const struct plan *p, struct diag *d)
 {
 	const struct plan_services *s = &p->services;
@@ -182,26 +187,26 @@ static void pw_sending(const struct plan *p, struct diag *d)
 	}
 	char who[320];
 	if (no_auth.n)
-		pw_add(d, &no_auth.first->pos, "%s use a mail program that cannot do SMTP AUTH, and "
+		pw_add(d, &no_auth.first->pos, "%s %s a mail program that cannot do SMTP AUTH, and "
 		       "services.outgoing.after offers only SMTP AUTH: they will not be able to send "
 		       "(offer pop-before-smtp as Infonia did, or tell them to upgrade)",
-		       pw_group_text(&no_auth, who, sizeof who));
+		       pw_group_text(&no_auth, who, sizeof who), pw_verb(&no_auth));
 	if (no_port.n)
-		pw_add(d, &no_port.first->pos, "%s use a mail program that cannot change the outgoing "
+		pw_add(d, &no_port.first->pos, "%s %s a mail program that cannot change the outgoing "
 		       "port, and SMTP AUTH is offered only on other ports than 25",
-		       pw_group_text(&no_port, who, sizeof who));
+		       pw_group_text(&no_port, who, sizeof who), pw_verb(&no_port));
 	/* Infonia table, note 2: Eudora 5.1J cannot use SMTP AUTH while POP uses APOP. */
 	if (apop_conflict.n)
-		pw_add(d, &apop_conflict.first->pos, "%s use a mail program that cannot use SMTP AUTH "
+		pw_add(d, &apop_conflict.first->pos, "%s %s a mail program that cannot use SMTP AUTH "
 		       "while receiving with APOP (Infonia note 2, e.g. Eudora 5.1J); their notice must "
 		       "say to switch POP authentication to plain, or to send with POP before SMTP",
-		       pw_group_text(&apop_conflict, who, sizeof who));
+		       pw_group_text(&apop_conflict, who, sizeof who), pw_verb(&apop_conflict));
 	/* Infonia table, note 1: these programs log in to SMTP AUTH with the full address. */
 	if (full_login.n)
-		pw_add(d, &full_login.first->pos, "%s use a mail program that logs in to SMTP AUTH with "
+		pw_add(d, &full_login.first->pos, "%s %s a mail program that logs in to SMTP AUTH with "
 		       "the full e-mail address (Infonia note 1), but services.username.after is "
 		       "local-part: make sure the servers accept user@domain as a login name",
-		       pw_group_text(&full_login, who, sizeof who));
+		       pw_group_text(&full_login, who, sizeof who), pw_verb(&full_login));
 }
 
 /* Mozilla mail, Outlook Express and Outlook keep the list of downloaded UIDLs per server
@@ -234,19 +239,19 @@ static void pw_client_state(const struct plan *p, struct diag *d)
 	char who[320];
 	pw_group_text(&g, who, sizeof who);
 	if (host_change)
-		pw_add(d, &renamed->pos, "the POP3 server is renamed (%s → %s) and %s use mail programs "
+		pw_add(d, &renamed->pos, "the POP3 server is renamed (%s → %s) and %s %s mail programs "
 		       "that remember downloaded messages per server name and login (Thunderbird, "
 		       "Outlook Express, Outlook): those who leave mail on the server will download it "
 		       "all again despite preserved UIDLs; keep the old name as an alias of the new "
 		       "server (services.keep_old_names: true and a DNS CNAME) so they need not change it",
-		       before->host, renamed->host, who);
+		       before->host, renamed->host, who, pw_verb(&g));
 	if (login_change)
-		pw_add(d, &before->pos, "the login name changes (%s → %s) and %s use mail programs that "
+		pw_add(d, &before->pos, "the login name changes (%s → %s) and %s %s mail programs that "
 		       "remember downloaded messages per server name and login: those who leave mail "
 		       "on the server will download it all again; let the new server accept the old "
 		       "login name as well, or warn them in the notice",
 		       s->username_before == PLAN_USERNAME_EMAIL ? "full address" : "local part",
-		       s->username_after == PLAN_USERNAME_EMAIL ? "full address" : "local part", who);
+		       s->username_after == PLAN_USERNAME_EMAIL ? "full address" : "local part", who, pw_verb(&g));
 }
 
 static void pw_uidl(const struct plan *p, struct diag *d)
