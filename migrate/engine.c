@@ -183,6 +183,7 @@ int engine_run(const struct plan *p, const struct engine_opts *o, struct engine_
 			err_prefix(e, "journal %s: ", o->journal_path);
 			goto out_mutex;
 		}
+		journal_set_run(rc->w[i].j, o->run_id);
 	}
 	if (journal_summary(rc->w[0].j, &sum, &nsum, e) < 0)
 		goto out_mutex;

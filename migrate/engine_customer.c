@@ -335,10 +335,36 @@ static void ec_items_release(struct ec_item *items, size_t n)
 
 /* ---- one folder ---- */
 
+/* POP3 numbers shift when mail is deleted between passes: keep the journal's order
+ * current for messages it already knows, so exports list them as the source does now. */
+static int ec_reorder(struct ec *x, const char *sfolder, const struct drv_msg_list *list,
+                      const struct journal_msg_set *set, struct err *e)
+{
+	struct journal_msg *upd = NULL;
+	size_t nu = 0;
+	int rc = 0;
+	for (size_t i = 0; i < list->n; i++) {
+		const struct journal_msg *jm = journal_msg_set_find(set, list->v[i].key);
+		if (!jm || jm->src_seq == list->v[i].seq)
+			continue;
+		if (!upd && !(upd = calloc(list->n, sizeof *upd)))
+			return err_set(e, ERR_NOMEM, "out of memory");
+		upd[nu] = *jm;
+		upd[nu].customer = x->c->id;
+		upd[nu].folder = sfolder;
+		upd[nu].src_seq = list->v[i].seq;
+		nu++;
+	}
+	if (nu)
+		rc = journal_msgs_set_seq(x->w->j, upd, nu, e);
+	free(upd);
+	return rc;
+}
+
 static int ec_folder(struct ec *x, const char *sfolder, const char *dfolder, struct err *e)
 {
 	struct drv_msg_list list = { NULL, 0 };
-	struct journal_msg_set set = { NULL, 0, NULL };
+	struct journal_msg_set set = { NULL, 0 };
 	struct ec_item *items = NULL;
 	const struct drv_msg **todo = NULL;
 	const struct journal_msg **prev = NULL;
@@ -382,6 +408,8 @@ static int ec_folder(struct ec *x, const char *sfolder, const char *dfolder, str
 		todo[ntodo] = m;
 		prev[ntodo++] = jm;
 	}
+	if (ec_reorder(x, sfolder, &list, &set, e) < 0)
+		goto out;
 	x->r->listed += list.n;
 	x->pending += ntodo;
 	/* The display counts each folder once, in the first pass that lists it. */
@@ -448,7 +476,7 @@ static int ec_record_uidls(struct ec *x, const char *sfolder, const struct drv_l
 {
 	struct src *pop = NULL;
 	struct drv_msg_list list = { NULL, 0 };
-	struct journal_msg_set set = { NULL, 0, NULL };
+	struct journal_msg_set set = { NULL, 0 };
 	const struct journal_msg **done = NULL;
 	size_t nd = 0;
 	int rc = -1;
