@@ -130,11 +130,18 @@ static int ec_on_fetch(void *ctx, const struct drv_msg *m, const char *data, siz
 		msgdate_for_message(data, len, time(NULL), &it->date, &it->tz);
 	}
 	buf_init(&it->data, 0);
-	if (f->x->p->migration.uidl == PLAN_UIDL_PRESERVE && xuidl_valid(m->key)) {
+	bool preserve = f->x->p->migration.uidl == PLAN_UIDL_PRESERVE;
+	if (preserve && xuidl_valid(m->key)) {
 		if (xuidl_prepend(&it->data, m->key, data, len, e) < 0)
 			return -1;
-	} else if (buf_append(&it->data, data, len) < 0) {
-		return err_set(e, ERR_NOMEM, "message %s (%zu bytes): over the memory cap", m->key, len);
+	} else {
+		/* A content key ("sha256:…", no UIDL on the source) was never seen by a client. */
+		if (preserve && strncmp(m->key, "sha256:", 7) != 0)
+			engine_log(f->x->w, f->x->c->id, "warn", "UIDL '%.80s' is not RFC 1939 (1-70 printable "
+			           "characters): copied without X-UIDL, the destination gives it a new UIDL",
+			           m->key);
+		if (buf_append(&it->data, data, len) < 0)
+			return err_set(e, ERR_NOMEM, "message %s (%zu bytes): over the memory cap", m->key, len);
 	}
 	it->fetched = true;
 	return 0;

@@ -4,7 +4,8 @@
 
 CUTOVER=${CUTOVER_BIN:-$H_ROOT/cutover}
 
-# e_plan FILE NAME SRC DST UIDL WORKERS CUSTOMER...   (CUSTOMER = id; login = id on both)
+# e_plan FILE NAME SRC DST UIDL WORKERS CUSTOMER...   (CUSTOMER = id; login = id on both,
+# plus $E_DST_SUFFIX on the destination so a test can copy again into fresh mailboxes)
 # Source logins use each customer's own password (env PW_<id>); the destination uses its
 # master user (env DST_MASTER_PW). Extra migration lines: $E_PLAN_EXTRA.
 e_plan() {
@@ -47,8 +48,8 @@ e_plan() {
 		customers:
 		EOT
 		for c in "$@"; do
-			printf '  - { id: %s, email: %s@example.jp, source_login: %s, dest_login: %s, password_env: PW_%s }\n' \
-				"$c" "$c" "$c" "$c" "$c"
+			printf '  - { id: %s, email: %s@example.jp, source_login: %s, dest_login: %s%s, password_env: PW_%s }\n' \
+				"$c" "$c" "$c" "$c" "${E_DST_SUFFIX:-}" "$c"
 		done
 	} >"$file"
 }
@@ -60,7 +61,7 @@ e_users() {
 		pw="pw-$c-$RANDOM"
 		export "PW_$c=$pw"
 		dovecot_add_user src "$c" "$pw" || return 1
-		dovecot_add_user dst "$c" "dpw-$c" || return 1
+		dovecot_add_user dst "$c${E_DST_SUFFIX:-}" "dpw-$c" || return 1
 	done
 }
 
@@ -77,7 +78,7 @@ e_gen() {
 # The POP3 view: "UIDL" per line, in order (harness pop3_uidls prints "N UIDL").
 e_uidls() { pop3_uidls "$1" "$2" "$3" | cut -d' ' -f2; }
 e_src_uidls() { e_uidls src "$1" "$(h_var "PW_$1")"; }
-e_dst_uidls() { e_uidls dst "$1" "dpw-$1"; }
+e_dst_uidls() { e_uidls dst "$1${E_DST_SUFFIX:-}" "dpw-$1"; }
 
 # Exactly once, in order: the destination serves the source's UIDLs, same order, no extra.
 e_same_uidls() {
@@ -108,4 +109,33 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 print(sum(int(c.get(sys.argv[2], 0)) for c in d["customers"]))
 PYEOF
+}
+
+# e_dst_users CUSTOMER...: only the destination mailboxes (with $E_DST_SUFFIX).
+e_dst_users() {
+	local c
+	for c in "$@"; do dovecot_add_user dst "$c${E_DST_SUFFIX:-}" "dpw-$c" || return 1; done
+}
+
+# e_special DIR: the messages copiers get wrong, one file each.
+e_special() {
+	local d=$1
+	mkdir -p "$d"
+	# ISO-2022-JP body and MIME-encoded subject.
+	printf 'Received: from a by b; Tue, 22 Oct 2002 23:40:00 +0900\r\nFrom: =?ISO-2022-JP?B?GyRCO0NFRBsoQg==?= <sato@example.jp>\r\nSubject: =?ISO-2022-JP?B?GyRCJWEhPCVrJTUhPCVQITwbKEI=?=\r\nMessage-ID: <jis@example.jp>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=ISO-2022-JP\r\nContent-Transfer-Encoding: 7bit\r\n\r\n\033$B$3$s$K$A$O\033(B\r\n' >"$d/01-jis.eml"
+	# Raw 8-bit UTF-8 in the header (not RFC 2047 encoded) and body.
+	printf 'From: 山田太郎 <yamada@example.jp>\r\nSubject: 増強工事のお知らせ\r\nMessage-ID: <utf8@example.jp>\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nメールサーバーの増強\r\n' >"$d/02-utf8.eml"
+	# Bare LF line endings throughout.
+	printf 'From: lf@example.com\nSubject: bare LF\nMessage-ID: <lf@example.com>\n\nline one\nline two\n' >"$d/03-lf.eml"
+	# Two different messages sharing a Message-ID.
+	printf 'From: a@example.com\r\nSubject: shared id one\r\nMessage-ID: <shared@example.com>\r\n\r\nfirst\r\n' >"$d/04-shared1.eml"
+	printf 'From: a@example.com\r\nSubject: shared id two\r\nMessage-ID: <shared@example.com>\r\n\r\nsecond\r\n' >"$d/05-shared2.eml"
+	# Byte-identical duplicates.
+	printf 'From: d@example.com\r\nSubject: duplicate\r\nMessage-ID: <dup@example.com>\r\n\r\nsame bytes\r\n' >"$d/06-dup.eml"
+	cp "$d/06-dup.eml" "$d/07-dup.eml"
+	# Neither Message-ID nor Received nor Date.
+	printf 'From: bare@example.com\r\nSubject: no id, no received\r\n\r\nnothing to identify me\r\n' >"$d/08-bare.eml"
+	cp "$d/08-bare.eml" "$d/09-bare.eml"
+	# A leading "From " line's cousin: a body line starting with a dot (POP3 dot-stuffing).
+	printf 'From: dot@example.com\r\nSubject: dots\r\nMessage-ID: <dot@example.com>\r\n\r\n.\r\n..two\r\n.three\r\n' >"$d/10-dots.eml"
 }
