@@ -284,11 +284,11 @@ passdb {
 }
 passdb {
   driver = passwd-file
-  args = scheme=PLAIN $d/users
+  args = scheme=PLAIN $d/users.d/%u
 }
 userdb {
   driver = passwd-file
-  args = $d/users
+  args = $d/users.d/%u
 }
 $(h_listeners imap-login imap "$(h_var "${name}_IMAP")" "$(h_var "${name}_IMAPS")")
 $(h_listeners pop3-login pop3 "$(h_var "${name}_POP3")" "$(h_var "${name}_POP3S")")
@@ -363,11 +363,12 @@ dovecot_start() {
 	d="$H_DIR/$name"
 	mkdir -p "$d/run" "$d/state" "$d/home" || return 1
 	chmod 755 "$d" "$d/home"
-	: >"$d/users"
+	mkdir -p "$d/users.d"
+	chmod 755 "$d/users.d"
 	local mpw
 	mpw=$(head -c 18 /dev/urandom | base64 | tr '+/' 'xy')
 	printf '%s:{PLAIN}%s\n' "$H_MASTER_USER" "$mpw" >"$d/master-users"
-	chmod 644 "$d/users" "$d/master-users"
+	chmod 644 "$d/master-users"
 	export "${name}_DIR=$d" "${name}_LOG=$d/dovecot.log" "${name}_ROLE=$role" \
 		"${name}_MASTER_USER=$H_MASTER_USER" "${name}_MASTER_PW=$mpw" \
 		"${name}_CERT=$which"
@@ -455,35 +456,41 @@ h_users_line() {
 		"$d" "$user" "$extra"
 }
 
+# One passwd-file per user (users.d/USER): Dovecot re-reads a passwd-file at most once a
+# second and only when its mtime changed, so a new user gets a file it has never seen.
 dovecot_add_user() {
 	local name=$1 user=$2 pw=$3 quota=${4:-0} d m
 	d=$(h_var "${name}_DIR")
 	[ -n "$d" ] || { echo "harness: no server $name" >&2; return 1; }
+	case "$user" in "" | */* | .*) echo "harness: bad user name '$user'" >&2; return 1 ;; esac
 	case "$user$pw" in *:* | *$'\n'*) echo "harness: ':' or newline in user/password" >&2; return 1 ;; esac
 	h_ids
-	H_CUR=$name h_users_line "$user" "$pw" "$quota" >>"$d/users"
+	H_CUR=$name h_users_line "$user" "$pw" "$quota" >"$d/users.d/$user"
+	chmod 644 "$d/users.d/$user"
 	m="$d/home/$user/Maildir"
 	mkdir -p "$m/cur" "$m/new" "$m/tmp"
 	h_chown "$d/home/$user"
 }
 
+# Rewrites the user's passwd-file with a later mtime, then waits for the next second so
+# Dovecot's once-a-second re-read gate cannot serve the old quota (costs ≤ 1 s).
 dovecot_set_quota() {
-	local name=$1 user=$2 quota=$3 d tmp line pw
+	local name=$1 user=$2 quota=$3 d f line pw old now
 	d=$(h_var "${name}_DIR")
+	f="$d/users.d/$user"
+	[ -f "$f" ] || { echo "harness: no user $user on $name" >&2; return 1; }
 	h_ids
-	tmp="$d/users.new"
-	: >"$tmp"
-	while IFS= read -r line; do
-		if [ "${line%%:*}" = "$user" ]; then
-			pw=${line#*:\{PLAIN\}}
-			pw=${pw%%:*}
-			H_CUR=$name h_users_line "$user" "$pw" "$quota" >>"$tmp"
-		else
-			printf '%s\n' "$line" >>"$tmp"
-		fi
-	done <"$d/users"
-	chmod 644 "$tmp"
-	mv "$tmp" "$d/users"
+	IFS= read -r line <"$f"
+	pw=${line#*:\{PLAIN\}}
+	pw=${pw%%:*}
+	old=$(stat -c %Y "$f")
+	H_CUR=$name h_users_line "$user" "$pw" "$quota" >"$f.new"
+	chmod 644 "$f.new"
+	now=$(date +%s)
+	[ "$now" -gt "$old" ] || now=$((old + 1))
+	touch -d "@$now" "$f.new"
+	mv "$f.new" "$f"
+	sleep "$(awk -v t="$EPOCHREALTIME" 'BEGIN { printf "%.6f", int(t) + 1.001 - t }')"
 }
 
 h_chown() {
