@@ -1,11 +1,11 @@
 /* etpan_login: log in to a POP3 or IMAP server with libetpan and print what a client sees,
  * so integration tests can prove a server (or a harness setting) works from C.
  *
- *   etpan_login [-t none|starttls|implicit] [-m MASTER] [-f FOLDER] [-u] pop3|imap HOST PORT USER
+ *   etpan_login [-t none|starttls|implicit] [-m MASTER] [-f FOLDER] [-u] [-s] pop3|imap HOST PORT USER
  *
  * The password comes from $ETPAN_PASSWORD (the master user's when -m is given), never argv.
  * POP3: USER/PASS (with -m: USER "USER*MASTER"), then LIST; prints "count N" and with -u
- *       one "uidl INDEX UIDL" line per message.
+ *       one "uidl INDEX UIDL" line per message, with -s one "size INDEX OCTETS" line.
  * IMAP: LOGIN (with -m: AUTHENTICATE PLAIN, authzid USER, authcid MASTER), SELECT FOLDER
  *       (default INBOX); prints "count N" (EXISTS) and "uidvalidity N".
  * Exit 0 on success; 1 with "fail STAGE: CODE SERVER-TEXT" on stdout otherwise; 2 on usage.
@@ -21,7 +21,7 @@ enum tls_mode { TLS_NONE, TLS_STARTTLS, TLS_IMPLICIT };
 struct opts {
 	enum tls_mode tls;
 	const char *master, *folder, *proto, *host, *user, *password;
-	int uidls;
+	int uidls, sizes;
 	uint16_t port;
 };
 
@@ -73,6 +73,10 @@ static int run_pop3(const struct opts *o)
 	for (unsigned i = 0; o->uidls && i < carray_count(list); i++) {
 		struct mailpop3_msg_info *m = carray_get(list, i);
 		printf("uidl %u %s\n", m->msg_index, m->msg_uidl ? m->msg_uidl : "-");
+	}
+	for (unsigned i = 0; o->sizes && i < carray_count(list); i++) {
+		struct mailpop3_msg_info *m = carray_get(list, i);
+		printf("size %u %u\n", m->msg_index, m->msg_size);
 	}
 	mailpop3_quit(f);
 	rc = 0;
@@ -132,7 +136,7 @@ out:
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: etpan_login [-t none|starttls|implicit] [-m MASTER] [-f FOLDER] [-u] "
+	fprintf(stderr, "usage: etpan_login [-t none|starttls|implicit] [-m MASTER] [-f FOLDER] [-u] [-s] "
 	                "pop3|imap HOST PORT USER   (password in $ETPAN_PASSWORD)\n");
 	return 2;
 }
@@ -143,7 +147,7 @@ int main(int argc, char **argv)
 	int c;
 	long port;
 
-	while ((c = getopt(argc, argv, "t:m:f:u")) != -1) {
+	while ((c = getopt(argc, argv, "t:m:f:us")) != -1) {
 		switch (c) {
 		case 't':
 			if (strcmp(optarg, "none") == 0)
@@ -158,6 +162,7 @@ int main(int argc, char **argv)
 		case 'm': o.master = optarg; break;
 		case 'f': o.folder = optarg; break;
 		case 'u': o.uidls = 1; break;
+		case 's': o.sizes = 1; break;
 		default: return usage();
 		}
 	}
