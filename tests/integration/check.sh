@@ -103,7 +103,7 @@ t "bad plan --json: exit 65, nothing on stdout" bash -c "[ $? = 65 ] && [ ! -s '
 if command -v groff >/dev/null 2>&1; then
 	groff -man -Tutf8 -ww -z "$root/docs/cutover.1" >"$tmp/groff" 2>&1
 	t "cutover.1: groff without warnings" bash -c "[ $? = 0 ] && [ ! -s '$tmp/groff' ]"
-	groff -man -Tutf8 "$root/docs/cutover.1" 2>/dev/null >"$tmp/man"
+	groff -man -Tascii -P-cbou "$root/docs/cutover.1" 2>/dev/null >"$tmp/man"
 	for c in check dry-run run verify status uidl announce notices; do
 		t "cutover.1 documents $c" grep -qE "cutover +$c " "$tmp/man"
 	done
