@@ -648,7 +648,7 @@ static void schema_root_post(struct pl_ctx *c, yaml_node_t *map, void *base)
 {
 	struct plan *p = base;
 	struct plan_pos pos;
-	if (p->version != 1 && plan_yaml_map_get(c->doc, map, "version")) {
+	if (p->version != 1 && p->version != -1) {
 		schema_key_pos(c, map, "version", &pos);
 		pl_error_pos(c, &pos, "version: this cutover reads plan version 1, not %d", p->version);
 	}
@@ -685,7 +685,8 @@ static void schema_root_post(struct pl_ctx *c, yaml_node_t *map, void *base)
 }
 
 static const struct pk_key k_root[] = {
-	{ .name = "version", .type = PK_INT, .flags = PK_F_REQUIRED, .off = P(version), .min = 0, .max = 1000000 },
+	{ .name = "version", .type = PK_INT, .flags = PK_F_REQUIRED, .off = P(version), .min = 0, .max = 1000000,
+	  .def = -1 /* not given or not a number: said once, not twice */ },
 	{ .name = "name", .type = PK_STR, .flags = PK_F_REQUIRED, .off = P(name) },
 	{ .name = "operator", .type = PK_MAP, .flags = PK_F_REQUIRED | PK_F_SAME_BASE, .sub = &t_operator },
 	{ .name = "language", .type = PK_ENUM, .off = P(language), .enums = e_lang, .def = PLAN_LANG_JA },

@@ -152,8 +152,8 @@ static void plan_validate_dups(struct pl_ctx *c, bool by_email)
 		}
 		f = &p->customers[keys[first].i];
 		if (by_email)
-			pl_error_pos(c, &cu->pos, "customer '%s': e-mail address '%s' is also customer "
-			             "'%s''s (%s line %d)", cu->id ? cu->id : "?", cu->email,
+			pl_error_pos(c, &cu->pos, "customer '%s': e-mail address '%s' is already used by "
+			             "customer '%s' (%s line %d)", cu->id ? cu->id : "?", cu->email,
 			             f->id ? f->id : "?", f->pos.file ? f->pos.file : "", f->pos.line);
 		else
 			pl_error_pos(c, &cu->pos, "duplicate customer id '%s' (first at %s line %d)", cu->id,
