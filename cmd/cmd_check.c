@@ -227,6 +227,15 @@ static void check_print_service(FILE *f, const char *label, const char *arrow,
 	        mark);
 }
 
+static void check_print_endpoint(FILE *f, const char *label, const struct plan_endpoint *ep)
+{
+	fprintf(f, "  %-12s %s %s:%d  tls %s%s  %s%s\n", label, plan_proto_name(ep->proto),
+	        ep->host ? ep->host : "?", ep->port, plan_tls_name(ep->tls),
+	        ep->tls != PLAN_TLS_NONE && !ep->tls_verify ? " (not verified)" : "",
+	        ep->master_user ? "master user " : "auth ",
+	        ep->master_user ? ep->master_user : plan_auth_name(ep->auth));
+}
+
 static void check_print_text(FILE *f, const struct plan *p, const char *path, const struct diag *w,
                              const struct check_counts *k)
 {
@@ -283,13 +292,8 @@ static void check_print_text(FILE *f, const struct plan *p, const char *path, co
 
 	const struct plan_endpoint *src = &p->migration.source, *dst = &p->migration.destination;
 	fprintf(f, "\nMigration\n");
-	fprintf(f, "  source       %s %s:%d  tls %s  auth %s\n", plan_proto_name(src->proto),
-	        src->host ? src->host : "?", src->port, plan_tls_name(src->tls),
-	        src->master_user ? "master user" : plan_auth_name(src->auth));
-	fprintf(f, "  destination  %s %s:%d  tls %s  %s%s\n", plan_proto_name(dst->proto),
-	        dst->host ? dst->host : "?", dst->port, plan_tls_name(dst->tls),
-	        dst->master_user ? "master user " : "auth ",
-	        dst->master_user ? dst->master_user : plan_auth_name(dst->auth));
+	check_print_endpoint(f, "source", src);
+	check_print_endpoint(f, "destination", dst);
 	static const char *const uidl_text[] = {
 		[PLAN_UIDL_PRESERVE] = "old UIDLs kept in an X-UIDL header (destination: pop3_reuse_xuidl = yes)",
 		[PLAN_UIDL_RECORD] = "old UIDL ↔ new message recorded; export with 'cutover uidl'",
