@@ -486,10 +486,11 @@ const struct cmd_entry cmd_check_entry = {
 		"again …). Warnings do not change the exit status (0). With --quiet only errors are\n"
 		"printed: the exit status says whether the plan is valid.\n"
 		"Mail program ids for the CSV's client column: outlook-express-6, outlook-express-5,\n"
-		"outlook, windows-live-mail, thunderbird, netscape-7, netscape-6, becky-2, eudora-5,\n"
-		"eudora-5.1j, apple-mail, ios-mail, android-gmail, entourage-x, al-mail, edmax, datula,\n"
-		"shuriken, denshin-8, postpet, generic (free text such as \"Outlook Express 6.0\" or\n"
-		"\"Becky! Ver.2\" is recognised too).",
+		"outlook-express-5.02-mac, outlook (98 to 2007), windows-live-mail, thunderbird,\n"
+		"netscape-7, netscape-6, becky-2, eudora-5, eudora-5.1j, apple-mail, ios-mail,\n"
+		"android-gmail, entourage-x, al-mail, al-mail-1.12, edmax, datula, shuriken, denshin-8,\n"
+		"postpet, generic (free text such as \"Outlook Express 6.0\" or \"Becky! Ver.2\" is\n"
+		"recognised too).",
 	.opts = check_opts,
 	.n_opts = sizeof check_opts / sizeof check_opts[0],
 	.min_pos = 1,
