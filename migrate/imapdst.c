@@ -376,8 +376,14 @@ static int imapdst_limits(struct dst *dst, uint64_t *max_message, uint64_t *quot
 		return -1;
 	struct mailimap_quota_complete_data *q = NULL;
 	int r = mailimap_quota_getquotaroot(d->c->s, "INBOX", &q);
-	if (r != MAILIMAP_NO_ERROR)
-		return imap_conn_fail(d->c, r, ERR_PROTOCOL, e, "GETQUOTAROOT INBOX");
+	if (r != MAILIMAP_NO_ERROR) {
+		imap_conn_fail(d->c, r, ERR_PROTOCOL, e, "GETQUOTAROOT INBOX");
+		/* A NO here means "no quota for this user" (Dovecot: "No quota"): unknown, fine. */
+		if (d->c->dead)
+			return -1;
+		err_clear(e);
+		return 0;
+	}
 	/* RFC 9208: STORAGE is in units of 1024 octets. */
 	for (clistiter *it = clist_begin(q->quota_list); it; it = clist_next(it)) {
 		struct mailimap_quota_quota_data *qd = clist_content(it);
