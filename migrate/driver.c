@@ -30,6 +30,7 @@ void drv_folder_list_free(struct drv_folder *v, size_t n)
 const struct src_ops *drv_source_for(enum plan_proto proto)
 {
 	switch (proto) {
+	case PLAN_PROTO_POP3: return &pop3src_ops;
 	case PLAN_PROTO_IMAP: return &imapsrc_ops;
 	default: return NULL;
 	}

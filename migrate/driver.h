@@ -90,6 +90,10 @@ struct src_ops {
 	int (*fetch)(struct src *s, const struct drv_msg *const *msgs, size_t n, drv_fetch_cb cb,
 	             void *ctx, struct err *e);
 	void (*close)(struct src *s);   /* polite logout (POP3: RSET, QUIT) and free */
+	/* Things the operator should know that are not failures ("server has no UIDL: keys
+	 * are header digests", "TOP size differs from LIST, fetching with RETR"). Returns the
+	 * next pending warning (valid until the next call or close) or NULL. May be NULL. */
+	const char *(*warning)(struct src *s);
 };
 
 /* One message to append. */

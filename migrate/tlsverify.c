@@ -170,6 +170,6 @@ void tlsverify_sni(struct mailstream_ssl_context *ctx, void *data)
 	unsigned char ip[16];
 	if (!name || inet_pton(AF_INET, name, ip) == 1 || inet_pton(AF_INET6, name, ip) == 1)
 		return;
-	/* libetpan copies the name (strdup) and takes a non-const pointer only by old habit. */
+	/* GnuTLS copies the name; libetpan takes a non-const pointer only by old habit. */
 	mailstream_ssl_set_server_name(ctx, (char *)name);
 }
