@@ -27,6 +27,8 @@ struct cmd_entry {
 	{ "verbose", 'v', OPT_FLAG, NULL, "more detail (never secrets)", NULL }
 
 extern const struct cmd_entry cmd_check_entry;
+extern const struct cmd_entry cmd_run_entry;
+extern const struct cmd_entry cmd_verify_entry;
 extern const struct cmd_entry cmd_status_entry;
 extern const struct cmd_entry cmd_uidl_entry;
 
