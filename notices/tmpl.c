@@ -20,6 +20,7 @@ struct tok {
 	size_t len;
 	int line;
 	enum tok_kind closes; /* T_CLOSE: which block it names */
+	bool inline_;         /* T_INCLUDE with other text on its line */
 };
 
 struct node {
@@ -27,6 +28,7 @@ struct node {
 	const char *s;
 	size_t len;
 	int line;
+	bool inline_;
 	struct node *kids, *alt;   /* alt: the {{else}} part */
 	size_t n_kids, n_alt;
 };
@@ -37,6 +39,7 @@ struct tctx {
 	enum tmpl_escape esc;
 	bool text_in_html;         /* a .txt partial inside an HTML document */
 	int depth;
+	int base_len;              /* includes resolve under the top template's directory */
 	struct err *e;
 };
 
@@ -116,7 +119,7 @@ static int tmpl_lex(struct tctx *c, const char *text, struct tok **out, size_t *
 	while ((p = strstr(cur, "{{")) != NULL) {
 		const char *body = p + 2, *close = strstr(body, "}}"), *after, *ls, *nl;
 		int tag_line = line + tmpl_lines(cur, p);
-		struct tok t = { T_TEXT, NULL, 0, tag_line, T_TEXT };
+		struct tok t = { T_TEXT, NULL, 0, tag_line, T_TEXT, false };
 		bool block;
 		size_t blen;
 
@@ -182,12 +185,13 @@ static int tmpl_lex(struct tctx *c, const char *text, struct tok **out, size_t *
 			ls--;
 		nl = strchr(after, '\n');
 		if (block && ls >= cur && tmpl_blank(ls, p) && tmpl_blank(after, nl ? nl : after + strlen(after))) {
-			struct tok txt = { T_TEXT, cur, (size_t)(ls - cur), line, T_TEXT };
+			struct tok txt = { T_TEXT, cur, (size_t)(ls - cur), line, T_TEXT, false };
 			if (tmpl_push(&v, &n, &alloc, txt) < 0)
 				goto nomem;
 			after = nl ? nl + 1 : after + strlen(after);
 		} else {
-			struct tok txt = { T_TEXT, cur, (size_t)(p - cur), line, T_TEXT };
+			t.inline_ = true;
+			struct tok txt = { T_TEXT, cur, (size_t)(p - cur), line, T_TEXT, false };
 			if (tmpl_push(&v, &n, &alloc, txt) < 0)
 				goto nomem;
 		}
@@ -197,7 +201,7 @@ static int tmpl_lex(struct tctx *c, const char *text, struct tok **out, size_t *
 		cur = after;
 	}
 	{
-		struct tok txt = { T_TEXT, cur, strlen(cur), line, T_TEXT };
+		struct tok txt = { T_TEXT, cur, strlen(cur), line, T_TEXT, false };
 		if (tmpl_push(&v, &n, &alloc, txt) < 0)
 			goto nomem;
 	}
@@ -229,6 +233,7 @@ static int tmpl_add(struct node **v, size_t *n, const struct tok *t)
 	nv[*n].s = t->s;
 	nv[*n].len = t->len;
 	nv[*n].line = t->line;
+	nv[*n].inline_ = t->inline_;
 	(*n)++;
 	return 0;
 }
@@ -362,8 +367,8 @@ static int tmpl_include(struct tctx *c, const struct node *nd, const struct scop
 {
 	char path[TMPL_PATH_MAX], full[TMPL_PATH_MAX + 16];
 	size_t pl = 0;
-	const char *slash = strrchr(c->name, '/'), *ext = strrchr(c->name, '.');
-	int dl = slash ? (int)(slash - c->name + 1) : 0;
+	const char *ext = strrchr(c->name, '.');
+	int dl = c->base_len;
 	FILE *f;
 
 	for (size_t i = 0; i < nd->len; i++) {
@@ -379,7 +384,10 @@ static int tmpl_include(struct tctx *c, const struct node *nd, const struct scop
 				return tmpl_fail(c, nd->line, "unknown variable in include '%.*s'", nd->s, nd->len);
 			vl = strlen(en->value);
 			/* A value names a file: keep it to a safe alphabet. */
-			if (!tmpl_is_name(en->value, vl) || pl + vl >= sizeof path)
+			if (!tmpl_is_name(en->value, vl) && !(vl && strspn(en->value,
+			    "abcdefghijklmnopqrstuvwxyz0123456789-_.") == vl))
+				vl = 0;
+			if (!vl || pl + vl >= sizeof path)
 				return tmpl_fail(c, nd->line, "include '%.*s': value not usable as a name", nd->s,
 				                 nd->len);
 			memcpy(path + pl, en->value, vl);
@@ -413,7 +421,19 @@ static int tmpl_include(struct tctx *c, const struct node *nd, const struct scop
 			return tmpl_fail(c, nd->line, "include '%.*s': no such template", nd->s, nd->len);
 	}
 	fclose(f);
-	return tmpl_file(c, full, sc, out, false);
+	if (tmpl_file(c, full, sc, out, false) < 0)
+		return -1;
+	/* Inline, the partial's last line break would split the line it sits in. */
+	if (nd->inline_) {
+		if (out->len >= 5 && strcmp(out->data + out->len - 5, "<br>\n") == 0 &&
+		    c->esc == TMPL_ESC_HTML)
+			out->len -= 5;
+		else if (out->len >= 1 && out->data[out->len - 1] == '\n')
+			out->len -= 1;
+		if (out->data)
+			out->data[out->len] = 0;
+	}
+	return 0;
 }
 
 static int tmpl_eval(struct tctx *c, const struct node *v, size_t n, const struct scope *sc,
@@ -549,7 +569,8 @@ static int tmpl_file(struct tctx *parent, const char *name, const struct scope *
 int tmpl_render(const char *dir, const char *name, enum tmpl_escape esc,
                 const struct tmpl_dict *vars, struct buf *out, struct err *e)
 {
-	struct tctx c = { dir, name, esc, false, 0, e };
+	const char *slash = strrchr(name, '/');
+	struct tctx c = { dir, name, esc, false, 0, slash ? (int)(slash - name + 1) : 0, e };
 	struct scope sc = { vars, NULL };
 	return tmpl_file(&c, name, &sc, out, true);
 }
@@ -558,7 +579,8 @@ int tmpl_render_string(const char *dir, const char *name, const char *text,
                        enum tmpl_escape esc, const struct tmpl_dict *vars, struct buf *out,
                        struct err *e)
 {
-	struct tctx c = { dir, name, esc, false, 0, e };
+	const char *slash = strrchr(name, '/');
+	struct tctx c = { dir, name, esc, false, 0, slash ? (int)(slash - name + 1) : 0, e };
 	struct scope sc = { vars, NULL };
 	return tmpl_run(&c, text, &sc, out);
 }

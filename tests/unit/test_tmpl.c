@@ -106,7 +106,7 @@ static void includes(void)
 	tmpl_dict_set(d, "who", "A&B");
 	tmpl_dict_set(d, "client", "tb");
 	T_STREQ(render("[{{> steps/(client)}}]", TMPL_ESC_TEXT, d, &rc),
-	        "[1. <b>A&B</b> & co\n2. done\n]");
+	        "[1. <b>A&B</b> & co\n2. done]");
 	/* A text partial inside HTML: its literal text is escaped too, lines end in <br>. */
 	err_clear(&e);
 	T_INTEQ(tmpl_render(tdir, "ja/main.html", TMPL_ESC_HTML, d, &out, &e), 0);
