@@ -14,6 +14,8 @@
 
 static const struct cmd_entry *const cmd_table[] = {
 	&cmd_check_entry,
+	&cmd_announce_entry,
+	&cmd_notices_entry,
 };
 #define N_CMDS (sizeof cmd_table / sizeof cmd_table[0])
 
