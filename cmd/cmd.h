@@ -31,6 +31,8 @@ extern const struct cmd_entry cmd_run_entry;
 extern const struct cmd_entry cmd_verify_entry;
 extern const struct cmd_entry cmd_status_entry;
 extern const struct cmd_entry cmd_uidl_entry;
+extern const struct cmd_entry cmd_announce_entry;
+extern const struct cmd_entry cmd_notices_entry;
 
 /* Load a plan for a command: prints diagnostics (warnings too, unless quiet) to stderr
  * and returns NULL with e set on failure (message already printed: e->msg empty). */
