@@ -13,6 +13,8 @@ PKGS      := yaml-0.1 libcurl sqlite3 gnutls jansson
 ETPAN_CFLAGS := $(shell pkg-config --cflags libetpan 2>/dev/null)
 ETPAN_LIBS   := $(filter-out -specs=%,$(shell pkg-config --libs libetpan 2>/dev/null))
 
+# -Wno-format-truncation: fixed-size message buffers (struct err, reports) truncate on
+# purpose; every such snprintf is bounded, and the warning cannot tell intent.
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter -Wno-format-truncation
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -fPIE \
@@ -55,8 +57,6 @@ $(BUILD)/tools/%: tests/tools/%.c $(BUILD)/libcutover.a
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
-# -Wno-format-truncation: fixed-size message buffers (struct err, reports) truncate on
-# purpose; every such snprintf is bounded, and the warning cannot tell intent.
 # The test build: AddressSanitizer + UndefinedBehaviorSanitizer, every test.
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 check: deps
