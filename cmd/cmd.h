@@ -26,6 +26,7 @@ struct cmd_entry {
 	{ "verbose", 'v', OPT_FLAG, NULL, "more detail (never secrets)", NULL }
 
 extern const struct cmd_entry cmd_check_entry;
+extern const struct cmd_entry cmd_dryrun_entry;
 
 /* Load a plan for a command: prints diagnostics (warnings too, unless quiet) to stderr
  * and returns NULL with e set on failure (message already printed: e->msg empty). */

@@ -14,6 +14,7 @@
 
 static const struct cmd_entry *const cmd_table[] = {
 	&cmd_check_entry,
+	&cmd_dryrun_entry,
 };
 #define N_CMDS (sizeof cmd_table / sizeof cmd_table[0])
 
