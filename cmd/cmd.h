@@ -27,6 +27,7 @@ struct cmd_entry {
 	{ "verbose", 'v', OPT_FLAG, NULL, "more detail (never secrets)", NULL }
 
 extern const struct cmd_entry cmd_check_entry;
+extern const struct cmd_entry cmd_dryrun_entry;
 extern const struct cmd_entry cmd_run_entry;
 extern const struct cmd_entry cmd_verify_entry;
 extern const struct cmd_entry cmd_status_entry;

@@ -14,6 +14,7 @@
 
 static const struct cmd_entry *const cmd_table[] = {
 	&cmd_check_entry,
+	&cmd_dryrun_entry,
 	&cmd_run_entry,
 	&cmd_verify_entry,
 	&cmd_status_entry,
