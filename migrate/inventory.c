@@ -11,7 +11,7 @@
 #include "base/buf.h"
 #include "base/caps.h"
 #include "migrate/driver.h"
-#include "migrate/login.h"
+#include "migrate/creds.h"
 #include "schedule/clients.h"
 
 #define INV_SAMPLE_CUSTOMERS 8   /* customers whose first messages are fetched, timed */
@@ -170,7 +170,7 @@ static void inv_source(struct inv_shared *sh, struct inventory_customer *ic, str
 	const struct plan *p = sh->p;
 	enum plan_proto proto = ic->c->has_source_proto ? ic->c->source_proto : p->migration.source.proto;
 	const struct src_ops *ops = drv_source_for(proto);
-	struct login_creds lc;
+	struct creds lc;
 	struct src *s = NULL;
 	struct drv_folder *folders = NULL;
 	size_t n_folders = 0;
@@ -182,13 +182,13 @@ static void inv_source(struct inv_shared *sh, struct inventory_customer *ic, str
 		err_set(&e, ERR_DATA, "no source driver for %s", plan_proto_name(proto));
 		goto fail;
 	}
-	if (login_creds_get(p, ic->c, false, &lc, &e) < 0)
+	if (creds_get(&lc, p, ic->c, false, &e) < 0)
 		goto fail;
 	if (ops->open(&s, p, &p->migration.source, &lc.login, &e) < 0) {
-		login_creds_release(&lc);
+		creds_release(&lc);
 		goto fail;
 	}
-	login_creds_release(&lc);
+	creds_release(&lc);
 	snprintf(ic->uidl_style, sizeof ic->uidl_style, "%s", ops->uidl_style ? ops->uidl_style(s) : "");
 	if (ops->caps(s) & DRV_SRC_FOLDERS) {
 		if (ops->folders(s, &folders, &n_folders, &e) < 0)
@@ -261,7 +261,7 @@ static void inv_destination(struct inv_shared *sh, struct inventory_customer *ic
 {
 	const struct plan *p = sh->p;
 	const struct dst_ops *ops = drv_destination_for(p->migration.destination.proto);
-	struct login_creds lc;
+	struct creds lc;
 	struct dst *d = NULL;
 	struct err e;
 	uint64_t maxmsg = 0, used = 0, limit = 0;
@@ -273,13 +273,13 @@ static void inv_destination(struct inv_shared *sh, struct inventory_customer *ic
 		        plan_proto_name(p->migration.destination.proto));
 		goto fail;
 	}
-	if (login_creds_get(p, ic->c, true, &lc, &e) < 0)
+	if (creds_get(&lc, p, ic->c, true, &e) < 0)
 		goto fail;
 	if (ops->open(&d, p, &p->migration.destination, &lc.login, &e) < 0) {
-		login_creds_release(&lc);
+		creds_release(&lc);
 		goto fail;
 	}
-	login_creds_release(&lc);
+	creds_release(&lc);
 	if (ops->limits && ops->limits(d, &maxmsg, &used, &limit, &e) < 0)
 		goto fail;
 	ic->dst_ok = true;
