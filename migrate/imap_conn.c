@@ -14,8 +14,11 @@
  * The data itself (which includes credentials) is never looked at. */
 static void imap_conn_logger(mailimap *s, int type, const char *str, size_t size, void *ctx)
 {
-	(void)s; (void)type; (void)str; (void)size;
-	((struct imap_conn *)ctx)->last_io = time(NULL);
+	(void)s; (void)str; (void)size;
+	/* Error events are logged too, at the moment of failure: they are not traffic. */
+	if (type == MAILSTREAM_LOG_TYPE_DATA_RECEIVED || type == MAILSTREAM_LOG_TYPE_DATA_SENT ||
+	    type == MAILSTREAM_LOG_TYPE_DATA_SENT_PRIVATE)
+		((struct imap_conn *)ctx)->last_io = time(NULL);
 }
 
 bool imap_conn_has(struct imap_conn *c, const char *name)
