@@ -12,6 +12,8 @@
 #                                Sets H_DIR, H_ROOT (repo root), H_BUILD (build dir),
 #                                H_TOOLS ($H_BUILD/tools, the C helpers), H_PY (python3).
 #                                H_KEEP=1 in the environment keeps $H_DIR after exit.
+#   harness_detach               keep servers and $H_DIR after exit (they run on until
+#                                dovecot_stop from another shell; see demo-servers.sh).
 #   harness_on_exit CMD...       run CMD at exit (before servers stop); use instead of
 #                                your own `trap ... EXIT`, which would replace the harness's.
 #   harness_certs                own CA + server certificates for 127.0.0.1 and localhost,
@@ -99,6 +101,12 @@ harness_init() {
 	trap 'exit 143' TERM
 }
 
+# Leave the servers running and $H_DIR in place when this shell exits (demo-servers.sh).
+harness_detach() {
+	H_SERVERS=""
+	H_KEEP=1 H_DETACHED=1
+}
+
 harness_on_exit() {
 	H_EXIT_CMDS+=("$*")
 }
@@ -110,7 +118,7 @@ harness_cleanup() {
 	for n in $H_SERVERS; do dovecot_stop "$n" || true; done
 	if [ -n "${H_DIR:-}" ] && [ -d "$H_DIR" ]; then
 		if [ "${H_KEEP:-}" = 1 ]; then
-			echo "# harness: kept $H_DIR" >&2
+			[ -n "${H_DETACHED:-}" ] || echo "# harness: kept $H_DIR" >&2
 		else
 			rm -rf "$H_DIR"
 		fi
@@ -500,48 +508,60 @@ h_chown() {
 
 maildir_deliver() {
 	local name=$1 user=$2; shift 2
-	local flags="" incur=0 folder="" t0="" OPTIND=1 o
+	local flags="-" folder="" t0="" OPTIND=1 o d root
 	while getopts "f:m:t:" o; do
 		case "$o" in
-		f) flags=$OPTARG incur=1 ;;
+		f) flags=":2,$OPTARG" ;;
 		m) folder=$OPTARG ;;
 		t) t0=$OPTARG ;;
 		*) return 1 ;;
 		esac
 	done
 	shift $((OPTIND - 1))
-	local d root m f seqf seq t base host=mx1.example.jp
 	d=$(h_var "${name}_DIR")
 	root="$d/home/$user/Maildir"
 	[ -d "$root" ] || { echo "harness: no user $user on $name" >&2; return 1; }
 	h_ids
-	m=$root
-	if [ -n "$folder" ]; then
-		m="$root/.$folder"
-		mkdir -p "$m/cur" "$m/new" "$m/tmp"
-		touch "$m/maildirfolder"
-		grep -qxF "$folder" "$root/subscriptions" 2>/dev/null || printf '%s\n' "$folder" >>"$root/subscriptions"
-	fi
-	# One clock per user so names stay strictly increasing across calls and folders;
-	# Dovecot orders new mail by the time in the name, a POP3 client sees that order.
-	seqf="$d/home/$user/.deliver-clock"
-	t=$(cat "$seqf" 2>/dev/null || echo 1034567890)
-	[ -n "$t0" ] && t=$t0
-	for f in "$@"; do
-		t=$((t + 1))
-		seq=$(( $(cat "$seqf.n" 2>/dev/null || echo 0) + 1 ))
-		echo "$seq" >"$seqf.n"
-		base="$t.$((4000 + seq % 30000)).$host"
-		if [ "$incur" = 1 ]; then
-			cp "$f" "$m/tmp/$base" && mv "$m/tmp/$base" "$m/cur/$base:2,$flags" || return 1
-			touch -d "@$t" "$m/cur/$base:2,$flags"
-		else
-			cp "$f" "$m/tmp/$base" && mv "$m/tmp/$base" "$m/new/$base" || return 1
-			touch -d "@$t" "$m/new/$base"
-		fi
-		printf '%s\n' "$base"
-	done
-	echo "$t" >"$seqf"
+	# One process for any number of files: the bench delivers thousands.
+	"$H_PY" - "$root" "$d/home/$user/.deliver-clock" "$flags" "$folder" "$t0" "$@" <<'PY' || return 1
+import os, shutil, sys
+root, clock, flags, folder, t0 = sys.argv[1:6]
+files = sys.argv[6:]
+m = root
+if folder:
+    m = os.path.join(root, "." + folder)
+    for sub in ("cur", "new", "tmp"):
+        os.makedirs(os.path.join(m, sub), exist_ok=True)
+    open(os.path.join(m, "maildirfolder"), "a").close()
+    subs = os.path.join(root, "subscriptions")
+    have = open(subs).read().split("\n") if os.path.exists(subs) else []
+    if folder not in have:
+        with open(subs, "a") as f:
+            f.write(folder + "\n")
+# One clock per user, so names stay strictly increasing across calls and folders: Dovecot
+# orders new mail by the time in the name, and a POP3 client sees that order.
+try:
+    t, seq = (int(x) for x in open(clock).read().split())
+except (OSError, ValueError):
+    t, seq = 1034567890, 0
+if t0:
+    t = int(t0) - 1
+out = []
+for path in files:
+    t += 1
+    seq += 1
+    base = "%d.%d.mx1.example.jp" % (t, 4000 + seq % 30000)
+    tmp = os.path.join(m, "tmp", base)
+    shutil.copyfile(path, tmp)
+    os.utime(tmp, (t, t))
+    final = os.path.join(m, "new", base) if flags == "-" else os.path.join(m, "cur", base + flags)
+    os.rename(tmp, final)
+    out.append(base)
+with open(clock, "w") as f:
+    f.write("%d %d\n" % (t, seq))
+if out:
+    print("\n".join(out))
+PY
 	h_chown "$d/home/$user"
 }
 
