@@ -212,10 +212,10 @@ harness_certs() {
 # runs as the current user.
 h_ids() {
 	if [ "$(id -u)" = 0 ]; then
-		H_INTERNAL_USER=dovecot H_LOGIN_USER=dovenull
+		H_INTERNAL_USER=dovecot H_LOGIN_USER=dovenull H_INTERNAL_GROUP=dovecot
 		H_MAIL_UID=$(id -u dovecot) H_MAIL_GID=$(id -g dovecot)
 	else
-		H_INTERNAL_USER=$(id -un) H_LOGIN_USER=$(id -un)
+		H_INTERNAL_USER=$(id -un) H_LOGIN_USER=$(id -un) H_INTERNAL_GROUP=$(id -gn)
 		H_MAIL_UID=$(id -u) H_MAIL_GID=$(id -g)
 	fi
 }
@@ -229,8 +229,9 @@ h_check_name() {
 h_var() { eval "printf '%s' \"\${$1:-}\""; }
 
 # h_listeners SERVICE PROTO PORT TLS_PORT: a login service with a plain and a TLS listener.
+# No chroot: a non-root master (CI runners) cannot chroot, and one config for both is simpler.
 h_listeners() {
-	printf 'service %s {\n  inet_listener %s {\n    address = 127.0.0.1\n    port = %s\n  }\n' "$1" "$2" "$3"
+	printf 'service %s {\n  chroot =\n  inet_listener %s {\n    address = 127.0.0.1\n    port = %s\n  }\n' "$1" "$2" "$3"
 	printf '  inet_listener %ss {\n    address = 127.0.0.1\n    port = %s\n    ssl = yes\n  }\n}\n' "$2" "$4"
 }
 
@@ -254,6 +255,7 @@ log_path = $d/dovecot.log
 info_log_path = $d/dovecot.log
 default_internal_user = $H_INTERNAL_USER
 default_login_user = $H_LOGIN_USER
+default_internal_group = $H_INTERNAL_GROUP
 first_valid_uid = $H_MAIL_UID
 last_valid_uid = $H_MAIL_UID
 first_valid_gid = $H_MAIL_GID
@@ -303,6 +305,7 @@ $(h_listeners pop3-login pop3 "$(h_var "${name}_POP3")" "$(h_var "${name}_POP3S"
 # No auth penalty: anvil would delay every later login from 127.0.0.1 by 2–15 s after one
 # failed attempt, and tests try wrong passwords on purpose.
 service anvil {
+  chroot =
   unix_listener anvil-auth-penalty {
     mode = 0
   }
