@@ -57,9 +57,11 @@
 #                                RS; "" for none) puts them into cur/ with ":2,FLAGS".
 #                                -m FOLDER: an IMAP folder name as the server shows it
 #                                (mUTF-7, "." hierarchy separator, e.g. Sent or Work.2002);
-#                                the folder is created and subscribed. -t EPOCH: the time of
-#                                the first message (file mtime = IMAP INTERNALDATE); the
-#                                default continues after the newest delivered message.
+#                                the folder is created and subscribed. -t EPOCH sets the
+#                                user's delivery clock: the messages get EPOCH+1, EPOCH+2, …
+#                                as file mtime (= IMAP INTERNALDATE); by default the clock
+#                                goes on from the newest message delivered to that user
+#                                (first ever: 1034567891, October 2002).
 #                                Prints the created file names (base names), one per line.
 #   pop3_uidls NAME USER PASSWORD    print "N UIDL" lines as a client sees them (python3
 #                                poplib, plain port, USER/PASS).
@@ -548,7 +550,7 @@ try:
 except (OSError, ValueError):
     t, seq = 1034567890, 0
 if t0:
-    t = int(t0) - 1
+    t = int(t0)
 out = []
 for path in files:
     t += 1
