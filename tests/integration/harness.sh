@@ -125,8 +125,21 @@ with socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5) as s:
 }
 tap_ok "IMAPS certificate verifies against H_CA" tls_check "$dst_IMAPS" "$H_CA"
 tap_not "POP3S certificate does not verify against another CA" tls_check "$src_POP3S" "$H_CA_OTHER"
-tap_ok "a server with the expired certificate starts" dovecot_start old source expired
-tap_not "its certificate fails verification" tls_check "$old_IMAPS" "$H_CA"
+# The same, as the project verifies (migrate/tlsverify through etpan_login -c): before
+# credentials are sent, after implicit TLS and after STARTTLS/STLS.
+tap_is "$(etpan 'al1ce-new' -c "$H_CA" -t implicit imap 127.0.0.1 "$dst_IMAPS" alice | head -n 1)" \
+	"count 4" "tlsverify accepts the good certificate (IMAPS)"
+tap_is "$(etpan 'al1ce-old' -c "$H_CA" -t starttls pop3 localhost "$src_POP3" alice | head -n 1)" \
+	"count 3" "tlsverify accepts it for localhost too (STLS)"
+tap_ok "tlsverify rejects it against another CA" \
+	grep -q '^fail tls:' <<<"$(etpan x -c "$H_CA_OTHER" -t implicit imap 127.0.0.1 "$dst_IMAPS" alice)"
+for c in expired self wrongname; do
+	tap_ok "a server with the $c certificate starts" dovecot_start "c_$c" source "$c"
+	tap_not "the $c certificate fails verification (python ssl)" tls_check "$(h_var "c_${c}_IMAPS")" "$H_CA"
+	tap_ok "tlsverify rejects the $c certificate after STARTTLS" grep -q '^fail tls:' \
+		<<<"$(etpan x -c "$H_CA" -t starttls imap 127.0.0.1 "$(h_var "c_${c}_IMAP")" alice)"
+	dovecot_stop "c_$c"
+done
 
 pids=$(dovecot_pids src)
 tap_ok "restart keeps ports and mail" dovecot_restart src
@@ -136,7 +149,6 @@ t=$(ms)
 dovecot_stop src
 stop_ms=$(( $(ms) - t ))
 dovecot_stop dst
-dovecot_stop old
 alive=""
 for p in $pids; do h_alive "$p" && alive="$alive $p"; done
 tap_is "$alive" "" "no source process left after stop"
