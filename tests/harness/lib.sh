@@ -66,6 +66,12 @@
 #   pop3_uidls NAME USER PASSWORD    print "N UIDL" lines as a client sees them (python3
 #                                poplib, plain port, USER/PASS).
 #   imap_flags NAME USER PASSWORD [FOLDER]   print "UID FLAGS…" lines (python3 imaplib).
+#   pop3_hold NAME USER PASSWORD SECONDS     log in over POP3 and keep the session (so the
+#                                maildrop lock: a second login gets -ERR [IN-USE]) for
+#                                SECONDS in the background; prints the holder's pid.
+#   dovecot_doveadm NAME ARGS... run doveadm against the server (quota get -u USER, fetch …).
+#   h_var VAR                    print the value of the variable named VAR ("${NAME}_IMAP").
+#   h_alive PID / h_port_open PORT   true while PID runs / while 127.0.0.1:PORT accepts.
 #   harness_free_ports N         print N distinct free TCP ports on 127.0.0.1 (20000–32767,
 #                                below the kernel's ephemeral range), one per line.
 #   tap_ok DESC CMD...           run CMD; print "ok N - DESC" or "not ok N - DESC".
@@ -580,6 +586,40 @@ for line in p.uidl()[1]:
     print(line.decode())
 p.quit()
 EOF
+}
+
+# Hold a POP3 session (and with pop3_lock_session, the maildrop lock) for SECONDS in the
+# background; returns once logged in and prints the holder's pid (kill it to let go).
+pop3_hold() {
+	local name=$1 user=$2 secs=$4
+	H_PW=$3 "$H_PY" - 127.0.0.1 "$(h_var "${name}_POP3")" "$user" "$secs" <<'EOF'
+import os, poplib, sys, time
+p = poplib.POP3(sys.argv[1], int(sys.argv[2]), timeout=10)
+p.user(sys.argv[3]); p.pass_(os.environ["H_PW"])
+pid = os.fork()
+if pid:
+    print(pid)
+    sys.stdout.flush()
+    os._exit(0)
+os.setsid()
+devnull = os.open(os.devnull, os.O_RDWR)
+for fd in (0, 1, 2):
+    os.dup2(devnull, fd)
+time.sleep(float(sys.argv[4]))
+try:
+    p.quit()
+except OSError:
+    pass
+EOF
+}
+
+# dovecot_doveadm NAME ARGS...: doveadm against this server, e.g. `quota get -u USER`,
+# `fetch -u USER 'uid flags hdr.x-uidl' mailbox INBOX`, `mailbox status -u USER messages INBOX`.
+dovecot_doveadm() {
+	local d
+	d=$(h_var "${1}_DIR")
+	shift
+	doveadm -c "$d/dovecot.conf" "$@"
 }
 
 imap_flags() {

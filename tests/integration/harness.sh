@@ -69,6 +69,17 @@ p.apop("alice", "al1ce-old")
 assert p.stat()[0] == 3
 p.quit()' "$src_POP3"
 
+# A held session holds Dovecot's maildrop lock; a second login would wait Dovecot's fixed
+# 10 s for it and then get -ERR [IN-USE] (pop3src.sh tests that), so look at the lock file.
+lock="$(dovecot_maildir src alice)/dovecot-pop3-session.lock"
+holder=$(pop3_hold src alice 'al1ce-old' 30)
+harness_on_exit "kill $holder 2>/dev/null"
+tap_ok "pop3_hold returns logged in, holding the maildrop lock" test -e "$lock"
+kill "$holder"
+for _ in $(seq 100); do [ -e "$lock" ] || break; sleep 0.05; done
+tap_not "the lock is gone when the holder is killed" test -e "$lock"
+tap_is "$(etpan 'al1ce-old' pop3 127.0.0.1 "$src_POP3" alice | head -n 1)" "count 3" "and POP3 login works again"
+
 # Destination: a message carrying the old UIDL, one without, one flagged.
 printf 'X-UIDL: %s\r\nSubject: migrated\r\n\r\nold mail\r\n' "$(head -n 1 <<<"$names")" >"$m/x.eml"
 maildir_deliver dst alice "$m/x.eml" "$m/2.eml" >/dev/null
@@ -111,6 +122,7 @@ assert typ == want and (b"OVERQUOTA" if want == "NO" else b"APPENDUID") in data[
 m.logout()' "$@"
 }
 tap_ok "APPEND over the 20000-byte quota gets NO [OVERQUOTA]" append_big "$dst_IMAP" NO
+tap_ok "doveadm sees the 20000-byte quota" grep -qE 'STORAGE +[0-9]+ +(19|20) ' <<<"$(dovecot_doveadm dst quota get -u alice)"
 dovecot_set_quota dst alice 0
 tap_ok "quota can be lifted while running" append_big "$dst_IMAP" OK
 
