@@ -74,6 +74,8 @@
 #   h_alive PID / h_port_open PORT   true while PID runs / while 127.0.0.1:PORT accepts.
 #   harness_free_ports N         print N distinct free TCP ports on 127.0.0.1 (20000–32767,
 #                                below the kernel's ephemeral range), one per line.
+#   h_etpan PASSWORD ARGS...     run tests/tools/etpan_login (ETPAN_PASSWORD=PASSWORD);
+#                                see etpan_login.c for ARGS and its output.
 #   tap_ok DESC CMD...           run CMD; print "ok N - DESC" or "not ok N - DESC".
 #   tap_not DESC CMD...          the same, but CMD must fail.
 #   tap_is GOT WANT DESC         compare strings; prints both on failure.
@@ -641,6 +643,14 @@ for d in data:
         print(uid.group(1), fl.group(1) if fl else "")
 m.logout()
 EOF
+}
+
+# h_etpan PASSWORD ARGS...: $H_TOOLS/etpan_login with the password in its environment.
+h_etpan() {
+	local pw=$1
+	shift
+	[ -x "$H_TOOLS/etpan_login" ] || { echo "fail build: $H_TOOLS/etpan_login missing (make tests-bin)"; return 2; }
+	ETPAN_PASSWORD=$pw "$H_TOOLS/etpan_login" "$@"
 }
 
 tap_ok() {

@@ -1,31 +1,14 @@
 #!/usr/bin/env bash
 # harness.sh: proves tests/harness/lib.sh — real source and destination Dovecot servers,
 # users, Maildir delivery, logins from C (libetpan) over every port, master user, qmail-style
-# UIDLs on the source, X-UIDL reuse on the destination, quota, TLS certificates, clean stop.
+# UIDLs on the source, X-UIDL reuse on the destination, quota, clean stop (TLS certificates:
+# harness_tls.sh).
 set -u
 . "$(dirname "$0")/../harness/lib.sh"
 harness_init
 
-LOGIN="$H_TOOLS/etpan_login"
-[ -x "$LOGIN" ] || { echo "not ok 1 - $LOGIN is built (run make tests-bin)"; echo 1..1; exit 1; }
-
-# etpan PW ARGS...: run the C login tool with the password in its environment.
-etpan() {
-	local pw=$1; shift
-	ETPAN_PASSWORD=$pw "$LOGIN" "$@"
-}
-
-quiet() { "$@" >/dev/null 2>&1; }
-
+etpan() { h_etpan "$@"; }
 t0=$SECONDS
-harness_certs
-tap_ok "certificates made" test -s "$H_CA" -a -s "$H_CERT_GOOD" -a -s "$H_CERT_EXPIRED" -a -s "$H_CERT_WRONGNAME" -a -s "$H_CERT_SELF"
-tap_ok "good certificate verifies against the test CA" \
-	quiet openssl verify -CAfile "$H_CA" -verify_ip 127.0.0.1 "$H_CERT_GOOD"
-tap_not "expired certificate does not verify" quiet openssl verify -CAfile "$H_CA" "$H_CERT_EXPIRED"
-tap_not "wrong-name certificate does not verify for 127.0.0.1" \
-	quiet openssl verify -CAfile "$H_CA" -verify_ip 127.0.0.1 "$H_CERT_WRONGNAME"
-
 ms() { echo $(( ${EPOCHREALTIME/./} / 1000 )); }
 t=$(ms)
 tap_ok "source server starts" dovecot_start src source
@@ -126,33 +109,6 @@ tap_ok "doveadm sees the 20000-byte quota" grep -qE 'STORAGE +[0-9]+ +(19|20) ' 
 dovecot_set_quota dst alice 0
 tap_ok "quota can be lifted while running" append_big "$dst_IMAP" OK
 
-# TLS: the servers present the chosen certificate.
-tls_check() { # PORT CAFILE -> 0 if verification for 127.0.0.1 succeeds
-	"$H_PY" -c '
-import socket, ssl, sys
-ctx = ssl.create_default_context(cafile=sys.argv[2])
-with socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5) as s:
-    with ctx.wrap_socket(s, server_hostname="127.0.0.1"):
-        pass' "$1" "$2" 2>/dev/null
-}
-tap_ok "IMAPS certificate verifies against H_CA" tls_check "$dst_IMAPS" "$H_CA"
-tap_not "POP3S certificate does not verify against another CA" tls_check "$src_POP3S" "$H_CA_OTHER"
-# The same, as the project verifies (migrate/tlsverify through etpan_login -c): before
-# credentials are sent, after implicit TLS and after STARTTLS/STLS.
-tap_is "$(etpan 'al1ce-new' -c "$H_CA" -t implicit imap 127.0.0.1 "$dst_IMAPS" alice | head -n 1)" \
-	"count 4" "tlsverify accepts the good certificate (IMAPS)"
-tap_is "$(etpan 'al1ce-old' -c "$H_CA" -t starttls pop3 localhost "$src_POP3" alice | head -n 1)" \
-	"count 3" "tlsverify accepts it for localhost too (STLS)"
-tap_ok "tlsverify rejects it against another CA" \
-	grep -q '^fail tls:' <<<"$(etpan x -c "$H_CA_OTHER" -t implicit imap 127.0.0.1 "$dst_IMAPS" alice)"
-for c in expired self wrongname; do
-	tap_ok "a server with the $c certificate starts" dovecot_start "c_$c" source "$c"
-	tap_not "the $c certificate fails verification (python ssl)" tls_check "$(h_var "c_${c}_IMAPS")" "$H_CA"
-	tap_ok "tlsverify rejects the $c certificate after STARTTLS" grep -q '^fail tls:' \
-		<<<"$(etpan x -c "$H_CA" -t starttls imap 127.0.0.1 "$(h_var "c_${c}_IMAP")" alice)"
-	dovecot_stop "c_$c"
-done
-
 pids=$(dovecot_pids src)
 tap_ok "restart keeps ports and mail" dovecot_restart src
 tap_is "$(etpan 'al1ce-old' pop3 127.0.0.1 "$src_POP3" alice | head -n 1)" "count 3" "source answers after restart"
@@ -166,6 +122,6 @@ for p in $pids; do h_alive "$p" && alive="$alive $p"; done
 tap_is "$alive" "" "no source process left after stop"
 tap_ok "ports closed after stop" bash -c '! (exec 3<>/dev/tcp/127.0.0.1/'"$src_POP3"') 2>/dev/null && ! (exec 3<>/dev/tcp/127.0.0.1/'"$dst_IMAP"') 2>/dev/null'
 echo "# start ${start_ms} ms, stop ${stop_ms} ms, whole test $((SECONDS - t0)) s"
-tap_ok "a server starts in under 5 s" test "$start_ms" -lt 5000
-tap_ok "and stops in under 3 s" test "$stop_ms" -lt 3000
+tap_ok "a server starts in under 10 s (0.1-0.3 s on an idle machine)" test "$start_ms" -lt 10000
+tap_ok "and stops in under 4 s" test "$stop_ms" -lt 4000
 tap_done
