@@ -152,16 +152,40 @@ static void pk_expect(const struct pk_key *k, char *buf, size_t size)
 	}
 }
 
-/* The scalar text, or NULL after reporting "expected …, got …". */
-static const char *pk_scalar(struct pl_ctx *c, yaml_node_t *n, const struct pk_key *k)
+static void pk_wrong(struct pl_ctx *c, yaml_node_t *n, const struct pk_key *k)
 {
 	char want[200], got[64];
-	if (n->type == YAML_SCALAR_NODE && !plan_yaml_is_null(n))
-		return plan_yaml_scalar(n);
 	pk_expect(k, want, sizeof want);
 	plan_yaml_describe(n, got, sizeof got);
 	pl_error(c, n, "expected %s, got %s", want, got);
+}
+
+/* The scalar text, or NULL after reporting "expected …, got …". */
+static const char *pk_scalar(struct pl_ctx *c, yaml_node_t *n, const struct pk_key *k)
+{
+	if (n->type == YAML_SCALAR_NODE && !plan_yaml_is_null(n))
+		return plan_yaml_scalar(n);
+	pk_wrong(c, n, k);
 	return NULL;
+}
+
+static size_t *pk_count(struct pl_ctx *c, const struct pk_key *k, void *base)
+{
+	return (size_t *)((char *)((k->flags & PK_F_ROOT) ? (void *)c->plan : base) + k->count_off);
+}
+
+/* Items in a list value; 0 (after any error) when there is nothing to walk. */
+static size_t pk_seq_len(struct pl_ctx *c, yaml_node_t *n, const struct pk_key *k)
+{
+	size_t cnt;
+	if (n->type != YAML_SEQUENCE_NODE) {
+		pk_wrong(c, n, k);
+		return 0;
+	}
+	cnt = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+	if (!cnt && (k->flags & PK_F_NONEMPTY))
+		pl_error(c, n, "must not be empty");
+	return cnt;
 }
 
 static bool pk_text_ok(const char *s, bool multiline)
@@ -202,10 +226,7 @@ static void pk_int(struct pl_ctx *c, yaml_node_t *n, const struct pk_key *k, voi
 	errno = 0;
 	v = strtoll(s, &end, 10);
 	if (end == s || *end) {
-		char want[200], got[64];
-		pk_expect(k, want, sizeof want);
-		plan_yaml_describe(n, got, sizeof got);
-		pl_error(c, n, "expected %s, got %s", want, got);
+		pk_wrong(c, n, k);
 		return;
 	}
 	if (errno == ERANGE || v < k->min || v > k->max) {
@@ -281,22 +302,10 @@ static void pk_str(struct pl_ctx *c, yaml_node_t *n, const struct pk_key *k, voi
 static void pk_strlist(struct pl_ctx *c, yaml_node_t *n, const struct pk_key *k, void *base)
 {
 	char ***list = (char ***)pk_dst(c, k, base);
-	size_t *count = (size_t *)((char *)((k->flags & PK_F_ROOT) ? (void *)c->plan : base) +
-	                           k->count_off);
+	size_t *count = pk_count(c, k, base);
 	size_t cnt, i = 0;
-	if (n->type != YAML_SEQUENCE_NODE) {
-		char want[200], got[64];
-		pk_expect(k, want, sizeof want);
-		plan_yaml_describe(n, got, sizeof got);
-		pl_error(c, n, "expected %s, got %s", want, got);
+	if (!(cnt = pk_seq_len(c, n, k)))
 		return;
-	}
-	cnt = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
-	if (!cnt) {
-		if (k->flags & PK_F_NONEMPTY)
-			pl_error(c, n, "must not be empty");
-		return;
-	}
 	*list = calloc(cnt, sizeof **list);
 	if (!*list)
 		abort();
@@ -434,23 +443,11 @@ static void pk_secret(struct pl_ctx *c, yaml_node_t *n, const struct pk_key *k, 
 void plan_walk_list(struct pl_ctx *c, yaml_node_t *n, const struct pk_key *k, void *base)
 {
 	char **arr = (char **)pk_dst(c, k, base);
-	size_t *count = (size_t *)((char *)((k->flags & PK_F_ROOT) ? (void *)c->plan : base) +
-	                           k->count_off);
+	size_t *count = pk_count(c, k, base);
 	size_t cnt, i = 0;
 	char *items;
-	if (n->type != YAML_SEQUENCE_NODE) {
-		char want[200], got[64];
-		pk_expect(k, want, sizeof want);
-		plan_yaml_describe(n, got, sizeof got);
-		pl_error(c, n, "expected %s, got %s", want, got);
+	if (!(cnt = pk_seq_len(c, n, k)))
 		return;
-	}
-	cnt = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
-	if (!cnt) {
-		if (k->flags & PK_F_NONEMPTY)
-			pl_error(c, n, "must not be empty");
-		return;
-	}
 	/* Append: the customer list may already hold entries. */
 	items = realloc(*arr, (*count + cnt) * k->elem_size);
 	if (!items)

@@ -468,6 +468,39 @@ static void zones_emails_names(void)
 	T_INTEQ(plan_walk_distance("colour", "color"), 1);
 }
 
+/* Limits: a file over the cap is refused unread; hundreds of errors stop at 200. */
+static void limits_hold(void)
+{
+	struct diag d;
+	struct plan *p;
+	char path[256];
+	FILE *f;
+	snprintf(path, sizeof path, "%s/big.yaml", tmpdir);
+	f = fopen(path, "w");
+	T_REQUIRE(f != NULL);
+	for (unsigned i = 0; i < 4u * 1024 * 1024 / 16 + 1; i++)
+		fputs("# padding 12345\n", f); /* 16 bytes */
+	fclose(f);
+	p = load("big.yaml", &d);
+	T_CHECK(p == NULL);
+	T_INTEQ(d.errors, 1);
+	T_CHECK(d.n == 1 && strstr(d.items[0].msg, "larger than") != NULL);
+	diag_release(&d);
+	unlink(path);
+
+	f = fopen(path, "w");
+	T_REQUIRE(f != NULL);
+	for (int i = 0; i < 500; i++)
+		fprintf(f, "unknown_%d: %d\n", i, i);
+	fclose(f);
+	p = load("big.yaml", &d);
+	T_CHECK(p == NULL);
+	T_INTEQ(d.errors, 201);
+	T_CHECK(d.n > 0 && strstr(d.items[0].msg, "too many errors") != NULL); /* line 0 sorts first */
+	diag_release(&d);
+	unlink(path);
+}
+
 int main(void)
 {
 	snprintf(tmpdir, sizeof tmpdir, "%s", "/tmp/test_plan.XXXXXX");
@@ -480,6 +513,7 @@ int main(void)
 	T_RUN(times_parse_with_offsets);
 	T_RUN(durations_and_sizes);
 	T_RUN(zones_emails_names);
+	T_RUN(limits_hold);
 	const char *files[] = { "full.yaml", "customers.csv", "master.pw", "min.yaml" };
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
 		char path[256];
