@@ -176,10 +176,14 @@ void plan_validate_customers(struct pl_ctx *c)
 		if (cu->id && !plan_validate_id(cu->id))
 			pl_error_pos(c, &cu->pos, "customer id '%s' may only hold letters, digits and "
 			             ". _ @ + - (at most 64)", cu->id);
-		if (from_csv && cu->source_password.file)
-			plan_validate_secret_file(c, cu->source_password.file, &cu->pos);
-		if (from_csv && cu->dest_password.file)
-			plan_validate_secret_file(c, cu->dest_password.file, &cu->pos);
+		if (from_csv && (cu->source_password.file || cu->dest_password.file)) {
+			size_t pl = pl_path_push(c, "customer '%s'", id);
+			if (cu->source_password.file)
+				plan_validate_secret_file(c, cu->source_password.file, &cu->pos);
+			if (cu->dest_password.file)
+				plan_validate_secret_file(c, cu->dest_password.file, &cu->pos);
+			pl_path_pop(c, pl);
+		}
 		if (!src_master && !plan_secret_is_set(&cu->source_password))
 			pl_error_pos(c, &cu->pos, "customer '%s': no password for the old server; give "
 			             "password_env or password_file, or a master_user in "
