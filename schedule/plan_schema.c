@@ -79,7 +79,7 @@ static const struct pk_key k_svc_in[] = {
 	{ .name = "addresses", .type = PK_STRLIST, .flags = PK_F_ADDRS, .off = SV(addresses),
 	  .count_off = SV(n_addresses) },
 };
-static const struct pk_table t_svc_in = { "an incoming server", k_svc_in, N(k_svc_in),
+static const struct pk_table t_svc_in = { "host, protocol, port, …", k_svc_in, N(k_svc_in),
                                           SV(pos), schema_svc_in_post };
 
 static const struct pk_key k_svc_out[] = {
@@ -92,7 +92,7 @@ static const struct pk_key k_svc_out[] = {
 	{ .name = "addresses", .type = PK_STRLIST, .flags = PK_F_ADDRS, .off = SV(addresses),
 	  .count_off = SV(n_addresses) },
 };
-static const struct pk_table t_svc_out = { "an outgoing server", k_svc_out, N(k_svc_out),
+static const struct pk_table t_svc_out = { "host, port, auth, …", k_svc_out, N(k_svc_out),
                                            SV(pos), schema_svc_out_post };
 
 static const struct pk_key k_incoming[] = {
@@ -100,14 +100,14 @@ static const struct pk_key k_incoming[] = {
 	{ .name = "after", .type = PK_LIST, .flags = PK_F_REQUIRED | PK_F_NONEMPTY, .off = SS(incoming_after),
 	  .count_off = SS(n_incoming_after), .sub = &t_svc_in, .elem_size = sizeof(struct plan_service) },
 };
-static const struct pk_table t_incoming = { "before and after", k_incoming, N(k_incoming), PK_NO_POS, NULL };
+static const struct pk_table t_incoming = { "before, after", k_incoming, N(k_incoming), PK_NO_POS, NULL };
 
 static const struct pk_key k_outgoing[] = {
 	{ .name = "before", .type = PK_MAP, .flags = PK_F_REQUIRED, .off = SS(outgoing_before), .sub = &t_svc_out },
 	{ .name = "after", .type = PK_LIST, .flags = PK_F_REQUIRED | PK_F_NONEMPTY, .off = SS(outgoing_after),
 	  .count_off = SS(n_outgoing_after), .sub = &t_svc_out, .elem_size = sizeof(struct plan_service) },
 };
-static const struct pk_table t_outgoing = { "before and after", k_outgoing, N(k_outgoing), PK_NO_POS, NULL };
+static const struct pk_table t_outgoing = { "before, after", k_outgoing, N(k_outgoing), PK_NO_POS, NULL };
 
 /* username.after defaults to username.before: only a change needs saying. */
 static void schema_username_post(struct pl_ctx *c, yaml_node_t *map, void *base)
@@ -123,7 +123,7 @@ static const struct pk_key k_username[] = {
 	{ .name = "after", .type = PK_ENUM, .off = SS(username_after), .enums = e_username,
 	  .def = PLAN_USERNAME_LOCAL_PART },
 };
-static const struct pk_table t_username = { "before and after", k_username, N(k_username),
+static const struct pk_table t_username = { "before, after", k_username, N(k_username),
                                             PK_NO_POS, schema_username_post };
 
 static const struct pk_key k_services[] = {
@@ -162,7 +162,7 @@ static const struct pk_key k_auth[] = {
 	{ .name = "password_file", .type = PK_SECRET_FILE, .off = EP(master_password) },
 	{ .name = "password", .type = PK_SECRET_VALUE, .off = EP(master_password) },
 };
-static const struct pk_table t_auth = { "method, master_user, password_env…", k_auth, N(k_auth),
+static const struct pk_table t_auth = { "method, master_user, password_env, …", k_auth, N(k_auth),
                                         PK_NO_POS, schema_auth_post };
 
 static void schema_auth_scalar(struct pl_ctx *c, yaml_node_t *n, void *base);
@@ -233,7 +233,7 @@ static const struct pk_key k_source[] = {
 	{ .name = "auth", .type = PK_CUSTOM, .off = EP(auth), .fn = schema_auth },
 	{ .name = "max_connections", .type = PK_INT, .off = EP(max_connections), .min = 1, .max = CAPS_WORKERS_MAX },
 };
-static const struct pk_table t_source = { "a migration source", k_source, N(k_source), EP(pos),
+static const struct pk_table t_source = { "protocol, host, port, auth, …", k_source, N(k_source), EP(pos),
                                           schema_endpoint_post };
 
 static const struct pk_key k_dest[] = {
@@ -247,7 +247,7 @@ static const struct pk_key k_dest[] = {
 	{ .name = "pop3_port", .type = PK_INT, .off = EP(pop3_port), .min = 1, .max = MAX_PORT },
 	{ .name = "pop3_tls", .type = PK_ENUM, .off = EP(pop3_tls), .enums = e_tls, .def = PLAN_TLS_NONE },
 };
-static const struct pk_table t_dest = { "a migration destination", k_dest, N(k_dest), EP(pos),
+static const struct pk_table t_dest = { "host, port, auth, …", k_dest, N(k_dest), EP(pos),
                                         schema_endpoint_post };
 
 static void schema_send_post(struct pl_ctx *c, yaml_node_t *map, void *base)
@@ -273,7 +273,7 @@ static const struct pk_key k_send[] = {
 	{ .name = "per_hour", .type = PK_INT, .flags = PK_F_ROOT, .off = P(notices.per_hour), .min = 1,
 	  .max = 1000000, .def = 500 },
 };
-static const struct pk_table t_send = { "an SMTP server for notices", k_send, N(k_send), EP(pos),
+static const struct pk_table t_send = { "host, port, user, …", k_send, N(k_send), EP(pos),
                                         schema_send_post };
 
 /* ---- migration ---- */
@@ -282,7 +282,7 @@ static const struct pk_key k_rule[] = {
 	{ .name = "from", .type = PK_STR, .flags = PK_F_REQUIRED, .off = offsetof(struct plan_folder_rule, from) },
 	{ .name = "to", .type = PK_STR, .flags = PK_F_REQUIRED, .off = offsetof(struct plan_folder_rule, to) },
 };
-static const struct pk_table t_rule = { "a folder rule (from, to)", k_rule, N(k_rule),
+static const struct pk_table t_rule = { "from, to", k_rule, N(k_rule),
                                         offsetof(struct plan_folder_rule, pos), NULL };
 
 static void schema_retry_post(struct pl_ctx *c, yaml_node_t *map, void *base)
@@ -477,7 +477,7 @@ static const struct pk_key k_customer[] = {
 	{ .name = "source_protocol", .type = PK_ENUM, .off = CU(source_proto), .enums = e_proto_in },
 	{ .name = "notify", .type = PK_BOOL, .off = CU(notify), .def = 1 },
 };
-const struct pk_table plan_schema_customer = { "a customer (id, email, …)", k_customer,
+const struct pk_table plan_schema_customer = { "id, email, …", k_customer,
                                                N(k_customer), CU(pos), schema_customer_post };
 
 static const struct pk_key k_customer_list = {
@@ -505,7 +505,7 @@ static const struct pk_key k_customers_src[] = {
 	{ .name = "csv", .type = PK_CUSTOM, .fn = schema_csv },
 	k_customer_list,
 };
-static const struct pk_table t_customers_src = { "csv or list", k_customers_src,
+static const struct pk_table t_customers_src = { "csv, list", k_customers_src,
                                                  N(k_customers_src), PK_NO_POS, NULL };
 
 /* `customers: [ {id: …}, … ]` or `customers: { csv: FILE, list: [ … ] }`. */

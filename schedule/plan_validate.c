@@ -172,7 +172,9 @@ void plan_validate_customers(struct pl_ctx *c)
 	for (size_t i = 0; i < p->n_customers; i++) {
 		struct plan_customer *cu = &p->customers[i];
 		bool from_csv = cu->pos.file != p->files[0];
-		const char *id = cu->id ? cu->id : "?";
+		const char *id = cu->id;
+		if (!id)
+			continue; /* reported where the entry was read */
 		if (cu->id && !plan_validate_id(cu->id))
 			pl_error_pos(c, &cu->pos, "customer id '%s' may only hold letters, digits and "
 			             ". _ @ + - (at most 64)", cu->id);

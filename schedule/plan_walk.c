@@ -135,7 +135,7 @@ static void pk_expect(const struct pk_key *k, char *buf, size_t size)
 	case PK_STRLIST: snprintf(buf, size, "a list of %s", k->flags & PK_F_ADDRS
 	                                                ? "IP addresses" : "strings");
 		break;
-	case PK_LIST: snprintf(buf, size, "a list, each item %s", k->sub->what); break;
+	case PK_LIST: snprintf(buf, size, "a list of mappings (%s)", k->sub->what); break;
 	case PK_MAP: snprintf(buf, size, "a mapping (%s)", k->sub->what); break;
 	default: {
 		size_t o = 0;
