@@ -103,6 +103,19 @@ static void lf_any_column_order_fullwidth(void)
 	t_plan_release(&p);
 }
 
+static void classic_mac_line_ends(void)
+{
+	struct plan p;
+	struct diag d;
+	T_INTEQ(load(&p, &d, "cr.csv"), 0);
+	T_REQUIRE(p.n_customers == 2);
+	T_INTEQ(p.customers[0].pos.line, 3);
+	T_STREQ(p.customers[0].name, "two\rlines");
+	T_INTEQ(p.customers[1].pos.line, 5);
+	diag_release(&d);
+	t_plan_release(&p);
+}
+
 static void bad_utf8_names_the_row(void)
 {
 	struct plan p;
@@ -224,6 +237,7 @@ int main(void)
 	snprintf(t_dir, sizeof t_dir, "%s/tests/data/csv", root ? root : ".");
 	T_RUN(bom_crlf_quotes_and_blank_lines);
 	T_RUN(lf_any_column_order_fullwidth);
+	T_RUN(classic_mac_line_ends);
 	T_RUN(bad_utf8_names_the_row);
 	T_RUN(unknown_column_suggests);
 	T_RUN(missing_column);
