@@ -2,6 +2,9 @@
  * quoting, bad UTF-8, unknown and missing columns, bad values, refused password column. */
 #include <stdarg.h>
 #include <stdlib.h>
+#include <unistd.h>
+
+#include "base/caps.h"
 
 #include "schedule/customers.h"
 #include "t.h"
@@ -231,6 +234,24 @@ static void unreadable_file_at_plan_position(void)
 	t_plan_release(&p);
 }
 
+static void file_size_is_capped(void)
+{
+	struct plan p;
+	struct diag d;
+	char path[] = "/tmp/cutover-csv-big.XXXXXX";
+	int fd = mkstemp(path);
+	T_REQUIRE(fd >= 0);
+	/* sparse: no disk used, but fstat sees a size over CAPS_CSV_FILE_MAX */
+	T_REQUIRE(ftruncate(fd, (off_t)CAPS_CSV_FILE_MAX + 1) == 0);
+	close(fd);
+	T_INTEQ(load(&p, &d, path), 1);
+	T_REQUIRE(d.n == 1);
+	T_CHECK(strstr(d.items[0].msg, "larger than 256 MiB") != NULL);
+	unlink(path);
+	diag_release(&d);
+	t_plan_release(&p);
+}
+
 int main(void)
 {
 	const char *root = getenv("CUTOVER_ROOT");
@@ -246,5 +267,6 @@ int main(void)
 	T_RUN(malformed_quoting);
 	T_RUN(secrets_become_env_or_file);
 	T_RUN(unreadable_file_at_plan_position);
+	T_RUN(file_size_is_capped);
 	return T_DONE();
 }
