@@ -414,9 +414,9 @@ static void times_parse_with_offsets(void)
 	T_INTEQ(plan_time_parse("2002-10-22T24:00:00Z", &t, &why), -1);
 	T_INTEQ(plan_time_parse("2002-10-22", &t, &why), -1);
 	T_INTEQ(plan_time_parse("2002-10-22T23:30:00+9:00", &t, &why), -1);
-	T_INTEQ(plan_date_parse("2008-06-20", &dt, &why), 0);
+	T_INTEQ(plan_time_date_parse("2008-06-20", &dt, &why), 0);
 	T_INTEQ(dt.d, 20);
-	T_INTEQ(plan_date_parse("2008-06-20T00:00:00Z", &dt, &why), -1);
+	T_INTEQ(plan_time_date_parse("2008-06-20T00:00:00Z", &dt, &why), -1);
 }
 
 static void durations_and_sizes(void)
@@ -424,23 +424,23 @@ static void durations_and_sizes(void)
 	long long ms;
 	uint64_t b;
 	const char *why;
-	T_INTEQ(plan_duration_parse("10s", &ms, &why), 0);
+	T_INTEQ(plan_units_duration("10s", &ms, &why), 0);
 	T_INTEQ(ms, 10000);
-	T_INTEQ(plan_duration_parse("1h30m", &ms, &why), 0);
+	T_INTEQ(plan_units_duration("1h30m", &ms, &why), 0);
 	T_INTEQ(ms, 5400000);
-	T_INTEQ(plan_duration_parse("250ms", &ms, &why), 0);
+	T_INTEQ(plan_units_duration("250ms", &ms, &why), 0);
 	T_INTEQ(ms, 250);
-	T_INTEQ(plan_duration_parse("10", &ms, &why), -1);
-	T_INTEQ(plan_duration_parse("99999999999999999999s", &ms, &why), -1);
-	T_INTEQ(plan_bytes_parse("20MB", &b, &why), 0);
+	T_INTEQ(plan_units_duration("10", &ms, &why), -1);
+	T_INTEQ(plan_units_duration("99999999999999999999s", &ms, &why), -1);
+	T_INTEQ(plan_units_bytes("20MB", &b, &why), 0);
 	T_INTEQ(b, 20971520);
-	T_INTEQ(plan_bytes_parse("512 KB", &b, &why), 0);
+	T_INTEQ(plan_units_bytes("512 KB", &b, &why), 0);
 	T_INTEQ(b, 524288);
-	T_INTEQ(plan_bytes_parse("20971520", &b, &why), 0);
+	T_INTEQ(plan_units_bytes("20971520", &b, &why), 0);
 	T_INTEQ(b, 20971520);
-	T_INTEQ(plan_bytes_parse("20XB", &b, &why), -1);
-	T_INTEQ(plan_bytes_parse("99999999999999999999999", &b, &why), -1);
-	T_INTEQ(plan_bytes_parse("17179869184GB", &b, &why), -1);
+	T_INTEQ(plan_units_bytes("20XB", &b, &why), -1);
+	T_INTEQ(plan_units_bytes("99999999999999999999999", &b, &why), -1);
+	T_INTEQ(plan_units_bytes("17179869184GB", &b, &why), -1);
 }
 
 static void zones_emails_names(void)
