@@ -92,7 +92,7 @@ struct plan_endpoint {
 	char *ca_file;         /* PEM bundle for a private CA; NULL = system store */
 	bool tls_verify;       /* default true; false only with an explicit `verify: false` */
 	char *tls_name;        /* name expected in the certificate; default = host */
-	enum plan_auth auth;
+	enum plan_auth auth;   /* default user; plain when master_user is given */
 	char *master_user;     /* Dovecot-style master user / SASL authorization by an admin */
 	struct plan_secret master_password;
 	int timeout_seconds;   /* default 60 */
