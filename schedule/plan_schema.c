@@ -244,6 +244,8 @@ static const struct pk_key k_dest[] = {
 	{ .name = "max_connections", .type = PK_INT, .off = EP(max_connections), .min = 1, .max = CAPS_WORKERS_MAX },
 	{ .name = "max_message_size", .type = PK_BYTES, .off = EP(max_message_bytes), .min = 1 },
 	{ .name = "quota", .type = PK_BYTES, .off = EP(quota_bytes), .min = 1 },
+	{ .name = "max_messages_per_hour", .type = PK_INT, .off = EP(max_messages_per_hour), .min = 1,
+	  .max = 100000000 },
 	{ .name = "pop3_port", .type = PK_INT, .off = EP(pop3_port), .min = 1, .max = MAX_PORT },
 	{ .name = "pop3_tls", .type = PK_ENUM, .off = EP(pop3_tls), .enums = e_tls, .def = PLAN_TLS_NONE },
 };

@@ -103,6 +103,7 @@ static const char full_plan[] =
 	"    auth: { master_user: migrate, password_file: master.pw }\n"
 	"    max_message_size: 20MB\n"
 	"    quota: 1GB\n"
+	"    max_messages_per_hour: 3000\n"
 	"    pop3_port: 12110\n"
 	"    pop3_tls: starttls\n"
 	"  uidl: record\n"
@@ -225,6 +226,7 @@ static void full_plan_loads_every_field(void)
 	T_STREQ(p->migration.destination.master_password.file, "master.pw");
 	T_INTEQ(p->migration.destination.max_message_bytes, 20971520);
 	T_INTEQ(p->migration.destination.quota_bytes, 1073741824);
+	T_INTEQ(p->migration.destination.max_messages_per_hour, 3000);
 	T_INTEQ(p->migration.destination.pop3_port, 12110);
 	T_INTEQ(p->migration.destination.pop3_tls, PLAN_TLS_STARTTLS);
 	T_INTEQ(p->migration.destination.max_connections, 8); /* = workers */
@@ -363,6 +365,7 @@ static void minimal_plan_gets_documented_defaults(void)
 	T_INTEQ(p->migration.destination.proto, PLAN_PROTO_IMAP);
 	T_INTEQ(p->migration.destination.port, 143);
 	T_INTEQ(p->migration.destination.max_message_bytes, 0);
+	T_INTEQ(p->migration.destination.max_messages_per_hour, 0);
 	T_INTEQ(p->migration.uidl, PLAN_UIDL_PRESERVE);
 	T_INTEQ(p->migration.workers, 4);
 	T_INTEQ(p->migration.source.max_connections, 4);
