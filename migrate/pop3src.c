@@ -165,7 +165,11 @@ static int pop3src_connect(struct pop3src *s, const struct plan *plan, struct er
 	                 ? mailpop3_ssl_connect_with_callback(s->f, addr, (uint16_t)port, tlsverify_sni,
 	                                                      (void *)ep)
 	                 : mailpop3_socket_connect(s->f, addr, (uint16_t)port);
-	if (rc == MAILPOP3_ERROR_UNAUTHORIZED)   /* -ERR greeting, e.g. [SYS/TEMP] too busy */
+	/* UNAUTHORIZED is both "-ERR greeting" (e.g. [SYS/TEMP] too busy) and "no greeting
+	 * at all" (closed or silent); only the first leaves a response text. */
+	if (rc == MAILPOP3_ERROR_UNAUTHORIZED && !s->f->pop3_response)
+		rc = MAILPOP3_ERROR_STREAM;
+	if (rc == MAILPOP3_ERROR_UNAUTHORIZED)
 		return pop3src_fail(s, rc, ERR_TEMP, what, t0, e);
 	if (rc != MAILPOP3_NO_ERROR)
 		return pop3src_fail(s, rc, ERR_NET, what, t0, e);
@@ -485,9 +489,6 @@ static const struct pop3src_entry *pop3src_find(struct pop3src *s, const struct 
 	if (m->seq >= 1 && m->seq <= s->n && s->v[m->seq - 1].seq == m->seq &&
 	    strcmp(s->v[m->seq - 1].key, m->key) == 0)
 		return &s->v[m->seq - 1];
-	for (size_t i = 0; i < s->n; i++)
-		if (s->v[i].seq == m->seq && strcmp(s->v[i].key, m->key) == 0)
-			return &s->v[i];
 	for (size_t i = 0; i < s->n; i++)
 		if (strcmp(s->v[i].key, m->key) == 0)
 			return &s->v[i];
