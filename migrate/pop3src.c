@@ -46,7 +46,7 @@ struct pop3src {
 	struct pop3auth_ctx ctx;
 	bool dead;                   /* stream broken: no RSET, quick QUIT */
 	bool capa;                   /* the server answered CAPA */
-	bool has_top, has_uidl, has_stls;
+	bool has_top, has_uidl, has_stls, has_pipelining;
 	bool top_works;              /* TOP n <all> gave LIST's byte count at least once */
 	bool use_retr;               /* TOP unusable: fetch with RETR (marks \Seen) */
 	bool listed;
@@ -54,6 +54,7 @@ struct pop3src {
 	struct pop3src_entry *v;     /* this session's list, in server order */
 	size_t n;
 	const char *style;
+	MMAPString *line;            /* scratch for status lines of pipelined commands */
 	char *warn[POP3SRC_WARN_MAX];
 	size_t n_warn, next_warn;
 	bool warn_dropped;
@@ -117,7 +118,7 @@ static int pop3src_capa(struct pop3src *s, struct err *e)
 	double t0 = pop3src_now();
 	int rc = mailpop3_capa(s->f, &l);
 	s->capa = rc == MAILPOP3_NO_ERROR;
-	s->has_top = s->has_uidl = s->has_stls = false;
+	s->has_top = s->has_uidl = s->has_stls = s->has_pipelining = false;
 	if (rc == MAILPOP3_ERROR_CAPA_NOT_SUPPORTED)
 		return 0;     /* RFC 1939-only server: find out by trying */
 	if (rc != MAILPOP3_NO_ERROR)
@@ -130,6 +131,8 @@ static int pop3src_capa(struct pop3src *s, struct err *e)
 			s->has_uidl = true;
 		else if (strcasecmp(c->cap_name, "STLS") == 0)
 			s->has_stls = true;
+		else if (strcasecmp(c->cap_name, "PIPELINING") == 0)
+			s->has_pipelining = true;
 		else if (strcasecmp(c->cap_name, "LOGIN-DELAY") == 0) {
 			clistiter *p = c->cap_param ? clist_begin(c->cap_param) : NULL;
 			const char *v = p ? clist_content(p) : NULL;
@@ -210,6 +213,8 @@ static void pop3src_free(struct pop3src *s)
 		}
 		mailpop3_free(s->f);
 	}
+	if (s->line)
+		mmap_string_free(s->line);
 	for (size_t i = 0; i < s->n; i++)
 		free(s->v[i].key);
 	free(s->v);
@@ -225,7 +230,9 @@ static int pop3src_open(struct src **out, const struct plan *plan, const struct 
 	if (ep->proto != PLAN_PROTO_POP3)
 		return err_set(e, ERR_INTERNAL, "pop3 driver used for a non-POP3 endpoint");
 	struct pop3src *s = calloc(1, sizeof *s);
-	if (!s || !(s->f = mailpop3_new(0, NULL))) {
+	if (!s || !(s->f = mailpop3_new(0, NULL)) || !(s->line = mmap_string_new(""))) {
+		if (s && s->f)
+			mailpop3_free(s->f);
 		free(s);
 		return err_set(e, ERR_NOMEM, "POP3: out of memory");
 	}
@@ -495,6 +502,16 @@ static const struct pop3src_entry *pop3src_find(struct pop3src *s, const struct 
 	return NULL;
 }
 
+/* A message that does not end in a line break is sent with one added before the final
+ * "." (RFC 1939 needs the terminator on its own line); LIST counts without it. Drop those
+ * two bytes so the copy is the stored message, byte for byte. */
+static size_t pop3src_trim(const struct pop3src_entry *x, const char *data, size_t len)
+{
+	if (len == x->size + 2 && len >= 2 && data[len - 2] == '\r' && data[len - 1] == '\n')
+		return len - 2;
+	return len;
+}
+
 /* The message's bytes as the server sends them. Prefer TOP n <all lines>: unlike RETR it
  * leaves \Seen alone on Dovecot/Courier. Check its length against LIST once; if TOP
  * disagrees where RETR agrees, TOP is not trustworthy on this server: use RETR. */
@@ -513,7 +530,7 @@ static int pop3src_body(struct pop3src *s, const struct pop3src_entry *x, char *
 			                "read on the old server", s->f->pop3_response);
 		} else if (rc != MAILPOP3_NO_ERROR) {
 			return pop3src_fail(s, rc, ERR_NOTFOUND, what, t0, e);
-		} else if (*len == x->size || s->top_works) {
+		} else if ((*len = pop3src_trim(x, *data, *len)) == x->size || s->top_works) {
 			if (*len != x->size)
 				pop3src_warn(s, "message %u: LIST says %llu bytes, the server sent %zu", x->seq,
 				             (unsigned long long)x->size, *len);
@@ -527,6 +544,7 @@ static int pop3src_body(struct pop3src *s, const struct pop3src_entry *x, char *
 			rc = mailpop3_retr(s->f, x->seq, data, len);
 			if (rc != MAILPOP3_NO_ERROR)
 				return pop3src_fail(s, rc, ERR_NOTFOUND, "POP3 RETR", t0, e);
+			*len = pop3src_trim(x, *data, *len);
 			if (*len == top_len) {
 				/* The server's own sizes are off; TOP is as good as RETR. */
 				s->top_works = true;
@@ -546,7 +564,119 @@ static int pop3src_body(struct pop3src *s, const struct pop3src_entry *x, char *
 	rc = mailpop3_retr(s->f, x->seq, data, len);
 	if (rc != MAILPOP3_NO_ERROR)
 		return pop3src_fail(s, rc, ERR_NOTFOUND, what, t0, e);
+	*len = pop3src_trim(x, *data, *len);
 	return 0;
+}
+
+/* The entry for msgs[i], or -1 with a message-scope error. */
+static const struct pop3src_entry *pop3src_check(struct pop3src *s, const struct drv_msg *m, struct err *e)
+{
+	const struct pop3src_entry *x = pop3src_find(s, m);
+	if (!x)
+		err_set(e, ERR_NOTFOUND, "POP3: message %s is no longer on the server", m->key);
+	else if (x->size > CAPS_MESSAGE_MAX)
+		err_set(e, ERR_TOOBIG, "POP3: message %s has %llu bytes, more than the %llu this tool holds",
+		        m->key, (unsigned long long)x->size, (unsigned long long)CAPS_MESSAGE_MAX);
+	else
+		return x;
+	e->scope = ERR_SCOPE_MESSAGE;
+	return NULL;
+}
+
+/* Read one pipelined TOP reply: status line, then the dot-terminated body, the same way
+ * libetpan's own mailpop3_top reads it (mailstream_read_multiline: dot-unstuffed, CRLF
+ * kept). 1 = +OK with *out filled, 0 = -ERR (text in resp), -1 = stream broken. */
+static int pop3src_read_top(struct pop3src *s, const struct pop3src_entry *x, MMAPString **out,
+                            char *resp, size_t cap)
+{
+	*out = NULL;
+	const char *l = mailstream_read_line_remove_eol(s->f->pop3_stream, s->line);
+	if (!l)
+		return -1;
+	if (strncmp(l, "+OK", 3) != 0) {
+		snprintf(resp, cap, "%s", strncmp(l, "-ERR ", 5) == 0 ? l + 5 : l);
+		return 0;
+	}
+	MMAPString *body = mmap_string_new("");
+	if (!body)
+		return -1;
+	if (!mailstream_read_multiline(s->f->pop3_stream, (size_t)x->size, s->line, body, 0, NULL, NULL, NULL)) {
+		mmap_string_free(body);
+		return -1;
+	}
+	*out = body;
+	return 1;
+}
+
+/* RFC 2449 PIPELINING: send the TOP commands of a whole batch at once, then read the
+ * replies in order, handing each to cb and freeing it before reading the next. On a
+ * round trip of 10 ms this is the difference between ~65 and thousands of msg/s. */
+static int pop3src_fetch_pipelined(struct pop3src *s, const struct drv_msg *const *msgs,
+                                   const struct pop3src_entry *const *x, size_t n, drv_fetch_cb cb,
+                                   void *cbctx, struct err *e)
+{
+	char cmd[64];
+	double t0 = pop3src_now();
+	mailstream_set_privacy(s->f->pop3_stream, 1);
+	for (size_t i = 0; i < n; i++) {
+		int len = snprintf(cmd, sizeof cmd, "TOP %u %d\r\n", x[i]->seq, POP3SRC_TOP_ALL);
+		if (mailstream_write(s->f->pop3_stream, cmd, (size_t)len) < 0) {
+			s->dead = true;
+			return pop3resp_lib_err(e, MAILPOP3_ERROR_STREAM, "POP3 TOP (pipelined)", pop3src_now() - t0,
+			                        s->ctx.timeout);
+		}
+	}
+	if (mailstream_flush(s->f->pop3_stream) < 0) {
+		s->dead = true;
+		return pop3resp_lib_err(e, MAILPOP3_ERROR_STREAM, "POP3 TOP (pipelined)", pop3src_now() - t0,
+		                        s->ctx.timeout);
+	}
+	int rc = 0;
+	for (size_t i = 0; i < n; i++) {
+		char resp[512], what[64];
+		MMAPString *body = NULL;
+		snprintf(what, sizeof what, "POP3 TOP %u", x[i]->seq);
+		t0 = pop3src_now();
+		int r = pop3src_read_top(s, x[i], &body, resp, sizeof resp);
+		if (r < 0) {
+			s->dead = true;
+			return pop3resp_lib_err(e, MAILPOP3_ERROR_STREAM, what, pop3src_now() - t0, s->ctx.timeout);
+		}
+		if (rc < 0) {            /* draining the replies after a failure */
+			if (body)
+				mmap_string_free(body);
+			continue;
+		}
+		if (r == 0) {
+			rc = pop3resp_err(e, ERR_NOTFOUND, what, resp, 0);
+			if (e->cls == ERR_NOTFOUND)
+				e->scope = ERR_SCOPE_MESSAGE;
+			continue;
+		}
+		size_t len = pop3src_trim(x[i], body->str, body->len);
+		if (len != x[i]->size)
+			pop3src_warn(s, "message %u: LIST says %llu bytes, the server sent %zu", x[i]->seq,
+			             (unsigned long long)x[i]->size, len);
+		rc = cb(cbctx, msgs[i], body->str, len, e);
+		mmap_string_free(body);
+	}
+	return rc;
+}
+
+static int pop3src_fetch_one(struct pop3src *s, const struct drv_msg *m, const struct pop3src_entry *x,
+                             drv_fetch_cb cb, void *cbctx, struct err *e)
+{
+	char *data = NULL;
+	size_t len = 0;
+	if (pop3src_body(s, x, &data, &len, e) < 0) {
+		if (e->cls == ERR_NOTFOUND)
+			e->scope = ERR_SCOPE_MESSAGE;
+		return -1;
+	}
+	int rc = cb(cbctx, m, data, len, e);
+	/* libetpan keeps one result per session; free it before the next TOP/RETR. */
+	mailpop3_top_free(data);
+	return rc;
 }
 
 static int pop3src_fetch(struct src *src, const struct drv_msg *const *msgs, size_t n, drv_fetch_cb cb,
@@ -555,32 +685,36 @@ static int pop3src_fetch(struct src *src, const struct drv_msg *const *msgs, siz
 	struct pop3src *s = (struct pop3src *)src;
 	if (pop3src_load(s, e) < 0)
 		return -1;
-	for (size_t i = 0; i < n; i++) {
-		const struct drv_msg *m = msgs[i];
-		const struct pop3src_entry *x = pop3src_find(s, m);
-		if (!x) {
-			err_set(e, ERR_NOTFOUND, "POP3: message %s is no longer on the server", m->key);
-			e->scope = ERR_SCOPE_MESSAGE;
+	const struct pop3src_entry *batch[CAPS_BATCH_MESSAGES];
+	size_t i = 0;
+	while (i < n) {
+		/* One at a time until TOP has proved itself (or when it cannot be pipelined). */
+		if (!s->has_pipelining || !s->top_works || s->use_retr) {
+			const struct pop3src_entry *x = pop3src_check(s, msgs[i], e);
+			if (!x || pop3src_fetch_one(s, msgs[i], x, cb, cbctx, e) < 0)
+				return -1;
+			i++;
+			continue;
+		}
+		/* A batch bounded by count and bytes; a message that cannot be fetched ends the
+		 * batch before it and fails on its own turn. */
+		size_t k = 0;
+		uint64_t bytes = 0;
+		while (i + k < n && k < CAPS_BATCH_MESSAGES) {
+			struct err probe = {0};
+			const struct pop3src_entry *x = pop3src_check(s, msgs[i + k], &probe);
+			if (!x || (k > 0 && bytes + x->size > CAPS_BATCH_BYTES))
+				break;
+			batch[k++] = x;
+			bytes += x->size;
+		}
+		if (k == 0) {
+			pop3src_check(s, msgs[i], e);
 			return -1;
 		}
-		if (x->size > CAPS_MESSAGE_MAX) {
-			err_set(e, ERR_TOOBIG, "POP3: message %s has %llu bytes, more than the %llu this tool holds",
-			        m->key, (unsigned long long)x->size, (unsigned long long)CAPS_MESSAGE_MAX);
-			e->scope = ERR_SCOPE_MESSAGE;
+		if (pop3src_fetch_pipelined(s, msgs + i, batch, k, cb, cbctx, e) < 0)
 			return -1;
-		}
-		char *data = NULL;
-		size_t len = 0;
-		if (pop3src_body(s, x, &data, &len, e) < 0) {
-			if (e->cls == ERR_NOTFOUND)
-				e->scope = ERR_SCOPE_MESSAGE;
-			return -1;
-		}
-		int rc = cb(cbctx, m, data, len, e);
-		/* libetpan keeps one result per session; free it before the next TOP/RETR. */
-		mailpop3_top_free(data);
-		if (rc < 0)
-			return -1;
+		i += k;
 	}
 	return 0;
 }
