@@ -27,17 +27,19 @@ void drv_folder_list_free(struct drv_folder *v, size_t n)
 	free(v);
 }
 
-/* imapsrc_ops and imapdst_ops join these tables when their branches are merged. */
 const struct src_ops *drv_source_for(enum plan_proto proto)
 {
 	switch (proto) {
 	case PLAN_PROTO_POP3: return &pop3src_ops;
+	case PLAN_PROTO_IMAP: return &imapsrc_ops;
 	default: return NULL;
 	}
 }
 
 const struct dst_ops *drv_destination_for(enum plan_proto proto)
 {
-	(void)proto;
-	return NULL;
+	switch (proto) {
+	case PLAN_PROTO_IMAP: return &imapdst_ops;
+	default: return NULL;
+	}
 }

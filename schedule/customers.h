@@ -13,7 +13,12 @@
  *   source_protocol (pop3|imap), notify (yes|no)
  * Unknown columns are errors. Every problem goes to d as "file:row: message" (col 0).
  * `pos` is where the plan named the file (for "cannot read" errors). Returns the number
- * of errors added. Defaults (language, logins) are filled by the plan loader afterwards. */
+ * of errors added. Defaults (language, logins) are filled by the plan loader afterwards:
+ * set has_lang when a row gives a language; leave source_login/dest_login NULL when empty;
+ * leave `client` NULL (the loader maps client_raw with clients_lookup and warns once for
+ * an unknown program). Set notify = true unless the row says no. Record the CSV path with
+ * plan_add_file() for pos.file. Cross-row checks (duplicate id/email, password files
+ * readable, a password present when no master user) are done by the plan loader. */
 int customers_csv_load(struct plan *p, const char *path, const struct plan_pos *pos,
                        struct diag *d);
 

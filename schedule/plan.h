@@ -125,6 +125,7 @@ struct plan_customer {
 	char *email;
 	char *name;               /* display name, may be Japanese */
 	enum plan_lang lang;
+	bool has_lang;            /* lang came from the row/entry; else plan_load sets plan->language */
 	char *client;             /* canonical mail-program id (schedule/clients.h); "generic" if unknown */
 	char *client_raw;         /* what the CSV said */
 	char *source_login;       /* default: per services.username.before (local part or address) */
@@ -156,6 +157,8 @@ struct plan {
 		char *reason, *affected;
 		struct plan_date old_servers_until;  /* end of the parallel-run period */
 		struct plan_time announce_by;         /* optional: when the announcement must be out */
+		char **notes;                         /* 特記事項: extra lines for the announcement */
+		size_t n_notes;
 	} window;
 
 	struct plan_services services;
@@ -217,5 +220,17 @@ const char *plan_lang_name(enum plan_lang);
 const char *plan_resolve_host(const struct plan *p, const char *host);
 
 const struct plan_customer *plan_customer_find(const struct plan *p, const char *id);
+
+/* Record a file read for this plan (e.g. a customer CSV) and return the plan's own copy,
+ * for plan_pos.file. NULL when out of memory. */
+const char *plan_add_file(struct plan *p, const char *path);
+
+/* A syntactically acceptable mailbox address: local@domain, no spaces or controls,
+ * a dotted domain of letters/digits/hyphens. Shared by the plan loader and the CSV reader. */
+bool plan_email_valid(const char *addr);
+
+/* RFC 3339 text of a plan time in the offset it was written with
+ * ("2002-10-22T23:30:00+09:00"). buf needs 32 bytes. Returns buf. */
+char *plan_time_format(const struct plan_time *t, char *buf, size_t size);
 
 #endif
