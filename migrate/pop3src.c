@@ -45,6 +45,7 @@ struct pop3src {
 	const struct plan_endpoint *ep;
 	struct pop3auth_ctx ctx;
 	bool dead;                   /* stream broken: no RSET, quick QUIT */
+	double last_io;              /* monotonic time of the last byte sent or received */
 	bool capa;                   /* the server answered CAPA */
 	bool has_top, has_uidl, has_stls, has_pipelining;
 	bool top_works;              /* TOP n <all> gave LIST's byte count at least once */
@@ -84,6 +85,23 @@ static void pop3src_warn(struct pop3src *s, const char *fmt, ...)
 		s->n_warn++;
 }
 
+/* libetpan reports every byte sent or received here; only the time is kept (never the
+ * data, which includes credentials), so that a stream error after a long transfer can be
+ * told apart: silent for the whole timeout, or cut off. */
+static void pop3src_logger(mailpop3 *f, int type, const char *str, size_t size, void *ctx)
+{
+	(void)f; (void)str; (void)size;
+	if (type == MAILSTREAM_LOG_TYPE_DATA_RECEIVED || type == MAILSTREAM_LOG_TYPE_DATA_SENT ||
+	    type == MAILSTREAM_LOG_TYPE_DATA_SENT_PRIVATE)
+		((struct pop3src *)ctx)->last_io = pop3src_now();
+}
+
+/* Seconds the connection has been quiet, counting from the command's start at the latest. */
+static double pop3src_idle(const struct pop3src *s, double t0)
+{
+	return pop3src_now() - (s->last_io > t0 ? s->last_io : t0);
+}
+
 /* A libetpan failure: server refusal (text in f->pop3_response) or a stream problem. */
 static int pop3src_fail(struct pop3src *s, int rc, enum err_class fallback, const char *what,
                         double t0, struct err *e)
@@ -92,7 +110,7 @@ static int pop3src_fail(struct pop3src *s, int rc, enum err_class fallback, cons
 	    rc == MAILPOP3_ERROR_CONNECTION_REFUSED || rc == MAILPOP3_ERROR_MEMORY) {
 		if (rc == MAILPOP3_ERROR_STREAM || rc == MAILPOP3_ERROR_SSL)
 			s->dead = true;
-		return pop3resp_lib_err(e, rc, what, pop3src_now() - t0, s->ctx.timeout);
+		return pop3resp_lib_err(e, rc, what, pop3src_idle(s, t0), s->ctx.timeout);
 	}
 	if (s->f->pop3_response)
 		return pop3resp_err(e, fallback, what, s->f->pop3_response, s->ctx.login_delay);
@@ -117,12 +135,12 @@ static int pop3src_capa(struct pop3src *s, struct err *e)
 	clist *l = NULL;
 	double t0 = pop3src_now();
 	int rc = mailpop3_capa(s->f, &l);
-	s->capa = rc == MAILPOP3_NO_ERROR;
-	s->has_top = s->has_uidl = s->has_stls = s->has_pipelining = false;
 	if (rc == MAILPOP3_ERROR_CAPA_NOT_SUPPORTED)
-		return 0;     /* RFC 1939-only server: find out by trying */
+		return 0;     /* RFC 1939-only server (or no CAPA after login): keep what we knew */
 	if (rc != MAILPOP3_NO_ERROR)
 		return pop3src_fail(s, rc, ERR_PROTOCOL, "POP3 CAPA", t0, e);
+	s->capa = true;
+	s->has_top = s->has_uidl = s->has_stls = s->has_pipelining = false;
 	for (clistiter *it = clist_begin(l); it; it = clist_next(it)) {
 		struct mailpop3_capa *c = clist_content(it);
 		if (strcasecmp(c->cap_name, "TOP") == 0)
@@ -241,6 +259,7 @@ static int pop3src_open(struct src **out, const struct plan *plan, const struct 
 	s->ctx.timeout = ep->timeout_seconds > 0 ? ep->timeout_seconds : 60;
 	/* libetpan applies the timeout when the socket is opened: set it before connecting. */
 	mailpop3_set_timeout(s->f, s->ctx.timeout);
+	mailpop3_set_logger(s->f, pop3src_logger, s);
 	if (pop3src_connect(s, plan, e) < 0 || pop3auth_login(s->f, ep->auth, login, &s->ctx, e) < 0) {
 		if (e->cls == ERR_NET || e->cls == ERR_TIMEOUT)
 			s->dead = true;
@@ -622,13 +641,13 @@ static int pop3src_fetch_pipelined(struct pop3src *s, const struct drv_msg *cons
 		int len = snprintf(cmd, sizeof cmd, "TOP %u %d\r\n", x[i]->seq, POP3SRC_TOP_ALL);
 		if (mailstream_write(s->f->pop3_stream, cmd, (size_t)len) < 0) {
 			s->dead = true;
-			return pop3resp_lib_err(e, MAILPOP3_ERROR_STREAM, "POP3 TOP (pipelined)", pop3src_now() - t0,
+			return pop3resp_lib_err(e, MAILPOP3_ERROR_STREAM, "POP3 TOP (pipelined)", pop3src_idle(s, t0),
 			                        s->ctx.timeout);
 		}
 	}
 	if (mailstream_flush(s->f->pop3_stream) < 0) {
 		s->dead = true;
-		return pop3resp_lib_err(e, MAILPOP3_ERROR_STREAM, "POP3 TOP (pipelined)", pop3src_now() - t0,
+		return pop3resp_lib_err(e, MAILPOP3_ERROR_STREAM, "POP3 TOP (pipelined)", pop3src_idle(s, t0),
 		                        s->ctx.timeout);
 	}
 	int rc = 0;
@@ -640,7 +659,7 @@ static int pop3src_fetch_pipelined(struct pop3src *s, const struct drv_msg *cons
 		int r = pop3src_read_top(s, x[i], &body, resp, sizeof resp);
 		if (r < 0) {
 			s->dead = true;
-			return pop3resp_lib_err(e, MAILPOP3_ERROR_STREAM, what, pop3src_now() - t0, s->ctx.timeout);
+			return pop3resp_lib_err(e, MAILPOP3_ERROR_STREAM, what, pop3src_idle(s, t0), s->ctx.timeout);
 		}
 		if (rc < 0) {            /* draining the replies after a failure */
 			if (body)
