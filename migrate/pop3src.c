@@ -532,8 +532,9 @@ static size_t pop3src_trim(const struct pop3src_entry *x, const char *data, size
 }
 
 /* The message's bytes as the server sends them. Prefer TOP n <all lines>: unlike RETR it
- * leaves \Seen alone on Dovecot/Courier. Check its length against LIST once; if TOP
- * disagrees where RETR agrees, TOP is not trustworthy on this server: use RETR. */
+ * leaves \Seen alone on Dovecot/Courier. Whenever TOP's length differs from LIST's, the
+ * message is read again with RETR: the same bytes mean LIST is off (warn, keep TOP);
+ * other bytes mean TOP is not trustworthy on this server (use RETR from now on). */
 static int pop3src_body(struct pop3src *s, const struct pop3src_entry *x, char **data, size_t *len,
                         struct err *e)
 {
@@ -549,13 +550,11 @@ static int pop3src_body(struct pop3src *s, const struct pop3src_entry *x, char *
 			                "read on the old server", s->f->pop3_response);
 		} else if (rc != MAILPOP3_NO_ERROR) {
 			return pop3src_fail(s, rc, ERR_NOTFOUND, what, t0, e);
-		} else if ((*len = pop3src_trim(x, *data, *len)) == x->size || s->top_works) {
-			if (*len != x->size)
-				pop3src_warn(s, "message %u: LIST says %llu bytes, the server sent %zu", x->seq,
-				             (unsigned long long)x->size, *len);
+		} else if ((*len = pop3src_trim(x, *data, *len)) == x->size) {
 			s->top_works = true;
 			return 0;
 		} else {
+			/* Either LIST is wrong or TOP cut the message short: RETR decides. */
 			size_t top_len = *len;
 			mailpop3_top_free(*data);
 			*data = NULL;
@@ -632,8 +631,10 @@ static int pop3src_read_top(struct pop3src *s, const struct pop3src_entry *x, MM
  * round trip of 10 ms this is the difference between ~65 and thousands of msg/s. */
 static int pop3src_fetch_pipelined(struct pop3src *s, const struct drv_msg *const *msgs,
                                    const struct pop3src_entry *const *x, size_t n, drv_fetch_cb cb,
-                                   void *cbctx, struct err *e)
+                                   void *cbctx, size_t *delivered, struct err *e)
 {
+	*delivered = 0;
+	bool stop = false;        /* a reply needs a second look: deliver nothing after it */
 	char cmd[64];
 	double t0 = pop3src_now();
 	mailstream_set_privacy(s->f->pop3_stream, 1);
@@ -661,7 +662,7 @@ static int pop3src_fetch_pipelined(struct pop3src *s, const struct drv_msg *cons
 			s->dead = true;
 			return pop3resp_lib_err(e, MAILPOP3_ERROR_STREAM, what, pop3src_idle(s, t0), s->ctx.timeout);
 		}
-		if (rc < 0) {            /* draining the replies after a failure */
+		if (rc < 0 || stop) {    /* draining the replies after a failure or a size mismatch */
 			if (body)
 				mmap_string_free(body);
 			continue;
@@ -673,11 +674,16 @@ static int pop3src_fetch_pipelined(struct pop3src *s, const struct drv_msg *cons
 			continue;
 		}
 		size_t len = pop3src_trim(x[i], body->str, body->len);
-		if (len != x[i]->size)
-			pop3src_warn(s, "message %u: LIST says %llu bytes, the server sent %zu", x[i]->seq,
-			             (unsigned long long)x[i]->size, len);
+		if (len != x[i]->size) {
+			/* pop3src_body checks it against RETR once the pipeline is drained */
+			stop = true;
+			mmap_string_free(body);
+			continue;
+		}
 		rc = cb(cbctx, msgs[i], body->str, len, e);
 		mmap_string_free(body);
+		if (rc == 0)
+			(*delivered)++;
 	}
 	return rc;
 }
@@ -706,9 +712,11 @@ static int pop3src_fetch(struct src *src, const struct drv_msg *const *msgs, siz
 		return -1;
 	const struct pop3src_entry *batch[CAPS_BATCH_MESSAGES];
 	size_t i = 0;
+	bool single = false;      /* the next message goes alone (after a pipelined size mismatch) */
 	while (i < n) {
 		/* One at a time until TOP has proved itself (or when it cannot be pipelined). */
-		if (!s->has_pipelining || !s->top_works || s->use_retr) {
+		if (single || !s->has_pipelining || !s->top_works || s->use_retr) {
+			single = false;
 			const struct pop3src_entry *x = pop3src_check(s, msgs[i], e);
 			if (!x || pop3src_fetch_one(s, msgs[i], x, cb, cbctx, e) < 0)
 				return -1;
@@ -731,9 +739,11 @@ static int pop3src_fetch(struct src *src, const struct drv_msg *const *msgs, siz
 			pop3src_check(s, msgs[i], e);
 			return -1;
 		}
-		if (pop3src_fetch_pipelined(s, msgs + i, batch, k, cb, cbctx, e) < 0)
+		size_t delivered = 0;
+		if (pop3src_fetch_pipelined(s, msgs + i, batch, k, cb, cbctx, &delivered, e) < 0)
 			return -1;
-		i += k;
+		i += delivered;
+		single = delivered < k;
 	}
 	return 0;
 }
