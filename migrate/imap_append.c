@@ -102,6 +102,17 @@ static struct mailimap_flag_list *imap_append_flag_list(const struct drv_append 
 	return fl;
 }
 
+/* Dovecot answers an oversized APPEND with [LIMIT] ("Mail size is larger than …") rather
+ * than RFC 7889's [TOOBIG]; for APPEND that can only mean the message size. */
+static int imap_append_fail(struct imap_conn *c, int r, struct err *e, const char *what,
+                            const char *mbox)
+{
+	imap_conn_fail(c, r, ERR_PERM, e, "%s to '%s'", what, mbox);
+	if (e->cls == ERR_PERM && strcmp(e->resp_code, "LIMIT") == 0)
+		e->cls = ERR_TOOBIG;
+	return -1;
+}
+
 int imap_append_one(struct imap_conn *c, const char *mbox, struct drv_append *it, struct err *e)
 {
 	if (imap_conn_usable(c, e) < 0 || imap_append_check(it, e) < 0)
@@ -127,7 +138,7 @@ int imap_append_one(struct imap_conn *c, const char *mbox, struct drv_append *it
 	if (dt)
 		mailimap_date_time_free(dt);
 	if (r != MAILIMAP_NO_ERROR)
-		return imap_conn_fail(c, r, ERR_PERM, e, "APPEND to '%s'", mbox);
+		return imap_append_fail(c, r, e, "APPEND", mbox);
 	it->uid = uid;
 	return 0;
 }
@@ -269,6 +280,6 @@ int imap_append_multi(struct imap_conn *c, const char *mbox, struct drv_append *
 			return err_prefix(e, "message %zu of the batch: ", i + 1);
 	int r = imap_append_multi_send(c, mbox, items, n);
 	if (r != MAILIMAP_NO_ERROR)
-		return imap_conn_fail(c, r, ERR_PERM, e, "MULTIAPPEND of %zu messages to '%s'", n, mbox);
+		return imap_append_fail(c, r, e, "MULTIAPPEND", mbox);
 	return imap_append_uids(c, items, n, e);
 }
