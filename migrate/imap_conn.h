@@ -15,6 +15,10 @@
 #include "migrate/driver.h"
 #include "schedule/plan.h"
 
+/* Debian's libetpan has no zlib: COMPRESS=DEFLATE switches the server to deflate and kills
+ * the session although the capability is advertised (libraries.md pitfall 5). */
+#pragma GCC poison mailimap_compress
+
 struct imap_conn {
 	mailimap *s;
 	int timeout;          /* seconds, as applied to the socket */
