@@ -3,10 +3,13 @@
 # per command vs MULTIAPPEND batches, into a fresh harness Dovecot (tests/harness).
 #   bench/imap_append_rate.sh [N] [BATCH]     defaults: 2000 messages, batch 50
 # Build first (make tests-bin). Prints one line per mode: messages, seconds, msg/s.
+# FSYNC=never in the environment sets Dovecot's mail_fsync=never, which takes the disk out
+# of the measurement and leaves the protocol cost (commands, round trips).
 set -eu
 N=${1:-2000} BATCH=${2:-50}
 . "$(dirname "$0")/../tests/harness/lib.sh"
 harness_init
+[ -n "${FSYNC:-}" ] && export H_EXTRA_CONF="mail_fsync = $FSYNC"
 dovecot_start dst dest good >/dev/null
 dovecot_add_user dst bench 'bench-Pw1' 0
 C=$H_DIR/corpus

@@ -30,13 +30,12 @@ static struct imap_conn *imapdst_conn(struct dst *d)
 static int imapdst_open(struct dst **out, const struct plan *plan, const struct plan_endpoint *ep,
                         const struct drv_login *login, struct err *e)
 {
-	(void)plan;
 	*out = NULL;
 	struct imapdst *d = calloc(1, sizeof *d);
 	if (!d)
 		return err_set(e, ERR_NOMEM, "out of memory");
 	d->base.ops = &imapdst_ops;
-	if (imap_conn_open(&d->c, ep, login, e) < 0) {
+	if (imap_conn_open(&d->c, plan, ep, login, e) < 0) {
 		free(d);
 		return -1;
 	}

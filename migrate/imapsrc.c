@@ -30,13 +30,12 @@ struct imapsrc {
 static int imapsrc_open(struct src **out, const struct plan *plan, const struct plan_endpoint *ep,
                         const struct drv_login *login, struct err *e)
 {
-	(void)plan;
 	*out = NULL;
 	struct imapsrc *s = calloc(1, sizeof *s);
 	if (!s)
 		return err_set(e, ERR_NOMEM, "out of memory");
 	s->base.ops = &imapsrc_ops;
-	if (imap_conn_open(&s->c, ep, login, e) < 0) {
+	if (imap_conn_open(&s->c, plan, ep, login, e) < 0) {
 		free(s);
 		return -1;
 	}
