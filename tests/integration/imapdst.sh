@@ -114,6 +114,32 @@ tap_is "$out" "日本語 日本語/受信トレイ " "Japanese folder names roun
 tap_ok "server stores the mUTF-7 name" test -d "$(dovecot_maildir dst alice)/.&ZeVnLIqe-.&U9dP4TDIMOwwpA-"
 out=$("$DUMP" "${STLS[@]}" -u alice dump '日本語/受信トレイ' | $PY check "$C"); tap_is "$?" 0 "messages appended into the Japanese folder"
 
+# --- special-use folders from LIST --------------------------------------------------------
+H_EXTRA_CONF='namespace inbox {
+  inbox = yes
+  mailbox Sent {
+    special_use = \Sent
+    auto = subscribe
+  }
+  mailbox "Deleted Items" {
+    special_use = \Trash
+    auto = create
+  }
+}' dovecot_start su dest good || tap_skip_all "cannot start dovecot (special-use)"
+dovecot_add_user su alice 'alice-Pw1' 0
+out=$("$APP" -p "$su_IMAP" -u alice folders 2>&1 | LC_ALL=C sort | tr '\t\n' '| ')
+tap_is "$out" "Deleted Items|.|trash INBOX|.|- Sent|.|sent subscribed " "special-use flags (\\Sent, \\Trash) and subscriptions from LIST/LSUB"
+dovecot_stop su
+
+# --- a server that hangs up after login -> ERR_NET, not a SIGPIPE death ----------------------
+H_EXTRA_CONF='namespace broken {
+  prefix = x.
+}' dovecot_start hup dest good || tap_skip_all "cannot start dovecot (hang-up)"
+dovecot_add_user hup alice 'alice-Pw1' 0
+out=$("$APP" -p "$hup_IMAP" -u alice caps 2>&1); rc=$?
+tap_is "$rc $(echo "$out" | head -n 1 | cut -d: -f2)" "69  network" "server closing the session -> ERR_NET"
+dovecot_stop hup
+
 # --- a silent server -> ERR_TIMEOUT --------------------------------------------------------
 port=$(harness_free_ports 1)
 "$H_PY" -c "import socket,time,sys; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1',$port)); s.listen(1); c,_=s.accept(); time.sleep(8)" &
