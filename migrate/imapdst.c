@@ -2,7 +2,13 @@
  * per batch when the server has MULTIAPPEND and LITERAL+ (about 4x faster on loopback,
  * 9x at 10 ms RTT — research/libraries.md §2), else one APPEND per message. A batch the
  * server refuses is retried one by one, so the exact failing message is known.
- * What the server stores is imap_append_normalize(data) (bare CR/LF become CRLF). */
+ * What the server stores is imap_append_normalize(data) (bare CR/LF become CRLF).
+ *
+ * append() contract in practice: items[0..*done) are stored (uid from APPENDUID, 0 if
+ * unknown); items[*done] is the message the server refused (e says why: ERR_QUOTA,
+ * ERR_TOOBIG and ERR_DATA are about that message). After ERR_NET / ERR_TIMEOUT /
+ * ERR_PROTOCOL the session is dead and items[*done..] of the batch in flight are in doubt:
+ * look them up (find_header) on a new session before appending them again. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
