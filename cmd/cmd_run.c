@@ -273,8 +273,12 @@ static int run_exec(const struct opt_result *args, struct err *e)
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = run_on_signal;
+	sa.sa_flags = SA_RESETHAND; /* a second signal ends the process at once */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* A server that hangs up mid-APPEND must be an error on that connection, not the end
+	 * of the process: libetpan writes with plain write(). */
+	signal(SIGPIPE, SIG_IGN);
 	if (!quiet && !ui.tty) {
 		char ts[32];
 		run_stamp(ts, sizeof ts);

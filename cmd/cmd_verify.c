@@ -1,6 +1,7 @@
 /* cmd_verify: `cutover verify PLAN` — per customer, what a POP3 client sees on the source
  * and on the destination: counts, bytes, the SHA-256 of every message (our X-UIDL line
  * aside, line endings normalised) and the UIDL lists; exit 1 on any loss. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -299,6 +300,7 @@ static int verify_exec(const struct opt_result *args, struct err *e)
 	struct plan *p = cmd_load_plan(args->pos[0], opt_flag(args, "quiet"), e);
 	if (!p)
 		return EX_DATAERR;
+	signal(SIGPIPE, SIG_IGN);   /* a server hanging up is an error, not the end */
 	rows = calloc(p->n_customers + (only ? only->n_list : 0) + 1, sizeof *rows);
 	if (!rows) {
 		plan_free(p);
