@@ -42,8 +42,11 @@ tap_is "$(e_json "$H_DIR/run.json" huge copied)" 3 "the 20 MB message and its ne
 tap_ok "thousand: exactly once, in order" e_same_uidls thousand
 tap_ok "huge: exactly once, in order" e_same_uidls huge
 rss=$(tail -n 1 "$H_DIR/rss")
-echo "# peak RSS ${rss} KB"
-tap_ok "peak memory stays under 200 MB (20 MB message, 2 workers)" [ "$rss" -lt 204800 ]
+# AddressSanitizer keeps freed memory in quarantine and adds shadow memory: allow twice.
+limit=200
+case "${CUTOVER_BUILD:-build}" in *san*) limit=400 ;; esac
+echo "# peak RSS ${rss} KB (limit $limit MB)"
+tap_ok "peak memory stays under $limit MB (20 MB message, 1,000-message mailbox, 2 workers)" [ "$rss" -lt $((limit * 1024)) ]
 "$CUTOVER" verify "$H_DIR/plan.yaml" >"$H_DIR/verify.out" 2>&1
 tap_is "$?" 0 "verify: the 20 MB message's digest matches"
 sed 's/^/# /' "$H_DIR/verify.out"
