@@ -38,7 +38,10 @@
 #                                ${NAME}_LOG (log file), ${NAME}_MASTER_USER (= migrate),
 #                                ${NAME}_MASTER_PW (random per server), ${NAME}_ROLE.
 #                                Returns when all four ports answer. Extra config lines:
-#                                put them in $H_EXTRA_CONF (appended to dovecot.conf).
+#                                put them in $H_EXTRA_CONF (appended to dovecot.conf, so
+#                                they override). Call it directly, not in $(…): the master
+#                                must be a child of the test's shell, and the variables
+#                                would be lost.
 #   dovecot_stop NAME            stop it and wait until every process is gone.
 #   dovecot_restart NAME         stop and start again on the same ports, users and mail.
 #   dovecot_pids NAME            print the pids of the server's processes (for tests).
@@ -51,9 +54,9 @@
 #   maildir_deliver NAME USER [-f FLAGS] [-m FOLDER] [-t EPOCH] FILE...
 #                                put messages into the Maildir in the order given. Without -f
 #                                they go to new/ with qmail-style unique names
-#                                (TIME.PID_SEQ.HOST, TIME strictly increasing), so the source's
-#                                POP3 UIDLs look like qmail-pop3d's and Dovecot assigns UIDs
-#                                in the given order. -f FLAGS (Maildir letters, e.g. S, SF,
+#                                (TIME.NNNN.mx1.example.jp, TIME strictly increasing), so the
+#                                source's POP3 UIDLs look like qmail-pop3d's and Dovecot
+#                                assigns UIDs in the given order. -f FLAGS (Maildir letters, e.g. S, SF,
 #                                RS; "" for none) puts them into cur/ with ":2,FLAGS".
 #                                -m FOLDER: an IMAP folder name as the server shows it
 #                                (mUTF-7, "." hierarchy separator, e.g. Sent or Work.2002);
@@ -79,15 +82,21 @@
 #   tap_ok DESC CMD...           run CMD; print "ok N - DESC" or "not ok N - DESC".
 #   tap_not DESC CMD...          the same, but CMD must fail.
 #   tap_is GOT WANT DESC         compare strings; prints both on failure.
-#   tap_done                     print the plan "1..N"; exit 1 if any test failed.
+#   tap_done                     print the plan "1..N"; returns 1 if any test failed
+#                                (make it the script's last command).
 #   tap_skip_all REASON          print "1..0 # SKIP REASON" and exit 77.
 #
 # Dovecot settings that matter for drivers (see dovecot_conf below): auth_mechanisms
 # plain login apop cram-md5; disable_plaintext_auth=no (plaintext allowed without TLS);
 # auth_master_user_separator=* (log in as "user*migrate" or SASL PLAIN with authzid=user,
-# authcid=migrate); pop3_lock_session=yes (a second POP3 session gets -ERR [IN-USE]);
+# authcid=migrate); pop3_lock_session=yes (a second POP3 session waits Dovecot's fixed
+# 10 s for the lock, then gets -ERR [IN-USE]: client timeouts must be longer than that);
 # auth_failure_delay=0 (a wrong password fails at once: set H_EXTRA_CONF to change it);
-# mail_max_userip_connections=50; quota backend "count" (APPEND over quota: NO [OVERQUOTA]).
+# mail_max_userip_connections=50; quota backend "count" (APPEND over quota: NO [OVERQUOTA]);
+# no auth penalty (anvil's 2-15 s delay after a failed login from an IP is switched off);
+# no chroot for login processes. As root, Dovecot's own users run it (dovecot/dovenull) and
+# Maildirs belong to the dovecot user; otherwise everything runs as the calling user.
+# Logs: ${NAME}_LOG (auth_verbose on: failed logins say why).
 
 H_MASTER_USER=migrate
 
