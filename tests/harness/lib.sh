@@ -58,8 +58,10 @@
 #                                source's POP3 UIDLs look like qmail-pop3d's and Dovecot
 #                                assigns UIDs in the given order. -f FLAGS (Maildir letters, e.g. S, SF,
 #                                RS; "" for none) puts them into cur/ with ":2,FLAGS".
-#                                -m FOLDER: an IMAP folder name as the server shows it
-#                                (mUTF-7, "." hierarchy separator, e.g. Sent or Work.2002);
+#                                -m FOLDER: an IMAP folder name with "." as the hierarchy
+#                                separator (Sent, Work.2002, 仕事.2002); a name with non-ASCII
+#                                characters is encoded to mUTF-7, an ASCII one is taken as
+#                                mUTF-7 already (&ZeVnLIqe- = 日本語);
 #                                the folder is created and subscribed. -t EPOCH sets the
 #                                user's delivery clock: the messages get EPOCH+1, EPOCH+2, …
 #                                as file mtime (= IMAP INTERNALDATE); by default the clock
@@ -546,9 +548,33 @@ maildir_deliver() {
 	h_ids
 	# One process for any number of files: the bench delivers thousands.
 	"$H_PY" - "$root" "$d/home/$user/.deliver-clock" "$flags" "$folder" "$t0" "$@" <<'PY' || return 1
-import os, shutil, sys
+import base64, os, shutil, sys
 root, clock, flags, folder, t0 = sys.argv[1:6]
 files = sys.argv[6:]
+
+
+def mutf7(name):
+    """RFC 3501 modified UTF-7 for names with non-ASCII characters; ASCII-only names are
+    taken as already encoded (so '&ZeVnLIqe-' stays as it is)."""
+    if name.isascii():
+        return name
+    out, run = [], ""
+    for ch in name + "\0":
+        if ch != "\0" and not (" " <= ch <= "~"):
+            run += ch
+            continue
+        if run:
+            b = base64.b64encode(run.encode("utf-16-be")).decode().rstrip("=")
+            out.append("&" + b.replace("/", ",") + "-")
+            run = ""
+        if ch == "&":
+            out.append("&-")
+        elif ch != "\0":
+            out.append(ch)
+    return "".join(out)
+
+
+folder = mutf7(folder)
 m = root
 if folder:
     m = os.path.join(root, "." + folder)

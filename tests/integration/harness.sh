@@ -76,6 +76,9 @@ tap_ok "destination's own UIDLs for other messages" \
 	test "$(grep '^uidl 2 ' <<<"$out" | cut -d' ' -f3)" != "$(sed -n 2p <<<"$names")"
 tap_is "$(imap_flags dst alice 'al1ce-new' | sed -n 3p)" '3 \Flagged \Seen' "flags on delivery reach IMAP"
 tap_is "$(etpan 'al1ce-new' -f Sent imap 127.0.0.1 "$dst_IMAP" alice | head -n 1)" "count 1" "delivery into a folder"
+maildir_deliver dst alice -m '日本語.Café & Co' "$m/1.eml" "$m/2.eml" >/dev/null
+tap_is "$(etpan 'al1ce-new' -f '&ZeVnLIqe-.Caf&AOk- &- Co' imap 127.0.0.1 "$dst_IMAP" alice | head -n 1)" \
+	"count 2" "a UTF-8 folder name is stored as mUTF-7 (日本語.Café & Co)"
 
 out=$(etpan "$dst_MASTER_PW" -m "$dst_MASTER_USER" -t starttls imap 127.0.0.1 "$dst_IMAP" alice)
 tap_is "$(head -n 1 <<<"$out")" "count 3" "destination IMAP master user (AUTHENTICATE PLAIN authzid)"
