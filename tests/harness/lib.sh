@@ -366,7 +366,8 @@ h_launch() {
 	setsid dovecot -F -c "$d/dovecot.conf" </dev/null >>"$d/start.err" 2>&1 &
 	pid=$!
 	echo "$pid" >"$d/master.pid"
-	for ((i = 0; i < 400; i++)); do
+	# 20 s: ~0.1 s on an idle machine, seconds when other test runs load it.
+	for ((i = 0; i < 1000; i++)); do
 		h_alive "$pid" || { wait "$pid" 2>/dev/null; return 1; }
 		local all=1
 		for p in IMAP IMAPS POP3 POP3S; do
@@ -375,7 +376,7 @@ h_launch() {
 		[ "$all" = 1 ] && return 0
 		sleep 0.02
 	done
-	echo "harness: $name: ports did not open within 8 s" >&2
+	echo "harness: $name: ports did not open within 20 s" >&2
 	return 1
 }
 
@@ -391,6 +392,7 @@ dovecot_start() {
 	wrongname) cert=$H_CERT_WRONGNAME key=$H_KEY_WRONGNAME ;;
 	*) echo "harness: unknown cert '$which'" >&2; return 1 ;;
 	esac
+	case " $H_SERVERS " in *" $name "*) echo "harness: $name is already running" >&2; return 1 ;; esac
 	h_ids
 	d="$H_DIR/$name"
 	mkdir -p "$d/run" "$d/state" "$d/home" || return 1
@@ -418,6 +420,7 @@ dovecot_start() {
 		h_kill_master "$name"
 		grep -q 'Address already in use' "$d/start.err" "$d/dovecot.log" 2>/dev/null || break
 		: >"$d/start.err"
+		: >"$d/dovecot.log"
 	done
 	echo "harness: dovecot $name failed to start:" >&2
 	tail -n 20 "$d/start.err" "$d/dovecot.log" >&2 2>/dev/null
