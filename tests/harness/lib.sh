@@ -124,6 +124,7 @@ harness_init() {
 
 # Leave the servers running and $H_DIR in place when this shell exits (demo-servers.sh).
 harness_detach() {
+	touch "$H_DIR/detached"
 	H_SERVERS=""
 	H_KEEP=1 H_DETACHED=1
 }
@@ -363,7 +364,13 @@ h_alive() {
 h_launch() {
 	local name=$1 d p i pid
 	d=$(h_var "${name}_DIR")
-	setsid dovecot -F -c "$d/dovecot.conf" </dev/null >>"$d/start.err" 2>&1 &
+	# A watchdog in the server's own session stops it within a second when the test's shell
+	# dies without running its traps (SIGKILL, a CI timeout), unless harness_detach said so.
+	# shellcheck disable=SC2016
+	setsid bash -c '
+		(while kill -0 "$1" 2>/dev/null && [ ! -e "$2/detached" ]; do sleep 1; done
+		 [ -e "$2/detached" ] || kill -TERM 0) &
+		exec dovecot -F -c "$3"' _ "$$" "$H_DIR" "$d/dovecot.conf" </dev/null >>"$d/start.err" 2>&1 &
 	pid=$!
 	echo "$pid" >"$d/master.pid"
 	# 20 s: ~0.1 s on an idle machine, seconds when other test runs load it.

@@ -112,6 +112,19 @@ tap_ok "doveadm sees the 20000-byte quota" grep -qE 'STORAGE +[0-9]+ +(19|20) ' 
 dovecot_set_quota dst alice 0
 tap_ok "quota can be lifted while running" append_big "$dst_IMAP" OK
 
+# A test killed with SIGKILL runs no trap: the watchdog must still stop its servers.
+bash -c '. "$1"; harness_init; dovecot_start k source; echo "$k_DIR" >"$2"; sleep 60' _ \
+	"$H_ROOT/tests/harness/lib.sh" "$H_DIR/kdir" >/dev/null 2>&1 &
+kpid=$!
+disown "$kpid"
+for _ in $(seq 400); do [ -s "$H_DIR/kdir" ] && break; sleep 0.05; done
+kdir=$(cat "$H_DIR/kdir")
+kmaster=$(cat "$kdir/master.pid")
+kill -KILL "$kpid"
+for _ in $(seq 100); do h_alive "$kmaster" || break; sleep 0.05; done
+tap_not "a SIGKILLed test's server stops by itself within 5 s" h_alive "$kmaster"
+[ -n "$kdir" ] && rm -rf "$(dirname "$kdir")"
+
 pids=$(dovecot_pids src)
 tap_ok "restart keeps ports and mail" dovecot_restart src
 tap_is "$(etpan 'al1ce-old' pop3 127.0.0.1 "$src_POP3" alice | head -n 1)" "count 3" "source answers after restart"
