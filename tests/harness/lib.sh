@@ -99,6 +99,12 @@
 # no chroot for login processes. As root, Dovecot's own users run it (dovecot/dovenull) and
 # Maildirs belong to the dovecot user; otherwise everything runs as the calling user.
 # Logs: ${NAME}_LOG (auth_verbose on: failed logins say why).
+#
+# Other old servers, through H_EXTRA_CONF (later lines win), e.g.
+#     H_EXTRA_CONF='pop3_uidl_format = %08Xu%08Xv' dovecot_start uw source   # UW ipop3d UIDLs
+#     H_EXTRA_CONF='auth_mechanisms = plain login' dovecot_start noapop source   # no APOP
+# also: auth_failure_delay = 2s (real servers' slow "wrong password"), pop3_no_flag_updates
+# = yes (RETR leaves \Seen alone), mail_fsync = never (benchmarks of the tool, not the disk).
 
 H_MASTER_USER=migrate
 
