@@ -36,7 +36,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 
 usage() {
-	sed -n '5,8p' "$0" | sed 's/^# *//' >&2
+	sed -n '6,9p' "$0" | sed 's/^# *//' >&2
 	exit 64
 }
 
