@@ -32,6 +32,8 @@
 #   them named cust001 … (all with --count messages: the benchmark's 40 × 150). The first
 #   customer gets one large message (--large, default 15M; 0 = none). MESSAGES defaults to
 #   --count (default 30).
+# The ${NAME}_... variables come from lib.sh through export "NAME=...", unseen by shellcheck.
+# shellcheck disable=SC2034,SC2154
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 

@@ -225,7 +225,7 @@ harness_certs() {
 			openssl req -x509 -new -key self.key -subj "/CN=127.0.0.1" -days 825 \
 				-addext "subjectAltName=IP:127.0.0.1,DNS:localhost" -out self.pem 2>/dev/null
 			chmod 644 ./*.pem ./*.key
-			touch done
+			touch ./done
 		) || { echo "harness_certs: openssl failed" >&2; return 1; }
 	fi
 	export H_CA="$d/ca.pem" H_CA_OTHER="$d/other-ca.pem"
@@ -394,7 +394,7 @@ h_launch() {
 }
 
 dovecot_start() {
-	local name=$1 role=$2 which=${3:-good} d cert key tries ports
+	local name=$1 role=$2 which=${3:-good} d cert key ports
 	h_check_name "$name" || return 1
 	case "$role" in source | dest) ;; *) echo "harness: role must be source or dest" >&2; return 1 ;; esac
 	[ -n "${H_CERT_GOOD:-}" ] || harness_certs || return 1
@@ -421,8 +421,8 @@ dovecot_start() {
 		"${name}_CERT=$which"
 	# A port can be taken between our bind test and Dovecot's bind (other test runs on
 	# this machine): retry with fresh ports.
-	for tries in 1 2 3 4 5; do
-		ports=($(harness_free_ports 4))
+	for _ in 1 2 3 4 5; do
+		mapfile -t ports < <(harness_free_ports 4)
 		export "${name}_IMAP=${ports[0]}" "${name}_IMAPS=${ports[1]}" \
 			"${name}_POP3=${ports[2]}" "${name}_POP3S=${ports[3]}"
 		dovecot_conf "$name" "$role" "$cert" "$key" >"$d/dovecot.conf"

@@ -3,6 +3,7 @@
 # users, Maildir delivery, logins from C (libetpan) over every port, master user, qmail-style
 # UIDLs on the source, X-UIDL reuse on the destination, quota, clean stop (TLS certificates:
 # harness_tls.sh).
+# shellcheck disable=SC2154 # ${NAME}_PORT variables are exported by lib.sh
 set -u
 . "$(dirname "$0")/../harness/lib.sh"
 harness_init
