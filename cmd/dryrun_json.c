@@ -73,7 +73,9 @@ int dryrun_json(FILE *f, const struct dryrun_report *r)
 		json_t *dom = json_array();
 		for (size_t i = 0; i < r->est.n_dominant; i++)
 			json_array_append_new(dom, json_string(r->jobs[r->est.dominant[i]].id));
-		est = json_pack("{s:I, s:s, s:I, s:i, s:f, s:f, s:s, s:o, s:I, s:I}", "seconds",
+		est = json_pack("{s:s, s:I, s:I, s:s, s:I, s:i, s:f, s:f, s:s, s:o, s:I, s:I}", "phase",
+		                r->final_phase ? "final" : "full", "phase_messages",
+		                (json_int_t)r->phase_msgs, "seconds",
 		                (json_int_t)(r->est.seconds + 0.5), "finish",
 		                dryrun_iso(t3, sizeof t3, r->est.finish, off), "margin_seconds",
 		                (json_int_t)r->est.margin_s, "workers", r->workers, "msgs_per_second",
