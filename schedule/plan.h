@@ -96,6 +96,8 @@ struct plan_endpoint {
 	char *master_user;     /* Dovecot-style master user / SASL authorization by an admin */
 	struct plan_secret master_password;
 	int timeout_seconds;   /* default 60 */
+	bool checks_client_dns;/* source refuses clients whose forward and reverse DNS disagree
+	                          (BeToMail FAQ): dry-run checks the migrating host's; default false */
 	int max_connections;   /* per host; default = workers */
 	/* destination limits when the server does not tell (0 = unknown / discover) */
 	uint64_t max_message_bytes;
