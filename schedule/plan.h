@@ -225,6 +225,10 @@ const char *plan_resolve_host(const struct plan *p, const char *host);
 
 const struct plan_customer *plan_customer_find(const struct plan *p, const char *id);
 
+/* Free what one customer owns (strings, secrets wiped) and zero it; for readers that
+ * build a customer and drop it (the CSV reader on a bad row). */
+void plan_customer_release(struct plan_customer *c);
+
 /* Record a file read for this plan (e.g. a customer CSV) and return the plan's own copy,
  * for plan_pos.file. NULL when out of memory. */
 const char *plan_add_file(struct plan *p, const char *path);
