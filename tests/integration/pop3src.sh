@@ -85,6 +85,11 @@ tap_is "$?:$(tail -n +3 "$W/mu" | cut -d' ' -f2)" "0:$names" "master user via US
 POP3_PASSWORD=$src_MASTER_PW fetch --port "$src_POP3" --user alice --master "$src_MASTER_USER" --auth plain --list-only >"$W/mp" 2>&1
 tap_is "$?:$(tail -n +3 "$W/mp" | cut -d' ' -f2)" "0:$names" "master user via SASL PLAIN authzid"
 
+POP3_PASSWORD=wrong fetch --port "$src_POP3" --user alice --master "$src_MASTER_USER" --auth plain --list-only >/dev/null 2>"$W/e0"
+tap_is "$?:$(cls "$W/e0")" "77:auth [AUTH]" "wrong master password (SASL PLAIN) -> auth class"
+POP3_PASSWORD=$src_MASTER_PW fetch --port "$src_POP3" --user alice --master "$src_MASTER_USER" --auth apop --list-only >/dev/null 2>"$W/e00"
+tap_is "$?:$(cls "$W/e00")" "65:data" "APOP cannot carry a master user -> data class, nothing sent"
+
 # --- refusals and their classes ---
 POP3_PASSWORD=wrong fetch --port "$src_POP3" --user alice --list-only >/dev/null 2>"$W/e1"
 rc=$?
@@ -269,5 +274,8 @@ tap_is "$?:$(tail -n +3 "$W/many.out" | wc -l)" "0:1000" "fetch 1000 small messa
 tap_is "$(tail -n +3 "$W/many.out" | cut -d' ' -f2,4 | sha)" "$(sha <"$W/many.want")" \
 	"pipelined fetch: every key and every byte in order"
 echo "# $(grep '^rate' "$W/many.err") (build $H_BUILD)"
+
+tap_ok "no output of any run above contains a password" \
+	bash -c "! grep -rlF -e '$PW' -e '$src_MASTER_PW' '$W' --include='*.err' --include='*.out' --include='e[0-9]*' --include='c[12]'"
 
 tap_done
