@@ -12,6 +12,8 @@
 #define CAPS_BATCH_BYTES       (16u * 1024 * 1024)    /* bytes per fetch/append batch */
 #define CAPS_WORKERS_MAX       64
 #define CAPS_TEMPLATE_MAX      (1u * 1024 * 1024)
+#define CAPS_UIDLIST_FILE_MAX  (256u * 1024 * 1024)   /* a dovecot-uidlist or UIDL export being merged */
+#define CAPS_UIDLIST_LINE_MAX  8192u                  /* one line of either */
 #define CAPS_FD_LIMIT          1024                   /* libetpan select() aborts on fd >= FD_SETSIZE */
 
 #endif

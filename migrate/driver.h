@@ -123,6 +123,8 @@ struct dst_ops {
 	unsigned (*caps)(struct dst *d);
 	int (*folders)(struct dst *d, struct drv_folder **out, size_t *n, struct err *e);
 	int (*create)(struct dst *d, const char *folder, bool subscribe, struct err *e);
+	/* Delete a folder the tool itself created (dry-run's scratch folder); may be NULL. */
+	int (*remove)(struct dst *d, const char *folder, struct err *e);
 	/* Select read-write; reports UIDVALIDITY. */
 	int (*select)(struct dst *d, const char *folder, uint32_t *uidvalidity, struct err *e);
 	/* Append items[0..n) in order into the selected folder. On failure, items that were
