@@ -8,6 +8,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/dryrun.h"
+#include "migrate/driver.h"
 
 static void dryrun_addf(char ***list, size_t *n, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -36,6 +37,13 @@ static bool dryrun_transient(enum err_class c)
 static void dryrun_customers(struct dryrun_report *r)
 {
 	char a[32], b[32];
+	if (r->inv.dst_caps_known && !(r->inv.dst_caps & DRV_DST_UIDPLUS))
+		dryrun_addf(&r->warnings, &r->n_warnings,
+		            "destination has no UIDPLUS: after a crash each in-doubt message needs a "
+		            "header search before it can be appended again");
+	if (r->inv.dst_caps_known && !(r->inv.dst_caps & DRV_DST_MULTIAPPEND))
+		dryrun_addf(&r->warnings, &r->n_warnings,
+		            "destination has no MULTIAPPEND: one APPEND per message, slower than the estimate assumes");
 	for (size_t i = 0; i < r->inv.n; i++) {
 		const struct inventory_customer *ic = &r->inv.v[i];
 		const char *id = ic->c->id;

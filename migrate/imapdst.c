@@ -100,6 +100,27 @@ static int imapdst_create(struct dst *dst, const char *folder, bool subscribe, s
 	return rc;
 }
 
+/* Only for folders the tool made itself (dry-run's scratch folder). Dovecot and most
+ * servers allow deleting the selected mailbox; we forget the selection either way. */
+static int imapdst_remove(struct dst *dst, const char *folder, struct err *e)
+{
+	struct imapdst *d = (struct imapdst *)dst;
+	if (imap_conn_usable(d->c, e) < 0)
+		return -1;
+	char *mbox = imap_list_server_name(d->c, folder, e);
+	if (!mbox)
+		return -1;
+	if (d->selected && strcmp(d->selected, mbox) == 0) {
+		free(d->selected);
+		d->selected = NULL;
+	}
+	int r = mailimap_delete(d->c->s, mbox);
+	free(mbox);
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_conn_fail(d->c, r, ERR_PERM, e, "DELETE '%s'", folder);
+	return 0;
+}
+
 /* SELECT unless `mbox` is selected already. */
 static int imapdst_select_server(struct imapdst *d, const char *mbox, const char *folder,
                                  struct err *e)
@@ -421,6 +442,7 @@ const struct dst_ops imapdst_ops = {
 	.caps = imapdst_caps,
 	.folders = imapdst_folders,
 	.create = imapdst_create,
+	.remove = imapdst_remove,
 	.select = imapdst_select,
 	.append = imapdst_append,
 	.find_header = imapdst_find_header,

@@ -280,6 +280,12 @@ static void inv_destination(struct inv_shared *sh, struct inventory_customer *ic
 		goto fail;
 	}
 	creds_release(&lc);
+	pthread_mutex_lock(&sh->lock);
+	if (!sh->inv->dst_caps_known) {
+		sh->inv->dst_caps = ops->caps(d);
+		sh->inv->dst_caps_known = true;
+	}
+	pthread_mutex_unlock(&sh->lock);
 	if (ops->limits && ops->limits(d, &maxmsg, &used, &limit, &e) < 0)
 		goto fail;
 	ic->dst_ok = true;

@@ -46,6 +46,8 @@ struct inventory {
 	size_t n;
 	struct inventory_samples fetch, append;
 	bool append_measured;
+	unsigned dst_caps;          /* DRV_DST_* after login (servers hide them before) */
+	bool dst_caps_known;
 	char append_note[256];      /* why appends were not measured, or where */
 };
 
