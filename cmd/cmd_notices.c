@@ -216,6 +216,8 @@ static int notices_exec(const struct opt_result *args, struct err *e)
 
 	if (!p)
 		return cmd_exit_for(e);
+	if (only && (!only->set || !only->n_list))
+		only = NULL;
 	memset(&r, 0, sizeof r);
 	r.p = p;
 	r.quiet = opt_flag(args, "quiet");

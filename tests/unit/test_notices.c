@@ -406,7 +406,8 @@ static void plan_dependent_warnings(void)
 		c = plan_customer_find_fx(&p, "c003");
 		T_INTEQ(render_notice(&b, &o, &p, c, client_of(c), RENDER_TEXT, &skipped, NULL, 0, &e), 0);
 		T_CHECK(strstr(b.data, "受信の認証方式を APOPにしていると SMTP AUTHを利用することができません"));
-		T_CHECK(strstr(b.data, "ログイン名にメールアドレス全体(ichiro@infonia.ne.jp)を指定"));
+		T_CHECK(strstr(b.data, "[ログイン名]にメールアドレス全体(ichiro@infonia.ne.jp)を入力します"));
+		T_CHECK(strstr(b.data, "ログイン名にメールアドレス全体を指定します"));
 		buf_release(&b);
 	}
 }
