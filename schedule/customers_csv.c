@@ -50,6 +50,7 @@ struct customers_ld {
 	bool have_header, header_fatal;
 	size_t n_header;
 	int col_of[N_COLS];         /* field index of each known column, -1 = absent */
+	size_t cap;                 /* room in p->customers (inline customers may come first) */
 };
 
 static void customers_err(struct customers_ld *l, int line, const char *fmt, ...)
@@ -397,15 +398,20 @@ static void customers_row(struct customers_ld *l)
 	c.client_raw = customers_dup(l, COL_CLIENT);
 	c.source_login = customers_dup(l, COL_SOURCE_LOGIN);
 	c.dest_login = customers_dup(l, COL_DEST_LOGIN);
-	struct plan_customer *grown = realloc(l->p->customers, (l->p->n_customers + 1) * sizeof *grown);
-	if (!c.id || !c.email || !grown) {
-		if (grown)
+	if (l->p->n_customers == l->cap) {
+		/* doubling: a million rows must not mean a million reallocations */
+		size_t cap = l->cap < 64 ? 64 : l->cap * 2;
+		struct plan_customer *grown = realloc(l->p->customers, cap * sizeof *grown);
+		if (grown) {
 			l->p->customers = grown;
+			l->cap = cap;
+		}
+	}
+	if (!c.id || !c.email || l->p->n_customers == l->cap) {
 		customers_free_one(&c);
 		customers_err(l, line, "out of memory");
 		return;
 	}
-	l->p->customers = grown;
 	l->p->customers[l->p->n_customers++] = c;
 }
 
@@ -480,6 +486,7 @@ int customers_csv_load(struct plan *p, const char *path, const struct plan_pos *
 	memset(&l, 0, sizeof l);
 	l.p = p;
 	l.d = d;
+	l.cap = p->n_customers;
 	const char *pf = pos && pos->file ? pos->file : "plan";
 	int pl = pos ? pos->line : 0, pc = pos ? pos->col : 0;
 

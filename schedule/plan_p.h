@@ -28,6 +28,7 @@ struct pl_ctx {
 	char *csv;                 /* customers.csv as written, NULL if none */
 	struct plan_pos csv_pos;
 	bool have_customers;       /* `customers:` was present */
+	bool auth_bad[2];          /* migration.source/destination auth had errors */
 };
 
 /* --- plan_yaml.c: the parsed document --- */
@@ -118,6 +119,9 @@ void pl_error(struct pl_ctx *c, const yaml_node_t *n, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void pl_error_pos(struct pl_ctx *c, const struct plan_pos *pos, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* An error about the value of `key` in map (found by a check after the walk). */
+void pl_error_key(struct pl_ctx *c, yaml_node_t *map, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 void pl_warn_pos(struct pl_ctx *c, const struct plan_pos *pos, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void pl_pos(struct pl_ctx *c, const yaml_node_t *n, struct plan_pos *pos);

@@ -36,15 +36,6 @@ static const struct pk_enum e_username[] = {
 	{ "local-part", PLAN_USERNAME_LOCAL_PART }, { "email-address", PLAN_USERNAME_EMAIL }, { 0, 0 } };
 static const struct pk_enum e_lang[] = { { "ja", PLAN_LANG_JA }, { "en", PLAN_LANG_EN }, { 0, 0 } };
 
-/* The position of key `name` in map, for checks made after the walk. */
-static void schema_key_pos(struct pl_ctx *c, yaml_node_t *map, const char *name,
-                           struct plan_pos *pos)
-{
-	pl_pos(c, plan_yaml_map_get(c->doc, map, name), pos);
-	if (!pos->line)
-		pl_pos(c, map, pos);
-}
-
 static int schema_default_port(enum plan_proto proto, enum plan_tls tls, bool submission)
 {
 	switch (proto) {
@@ -63,9 +54,7 @@ static void schema_svc_in_post(struct pl_ctx *c, yaml_node_t *map, void *base)
 	if (!s->port)
 		s->port = schema_default_port(s->proto, s->tls, false);
 	if (s->auth == PLAN_AUTH_APOP && s->proto != PLAN_PROTO_POP3) {
-		struct plan_pos pos;
-		schema_key_pos(c, map, "auth", &pos);
-		pl_error_pos(c, &pos, "auth 'apop' is a POP3 method; protocol is %s",
+		pl_error_key(c, map, "auth", "'apop' is a POP3 method; protocol is %s",
 		             plan_proto_name(s->proto));
 	}
 }
@@ -77,9 +66,7 @@ static void schema_svc_out_post(struct pl_ctx *c, yaml_node_t *map, void *base)
 	if (!s->port)
 		s->port = schema_default_port(s->proto, s->tls, s->smtp_auth == PLAN_SMTP_AUTH);
 	if (s->relay_minutes && s->smtp_auth != PLAN_SMTP_POP_BEFORE_SMTP) {
-		struct plan_pos pos;
-		schema_key_pos(c, map, "relay_minutes", &pos);
-		pl_error_pos(c, &pos, "relay_minutes only applies with auth: pop-before-smtp");
+		pl_error_key(c, map, "relay_minutes", "applies only with auth: pop-before-smtp");
 	}
 }
 
@@ -153,12 +140,10 @@ static const struct pk_table t_services = { "incoming, outgoing, username", k_se
 static void schema_auth_post(struct pl_ctx *c, yaml_node_t *map, void *base)
 {
 	struct plan_endpoint *ep = base;
-	struct plan_pos pos;
 	if (!plan_yaml_map_get(c->doc, map, "method") && ep->master_user)
 		ep->auth = PLAN_AUTH_PLAIN; /* Dovecot master users log in with SASL PLAIN authzid */
 	if (ep->master_user && !plan_secret_is_set(&ep->master_password)) {
-		schema_key_pos(c, map, "master_user", &pos);
-		pl_error_pos(c, &pos, "master_user needs password_env or password_file");
+		pl_error_key(c, map, "master_user", "needs password_env or password_file beside it");
 	}
 	if (!ep->master_user && plan_secret_is_set(&ep->master_password)) {
 		pl_error_pos(c, &ep->master_password.pos,
@@ -166,8 +151,7 @@ static void schema_auth_post(struct pl_ctx *c, yaml_node_t *map, void *base)
 		             "own password goes in the customer list)");
 	}
 	if (ep->master_user && ep->auth == PLAN_AUTH_APOP) {
-		schema_key_pos(c, map, "method", &pos);
-		pl_error_pos(c, &pos, "method 'apop' cannot log in as a master user; use plain");
+		pl_error_key(c, map, "method", "'apop' cannot log in as a master user; use plain");
 	}
 }
 
@@ -181,15 +165,25 @@ static const struct pk_key k_auth[] = {
 static const struct pk_table t_auth = { "method, master_user, password_env…", k_auth, N(k_auth),
                                         PK_NO_POS, schema_auth_post };
 
-/* `auth: apop` or `auth: { master_user: …, password_env: … }`. */
+static void schema_auth_scalar(struct pl_ctx *c, yaml_node_t *n, void *base);
+
+/* `auth: apop` or `auth: { master_user: …, password_env: … }`. When it is wrong, the
+ * customers' "no password" follow-on errors are not worth printing. */
 static void schema_auth(struct pl_ctx *c, yaml_node_t *n, void *base, const struct pk_key *k)
 {
-	const char *s = plan_yaml_scalar(n);
+	size_t errors = c->d->errors;
 	(void)k;
-	if (n->type == YAML_MAPPING_NODE) {
+	if (n->type == YAML_MAPPING_NODE)
 		plan_walk_map(c, n, &t_auth, base);
-		return;
-	}
+	else
+		schema_auth_scalar(c, n, base);
+	if (c->d->errors != errors)
+		c->auth_bad[base == &c->plan->migration.source ? 0 : 1] = true;
+}
+
+static void schema_auth_scalar(struct pl_ctx *c, yaml_node_t *n, void *base)
+{
+	const char *s = plan_yaml_scalar(n);
 	if (s && !plan_yaml_is_null(n)) {
 		for (const struct pk_enum *e = e_auth; e->name; e++)
 			if (strcmp(s, e->name) == 0) {
@@ -213,23 +207,14 @@ static void schema_endpoint_post(struct pl_ctx *c, yaml_node_t *map, void *base)
 		ep->port = schema_default_port(ep->proto, ep->tls, ep->proto == PLAN_PROTO_SMTP &&
 		                                                      ep->tls == PLAN_TLS_STARTTLS);
 	if (ep->proto == PLAN_PROTO_IMAP && ep->auth == PLAN_AUTH_APOP) {
-		struct plan_pos pos;
-		schema_key_pos(c, map, "auth", &pos);
-		pl_error_pos(c, &pos, "auth 'apop' is a POP3 method; protocol is imap");
+		pl_error_key(c, map, "auth", "'apop' is a POP3 method; protocol is imap");
 	}
 	if (ep->ca_file) {
-		struct plan_pos pos;
 		char path[4096];
-		schema_key_pos(c, map, "ca_file", &pos);
 		snprintf(path, sizeof path, "%s%s%s", ep->ca_file[0] == '/' ? "" : c->plan->dir,
 		         ep->ca_file[0] == '/' ? "" : "/", ep->ca_file);
 		if (access(path, R_OK) < 0)
-			pl_error_pos(c, &pos, "cannot read ca_file '%s'", ep->ca_file);
-	}
-	if (ep->pop3_port && ep->proto == PLAN_PROTO_SMTP) {
-		struct plan_pos pos;
-		schema_key_pos(c, map, "pop3_port", &pos);
-		pl_error_pos(c, &pos, "pop3_port applies to the migration destination only");
+			pl_error_key(c, map, "ca_file", "cannot read '%s'", ep->ca_file);
 	}
 }
 
@@ -273,9 +258,7 @@ static void schema_send_post(struct pl_ctx *c, yaml_node_t *map, void *base)
 	if (plan_secret_is_set(&ep->master_password) && !ep->master_user)
 		pl_error_pos(c, &ep->master_password.pos, "a password needs 'user'");
 	if (ep->master_user && !plan_secret_is_set(&ep->master_password)) {
-		struct plan_pos pos;
-		schema_key_pos(c, map, "user", &pos);
-		pl_error_pos(c, &pos, "user needs password_env or password_file");
+		pl_error_key(c, map, "user", "needs password_env or password_file beside it");
 	}
 }
 
@@ -306,9 +289,7 @@ static void schema_retry_post(struct pl_ctx *c, yaml_node_t *map, void *base)
 {
 	struct plan *p = base;
 	if (p->migration.retry.max_delay_ms < p->migration.retry.first_delay_ms) {
-		struct plan_pos pos;
-		schema_key_pos(c, map, "max_delay", &pos);
-		pl_error_pos(c, &pos, "max_delay must not be shorter than first_delay");
+		pl_error_key(c, map, "max_delay", "must not be shorter than first_delay");
 	}
 }
 
@@ -347,9 +328,7 @@ static void schema_migration_post(struct pl_ctx *c, yaml_node_t *map, void *base
 	if (!p->migration.destination.max_connections)
 		p->migration.destination.max_connections = p->migration.workers;
 	if (p->migration.journal && !*p->migration.journal) {
-		struct plan_pos pos;
-		schema_key_pos(c, map, "journal", &pos);
-		pl_error_pos(c, &pos, "journal must be a file name");
+		pl_error_key(c, map, "journal", "must be a file name");
 	}
 }
 
@@ -362,30 +341,29 @@ static void schema_window_post(struct pl_ctx *c, yaml_node_t *map, void *base)
 {
 	struct plan *p = base;
 	char a[40], b[40];
-	(void)map;
 	if (!p->window.start.pos.line || !p->window.end.pos.line)
 		return;
 	if (p->window.end.t <= p->window.start.t)
-		pl_error_pos(c, &p->window.end.pos, "end %s is not after start %s",
+		pl_error_key(c, map, "end", "%s is not after start %s",
 		             plan_time_format(&p->window.end, a, sizeof a),
 		             plan_time_format(&p->window.start, b, sizeof b));
 	if (!p->window.unstable_until.pos.line) {
 		p->window.unstable_until.t = p->window.end.t;
 		p->window.unstable_until.utc_offset = p->window.end.utc_offset;
 	} else if (p->window.unstable_until.t < p->window.end.t) {
-		pl_error_pos(c, &p->window.unstable_until.pos, "unstable_until %s is before end %s",
+		pl_error_key(c, map, "unstable_until", "%s is before end %s",
 		             plan_time_format(&p->window.unstable_until, a, sizeof a),
 		             plan_time_format(&p->window.end, b, sizeof b));
 	}
 	if (p->window.announce_by.pos.line && p->window.announce_by.t >= p->window.start.t)
-		pl_error_pos(c, &p->window.announce_by.pos, "announce_by %s is not before start %s",
+		pl_error_key(c, map, "announce_by", "%s is not before start %s",
 		             plan_time_format(&p->window.announce_by, a, sizeof a),
 		             plan_time_format(&p->window.start, b, sizeof b));
 	if (p->window.old_servers_until.y) {
 		const struct plan_date *d = &p->window.old_servers_until;
 		long long start_day = ((long long)p->window.start.t + p->window.start.utc_offset) / 86400;
 		if (plan_time_days(d->y, d->m, d->d) < start_day)
-			pl_error_pos(c, &d->pos, "old_servers_until %04d-%02d-%02d is before the window "
+			pl_error_key(c, map, "old_servers_until", "%04d-%02d-%02d is before the window "
 			             "starts", d->y, d->m, d->d);
 	}
 }
@@ -440,7 +418,6 @@ static bool schema_from_ok(const char *s)
 static void schema_notices_post(struct pl_ctx *c, yaml_node_t *map, void *base)
 {
 	struct plan *p = base;
-	struct plan_pos pos;
 	static const char *const charsets[] = { "ISO-2022-JP", "UTF-8" };
 	bool ok = false;
 	for (size_t i = 0; i < N(charsets); i++)
@@ -449,18 +426,15 @@ static void schema_notices_post(struct pl_ctx *c, yaml_node_t *map, void *base)
 			strcpy(p->notices.charset_ja, charsets[i]); /* same length: canonical case */
 		}
 	if (!ok) {
-		schema_key_pos(c, map, "charset_ja", &pos);
-		pl_error_pos(c, &pos, "unknown value '%s'; expected one of ISO-2022-JP, UTF-8",
+		pl_error_key(c, map, "charset_ja", "unknown value '%s'; expected one of ISO-2022-JP, UTF-8",
 		             p->notices.charset_ja ? p->notices.charset_ja : "");
 	}
 	if (p->notices.from && !schema_from_ok(p->notices.from)) {
-		schema_key_pos(c, map, "from", &pos);
-		pl_error_pos(c, &pos, "'%s' is not an address like \"Support <support@example.jp>\"",
+		pl_error_key(c, map, "from", "'%s' is not an address like \"Support <support@example.jp>\"",
 		             p->notices.from);
 	}
 	if (p->notices.reply_to && !schema_from_ok(p->notices.reply_to)) {
-		schema_key_pos(c, map, "reply_to", &pos);
-		pl_error_pos(c, &pos, "'%s' is not an e-mail address", p->notices.reply_to);
+		pl_error_key(c, map, "reply_to", "'%s' is not an e-mail address", p->notices.reply_to);
 	}
 }
 
@@ -538,10 +512,11 @@ static const struct pk_table t_customers_src = { "csv or list", k_customers_src,
 static void schema_customers(struct pl_ctx *c, yaml_node_t *n, void *base, const struct pk_key *k)
 {
 	(void)k;
-	c->have_customers = true;
 	if (n->type == YAML_SEQUENCE_NODE) {
+		c->have_customers = true;
 		plan_walk_list(c, n, &k_customer_list, base);
 	} else if (n->type == YAML_MAPPING_NODE) {
+		c->have_customers = true;
 		plan_walk_map(c, n, &t_customers_src, base);
 	} else {
 		char got[64];
@@ -644,28 +619,35 @@ static bool schema_name_ok(const char *s)
 	return true;
 }
 
+/* Only version 1 exists; say so whatever was written. */
+static void schema_version(struct pl_ctx *c, yaml_node_t *n, void *base, const struct pk_key *k)
+{
+	const char *s = plan_yaml_plain(n) ? plan_yaml_scalar(n) : NULL;
+	char got[64];
+	(void)k;
+	if (s && strcmp(s, "1") == 0) {
+		((struct plan *)base)->version = 1;
+		return;
+	}
+	plan_yaml_describe(n, got, sizeof got);
+	pl_error(c, n, "this cutover reads plan version 1, got %s", got);
+}
+
 static void schema_root_post(struct pl_ctx *c, yaml_node_t *map, void *base)
 {
 	struct plan *p = base;
-	struct plan_pos pos;
-	if (p->version != 1 && p->version != -1) {
-		schema_key_pos(c, map, "version", &pos);
-		pl_error_pos(c, &pos, "version: this cutover reads plan version 1, not %d", p->version);
-	}
 	if (p->name && !schema_name_ok(p->name)) {
-		pl_pos(c, plan_yaml_map_get(c->doc, map, "name"), &pos);
-		pl_error_pos(c, &pos, "name: '%s' must be letters, digits, '-', '_' or '.' (it names the "
+		pl_error_key(c, map, "name", "'%s' must be letters, digits, '-', '_' or '.' (it names the "
 		             "journal file)", p->name);
 	}
 	if (p->timezone) {
 		char near[128];
-		pl_pos(c, plan_yaml_map_get(c->doc, map, "timezone"), &pos);
 		if (plan_time_zone_check(p->timezone, near, sizeof near) < 0) {
 			if (near[0])
-				pl_error_pos(c, &pos, "timezone: unknown time zone '%s' (did you mean '%s'?)",
+				pl_error_key(c, map, "timezone", "unknown time zone '%s' (did you mean '%s'?)",
 				             p->timezone, near);
 			else
-				pl_error_pos(c, &pos, "timezone: unknown time zone '%s'; expected an IANA name "
+				pl_error_key(c, map, "timezone", "unknown time zone '%s'; expected an IANA name "
 				             "like Asia/Tokyo", p->timezone);
 		}
 	}
@@ -685,8 +667,7 @@ static void schema_root_post(struct pl_ctx *c, yaml_node_t *map, void *base)
 }
 
 static const struct pk_key k_root[] = {
-	{ .name = "version", .type = PK_INT, .flags = PK_F_REQUIRED, .off = P(version), .min = 0, .max = 1000000,
-	  .def = -1 /* not given or not a number: said once, not twice */ },
+	{ .name = "version", .type = PK_CUSTOM, .flags = PK_F_REQUIRED, .fn = schema_version },
 	{ .name = "name", .type = PK_STR, .flags = PK_F_REQUIRED, .off = P(name) },
 	{ .name = "operator", .type = PK_MAP, .flags = PK_F_REQUIRED | PK_F_SAME_BASE, .sub = &t_operator },
 	{ .name = "language", .type = PK_ENUM, .off = P(language), .enums = e_lang, .def = PLAN_LANG_JA },
@@ -699,5 +680,5 @@ static const struct pk_key k_root[] = {
 	{ .name = "customers", .type = PK_CUSTOM, .flags = PK_F_REQUIRED, .fn = schema_customers },
 	{ .name = "notices", .type = PK_MAP, .flags = PK_F_SAME_BASE, .sub = &t_notices },
 };
-const struct pk_table plan_schema_root = { "a plan (version, name, window, …)", k_root, N(k_root),
+const struct pk_table plan_schema_root = { "version, name, window, …", k_root, N(k_root),
                                            PK_NO_POS, schema_root_post };

@@ -165,8 +165,10 @@ static void plan_validate_dups(struct pl_ctx *c, bool by_email)
 void plan_validate_customers(struct pl_ctx *c)
 {
 	struct plan *p = c->plan;
-	bool src_master = p->migration.source.master_user != NULL;
-	bool dst_master = p->migration.destination.master_user != NULL;
+	/* With a broken auth section, "no password" for every customer would only bury the
+	 * one error that matters. */
+	bool src_master = p->migration.source.master_user != NULL || c->auth_bad[0];
+	bool dst_master = p->migration.destination.master_user != NULL || c->auth_bad[1];
 	for (size_t i = 0; i < p->n_customers; i++) {
 		struct plan_customer *cu = &p->customers[i];
 		bool from_csv = cu->pos.file != p->files[0];

@@ -46,6 +46,17 @@ void pl_error_pos(struct pl_ctx *c, const struct plan_pos *pos, const char *fmt,
 	va_end(ap);
 }
 
+void pl_error_key(struct pl_ctx *c, yaml_node_t *map, const char *key, const char *fmt, ...)
+{
+	yaml_node_t *v = plan_yaml_map_get(c->doc, map, key);
+	size_t len = pl_path_push(c, "%s", key);
+	va_list ap;
+	va_start(ap, fmt);
+	pl_vadd(c, DIAG_ERROR, c->file, plan_yaml_line(v ? v : map), plan_yaml_col(v ? v : map), fmt, ap);
+	va_end(ap);
+	pl_path_pop(c, len);
+}
+
 void pl_warn_pos(struct pl_ctx *c, const struct plan_pos *pos, const char *fmt, ...)
 {
 	va_list ap;
@@ -365,8 +376,13 @@ static void pk_bytes(struct pl_ctx *c, yaml_node_t *n, const struct pk_key *k, v
 		pl_error(c, n, "'%s' is not a size like 20MB or 20971520: %s", s, why);
 		return;
 	}
-	if (v < (uint64_t)k->min || (k->max && v > (uint64_t)k->max)) {
-		pl_error(c, n, "%s is out of range; expected %lld to %lld bytes", s, k->min, k->max);
+	if (v < (uint64_t)k->min) {
+		pl_error(c, n, "%s is too small; expected at least %lld byte%s", s, k->min,
+		         k->min == 1 ? "" : "s");
+		return;
+	}
+	if (k->max && v > (uint64_t)k->max) {
+		pl_error(c, n, "%s is too large; expected at most %lld bytes", s, k->max);
 		return;
 	}
 	*(uint64_t *)dst = v;
@@ -390,11 +406,11 @@ static void pk_secret(struct pl_ctx *c, yaml_node_t *n, const struct pk_key *k, 
 	if (!s)
 		return;
 	if (k->type == PK_SECRET_ENV) {
-		if (!pk_env_name_ok(s)) {
+		/* A refused value is still kept (the load fails anyway), so that "no password"
+		 * is not reported on top of it. */
+		if (!pk_env_name_ok(s))
 			pl_error(c, n, "'%s' is not an environment variable name (letters, digits, '_')",
 			         s);
-			return;
-		}
 		pk_set_str(&sec->env, s);
 	} else if (k->type == PK_SECRET_FILE) {
 		struct plan_pos pos;
@@ -406,11 +422,9 @@ static void pk_secret(struct pl_ctx *c, yaml_node_t *n, const struct pk_key *k, 
 		plan_validate_secret_file(c, s, &pos);
 		pk_set_str(&sec->file, s);
 	} else {
-		if (!c->plan->allow_inline_secrets) {
+		if (!c->plan->allow_inline_secrets)
 			pl_error(c, n, "a password written in the plan needs 'allow_inline_secrets: true'"
 			               "; use %s_env or %s_file instead", k->name, k->name);
-			return;
-		}
 		pk_set_str(&sec->value, s);
 	}
 	if (!sec->pos.line)
