@@ -67,6 +67,21 @@ static int notices_write(const char *path, const struct buf *b, struct err *e)
 	return 0;
 }
 
+/* mkdir -p */
+static int notices_mkdirs(const char *dir)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s", dir);
+	for (char *s = path + 1; *s; s++)
+		if (*s == '/') {
+			*s = 0;
+			if (mkdir(path, 0755) < 0 && errno != EEXIST)
+				return -1;
+			*s = '/';
+		}
+	return mkdir(path, 0755) < 0 && errno != EEXIST ? -1 : 0;
+}
+
 /* srv: one zone snippet per mail domain, not per customer. */
 static bool notices_domain_seen(struct notices_run *r, const char *domain)
 {
@@ -246,7 +261,7 @@ static int notices_exec(const struct opt_result *args, struct err *e)
 		goto out;
 	}
 	r.to_stdout_many = n_selected > 1 && r.fmt != RENDER_SRV;
-	if (r.out_dir && mkdir(r.out_dir, 0755) < 0 && errno != EEXIST) {
+	if (r.out_dir && notices_mkdirs(r.out_dir) < 0) {
 		err_set(e, ERR_IO, "%s: %s", r.out_dir, strerror(errno));
 		goto out;
 	}
