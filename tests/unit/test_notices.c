@@ -436,6 +436,33 @@ static void unchanged_customers(void)
 	buf_release(&b);
 }
 
+/* UTF-8 when the plan asks for it, and when a name has a character ISO-2022-JP lacks. */
+static void eml_charsets(void)
+{
+	struct plan p;
+	struct render_opts o = opts();
+	struct plan_customer c;
+	struct buf b = BUF_INIT;
+	struct err e;
+	char mid[256];
+	bool skipped;
+	fx_infonia(&p);
+	c = p.customers[0];
+	err_clear(&e);
+	p.notices.charset_ja = S("UTF-8");
+	T_INTEQ(render_notice(&b, &o, &p, &c, client_of(&c), RENDER_EML, &skipped, mid, sizeof mid, &e), 0);
+	T_CHECK(strstr(b.data, "Subject: =?UTF-8?B?"));
+	T_CHECK(strstr(b.data, "Content-Type: text/plain; charset=UTF-8"));
+	T_CHECK(strstr(b.data, "<meta charset=\"UTF-8\">") == NULL); /* HTML part is base64 */
+	buf_reset(&b);
+	p.notices.charset_ja = S("ISO-2022-JP");
+	c.name = S("\xf0\xa0\xae\xb7野 花子"); /* 𠮷 (U+20BB7) is not in JIS X 0208 */
+	T_INTEQ(render_notice(&b, &o, &p, &c, client_of(&c), RENDER_EML, &skipped, mid, sizeof mid, &e), 0);
+	T_CHECK(strstr(b.data, "Content-Type: text/plain; charset=UTF-8"));
+	T_CHECK(strstr(b.data, "To: =?UTF-8?B?"));
+	buf_release(&b);
+}
+
 static void template_errors_name_the_line(void)
 {
 	struct plan p;
@@ -475,6 +502,7 @@ int main(void)
 	T_RUN(xml_is_well_formed);
 	T_RUN(plan_dependent_warnings);
 	T_RUN(unchanged_customers);
+	T_RUN(eml_charsets);
 	T_RUN(template_errors_name_the_line);
 	return T_DONE();
 }
