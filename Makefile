@@ -60,7 +60,7 @@ $(BUILD)/tools/%: tests/tools/%.c $(BUILD)/libcutover.a
 # The test build: AddressSanitizer + UndefinedBehaviorSanitizer, every test.
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 check: deps
-	$(MAKE) BUILD=build-san CFLAGS="$(SAN_FLAGS)" EXTRA_LDFLAGS="-fsanitize=address,undefined" tests-bin
+	$(MAKE) -j$$(nproc) BUILD=build-san CFLAGS="$(SAN_FLAGS)" EXTRA_LDFLAGS="-fsanitize=address,undefined" tests-bin
 	CUTOVER_BUILD=build-san tests/run
 
 tests-bin: $(BUILD)/cutover $(UNIT_BIN) $(TOOL_BIN)

@@ -429,13 +429,16 @@ static json_t *check_json(const struct plan *p, const char *path, const struct d
 static int check_exec(const struct opt_result *args, struct err *e)
 {
 	const char *path = args->pos[0];
-	bool quiet = opt_flag(args, "quiet");
-	struct plan *p = cmd_load_plan(path, quiet, e);
-	if (!p)
-		return cmd_exit_for(e);
 	struct diag w;
 	struct check_counts k;
 	diag_init(&w);
+	/* The loader's warnings (an unknown mail program …) join plan_warn's in the summary,
+	 * so the text and the JSON hold every doubt, in file order. */
+	struct plan *p = cmd_load_plan_diag(path, &w, e);
+	if (!p) {
+		diag_release(&w);
+		return cmd_exit_for(e);
+	}
 	plan_warn(p, &w);
 	diag_sort(&w);
 	int rc = EX_OK;
@@ -451,7 +454,7 @@ static int check_exec(const struct opt_result *args, struct err *e)
 			fputc('\n', stdout);
 		}
 		json_decref(j);
-	} else {
+	} else if (!opt_flag(args, "quiet")) {
 		check_print_text(stdout, p, path, &w, &k);
 	}
 	if (rc == EX_OK && fflush(stdout) != 0) {
@@ -480,12 +483,14 @@ const struct cmd_entry cmd_check_entry = {
 		"after), customers by language and mail program, how the mail is migrated, and\n"
 		"warnings (passwords in clear, SMTP AUTH only on port 25, programs that cannot do\n"
 		"SMTP AUTH, UIDLs not kept, server renames that make clients download everything\n"
-		"again …). Warnings do not change the exit status (0).\n"
+		"again …). Warnings do not change the exit status (0). With --quiet only errors are\n"
+		"printed: the exit status says whether the plan is valid.\n"
 		"Mail program ids for the CSV's client column: outlook-express-6, outlook-express-5,\n"
-		"outlook, windows-live-mail, thunderbird, netscape-7, netscape-6, becky-2, eudora-5,\n"
-		"eudora-5.1j, apple-mail, ios-mail, android-gmail, entourage-x, al-mail, edmax, datula,\n"
-		"shuriken, denshin-8, postpet, generic (free text such as \"Outlook Express 6.0\" or\n"
-		"\"Becky! Ver.2\" is recognised too).",
+		"outlook-express-5.02-mac, outlook (98 to 2007), windows-live-mail, thunderbird,\n"
+		"netscape-7, netscape-6, becky-2, eudora-5, eudora-5.1j, apple-mail, ios-mail,\n"
+		"android-gmail, entourage-x, al-mail, al-mail-1.12, edmax, datula, shuriken, denshin-8,\n"
+		"postpet, generic (free text such as \"Outlook Express 6.0\" or \"Becky! Ver.2\" is\n"
+		"recognised too).",
 	.opts = check_opts,
 	.n_opts = sizeof check_opts / sizeof check_opts[0],
 	.min_pos = 1,

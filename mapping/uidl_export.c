@@ -217,7 +217,10 @@ static int uidl_dovecot_customer(struct journal *j, const struct journal_custome
 	if (r.n == 0)
 		return 0;
 	qsort(r.v, r.n, sizeof *r.v, uidl_rec_cmp);
-	fputs("# cutover uidl export: dovecot-uidlist records of customer ", out);
+	/* A machine line first: uidl_merge refuses a file holding several customers. */
+	fputs("#customer ", out);
+	uidl_comment_text(out, c->id);
+	fputs("\n# cutover uidl export: dovecot-uidlist records of customer ", out);
 	uidl_comment_text(out, c->id);
 	if (c->email && *c->email) {
 		fputs(" <", out);

@@ -13,6 +13,7 @@
  * served instead of the configured format, key O the POP3 order (lower first). We cannot
  * know the destination's file names, so our lines stop before the ':' and are keyed by
  * UID; uidl_merge (`cutover uidl merge`) adds them to the real file. The form:
+ *   #customer <id>            (starts each customer's block)
  *   # comment lines (who, how to merge, and every message left out, with the reason)
  *   #folder V<dst uidvalidity> <dst folder name>
  *   <dst uid> P<old uidl> O<pop3 order>

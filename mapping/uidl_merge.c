@@ -82,7 +82,7 @@ static int uidl_merge_read_records(const char *path, const char *folder, uint32_
 	struct buf line;
 	bool in_folder = false;
 	uint32_t block_uv = 0;
-	size_t lineno = 0;
+	size_t lineno = 0, customers = 0;
 	int r, ret = 0;
 
 	if (!f)
@@ -100,6 +100,11 @@ static int uidl_merge_read_records(const char *path, const char *folder, uint32_
 			}
 			in_folder = strcmp(p + 1, folder) == 0;
 			continue;
+		}
+		if (strncmp(p, "#customer ", 10) == 0 && ++customers > 1) {
+			ret = err_set(e, ERR_DATA, "%s:%zu: records of more than one customer; export one "
+			              "customer per file (--customer ID, or --out DIR)", path, lineno);
+			break;
 		}
 		if (*p == '#' || *p == '\0')
 			continue;

@@ -90,6 +90,10 @@ struct src_ops {
 	int (*fetch)(struct src *s, const struct drv_msg *const *msgs, size_t n, drv_fetch_cb cb,
 	             void *ctx, struct err *e);
 	void (*close)(struct src *s);   /* polite logout (POP3: RSET, QUIT) and free */
+	/* Things the operator should know that are not failures ("server has no UIDL: keys
+	 * are header digests", "TOP size differs from LIST, fetching with RETR"). Returns the
+	 * next pending warning (valid until the next call or close) or NULL. May be NULL. */
+	const char *(*warning)(struct src *s);
 };
 
 /* One message to append. */
@@ -119,6 +123,8 @@ struct dst_ops {
 	unsigned (*caps)(struct dst *d);
 	int (*folders)(struct dst *d, struct drv_folder **out, size_t *n, struct err *e);
 	int (*create)(struct dst *d, const char *folder, bool subscribe, struct err *e);
+	/* Delete a folder the tool itself created (dry-run's scratch folder); may be NULL. */
+	int (*remove)(struct dst *d, const char *folder, struct err *e);
 	/* Select read-write; reports UIDVALIDITY. */
 	int (*select)(struct dst *d, const char *folder, uint32_t *uidvalidity, struct err *e);
 	/* Append items[0..n) in order into the selected folder. On failure, items that were

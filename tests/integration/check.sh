@@ -18,7 +18,7 @@ has() { grep -qF -- "$2" "$1" || { echo "# '$2' not in $1:"; sed 's/^/#   /' "$1
 [ -x "$bin" ] || { echo "not ok 1 - cutover binary missing at $bin"; exit 1; }
 
 # Passwords named by the plan are set but never printed.
-export N001_PW=sekret-one N002_PW=sekret-two N003_PW=sekret-three DEST_MASTER_PW=sekret-master
+export N004_PW=sekret-four N001_PW=sekret-one N002_PW=sekret-two N003_PW=sekret-three DEST_MASTER_PW=sekret-master
 
 # --- every sample plan is valid and summarised ---
 for plan in "$root"/sample-plans/*.yaml; do
@@ -45,12 +45,14 @@ t "117net: window in JST with weekdays, duration, unstable date" has "$tmp/out" 
 t "117net: outgoing after on 587 with SMTP AUTH" bash -c "grep -E '→ vsmtp.117.ne.jp +smtp +port 587 +tls starttls +SMTP AUTH' '$tmp/out' >/dev/null"
 t "117net: login name change" has "$tmp/out" "login        local part → full e-mail address"
 t "117net: must change list" has "$tmp/out" "must change: incoming server name, incoming authentication, outgoing server name, outgoing port, outgoing encryption, outgoing authentication, login name"
-t "117net: customers by language" has "$tmp/out" "Customers: 3 (ja 2, en 1); 3 get a notice"
+t "117net: customers by language" has "$tmp/out" "Customers: 4 (ja 3, en 1); 4 get a notice"
 t "117net: PostPet flagged" bash -c "grep -E '^  postpet +1  \(no SMTP AUTH\)' '$tmp/out' >/dev/null"
 t "117net: migration line" has "$tmp/out" "destination  imap 127.0.0.1:12143  tls starttls  master user migrate"
 t "117net: uidl none warning at the plan" has "$tmp/out" "net117-2008.yaml:26:11: migration.uidl: none"
 t "117net: Eudora 5.1J + APOP warning at its CSV row" has "$tmp/out" "net117-customers.csv:2: 1 customer (n001) uses a mail program that cannot use SMTP AUTH while receiving with APOP"
 t "117net: PostPet cannot send warning at its CSV row" has "$tmp/out" "net117-customers.csv:4: 1 customer (n003) uses a mail program that cannot do SMTP AUTH"
+t "117net: the loader's warning is in the summary" has "$tmp/out" "net117-customers.csv:5: customer 'n004': unknown mail program 'Pegasus Mail 4'"
+t "117net: nothing on stderr when valid" [ ! -s "$tmp/err" ]
 t "117net: no password printed" bash -c "! grep -q sekret '$tmp/out' '$tmp/err'"
 
 "$bin" check "$plan" --json >"$tmp/json" 2>"$tmp/err"
@@ -71,14 +73,17 @@ assert c["outgoing"]["after"][0] == {"host": "vsmtp.117.ne.jp", "protocol": "smt
 assert c["login"] == {"before": "local-part", "after": "email-address"}
 assert "login_name" in c["must_change"] and "outgoing_port" in c["must_change"]
 cu = j["customers"]
-assert cu["total"] == 3 and cu["by_language"] == {"ja": 2, "en": 1}
-assert cu["by_client"] == {"thunderbird": 1, "eudora-5.1j": 1, "postpet": 1}, cu["by_client"]
+assert cu["total"] == 4 and cu["by_language"] == {"ja": 3, "en": 1}
+assert cu["by_client"] == {"thunderbird": 1, "eudora-5.1j": 1, "postpet": 1, "generic": 1}, cu["by_client"]
 m = j["migration"]
 assert m["uidl"] == "none" and m["workers"] == 2
 assert m["destination"]["master_user"] == "migrate" and "password" not in json.dumps(m)
-assert len(j["warnings"]) == 3 and all({"file", "line", "col", "message"} <= set(x) for x in j["warnings"])
+assert len(j["warnings"]) == 4 and all({"file", "line", "col", "message"} <= set(x) for x in j["warnings"])
 assert j["valid"] is True
 PY
+
+"$bin" check -q "$plan" >"$tmp/out" 2>"$tmp/err"
+t "check -q: exit 0, silent" bash -c "[ $? = 0 ] && [ ! -s '$tmp/out' ] && [ ! -s '$tmp/err' ]"
 
 # --- help ---
 "$bin" check --help >"$tmp/help" 2>&1
@@ -98,6 +103,9 @@ t "bad plan: unknown key at file:line:col with a suggestion" has "$tmp/err" "bad
 t "bad plan: CSV row error" has "$tmp/err" "bad-customers.csv:3: error: column 'language': 'fr' is not one of ja|en"
 "$bin" check "$data/bad-plan.yaml" --json >"$tmp/out" 2>/dev/null
 t "bad plan --json: exit 65, nothing on stdout" bash -c "[ $? = 65 ] && [ ! -s '$tmp/out' ]"
+
+"$bin" check "$tmp/no-such-plan.yaml" >/dev/null 2>"$tmp/err"
+t "missing plan: exit 66 (EX_NOINPUT)" [ $? = 66 ]
 
 # --- the manual page renders without warnings ---
 if command -v groff >/dev/null 2>&1; then

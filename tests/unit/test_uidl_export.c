@@ -278,6 +278,13 @@ static void t_merge(void)
 	T_INTEQ(ms.merged, 1);
 	T_INTEQ(ms.missing, 1);
 
+	/* an export of several customers cannot go into one customer's folder */
+	char all[400];
+	snprintf(all, sizeof all, "%s/all.uidlist", t_dir);
+	T_CHECK(uidl_merge(all, "INBOX", dir, &ms, &e) < 0);
+	T_CHECK(strstr(e.msg, "more than one customer") != NULL);
+	err_clear(&e);
+
 	/* an old-format file or garbage is refused */
 	t_write_file(path, "1 1700000000 3\n1 a\n");
 	T_CHECK(uidl_merge(records, "INBOX", dir, &ms, &e) < 0);

@@ -1,0 +1,320 @@
+/* cmd_status: `cutover status PLAN [--json] [--customer ID]`: the journal per customer,
+ * read through a read-only connection, so it can watch a run in progress. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "cmd/cmd.h"
+#include "mapping/journal.h"
+#include "mapping/journal_plan.h"
+
+static const struct opt_spec status_opts[] = {
+	{ "json", 0, OPT_FLAG, NULL, "machine-readable output", NULL },
+	{ "customer", 'c', OPT_STRING, "ID", "only this customer", NULL },
+	CMD_COMMON_OPTS
+};
+
+/* One line of the report: a plan customer, a journal customer, or both. */
+struct status_row {
+	const struct plan_customer *pc;                 /* NULL: in the journal only */
+	const struct journal_customer_summary *js;      /* NULL: no run touched it yet */
+};
+
+struct status_totals {
+	size_t customers, done, failed, running, pending;
+	uint64_t msgs_done, msgs_intent, msgs_failed, msgs_skipped, bytes_done;
+};
+
+static const char *status_state(const struct status_row *r)
+{
+	return r->js && r->js->state ? r->js->state : "pending";
+}
+
+/* Plan customers in plan order, then customers only the journal knows (removed from the
+ * plan since), each at most once; only `only` when given. */
+static struct status_row *status_rows(const struct plan *p, const struct journal_customer_summary *s,
+                                      size_t ns, const char *only, size_t *n)
+{
+	struct status_row *v = calloc(p->n_customers + ns + 1, sizeof *v);
+	size_t k = 0;
+	if (!v)
+		return NULL;
+	for (size_t i = 0; i < p->n_customers; i++) {
+		const struct plan_customer *c = &p->customers[i];
+		if (only && strcmp(c->id, only) != 0)
+			continue;
+		v[k].pc = c;
+		for (size_t m = 0; m < ns; m++)
+			if (strcmp(s[m].id, c->id) == 0)
+				v[k].js = &s[m];
+		k++;
+	}
+	for (size_t m = 0; m < ns; m++) {
+		if ((only && strcmp(s[m].id, only) != 0) || plan_customer_find(p, s[m].id))
+			continue;
+		v[k++].js = &s[m];
+	}
+	*n = k;
+	return v;
+}
+
+static void status_total(struct status_totals *t, const struct status_row *r)
+{
+	const char *st = status_state(r);
+	t->customers++;
+	t->done += strcmp(st, "done") == 0;
+	t->failed += strcmp(st, "failed") == 0;
+	t->running += strcmp(st, "running") == 0;
+	t->pending += strcmp(st, "pending") == 0;
+	if (!r->js)
+		return;
+	t->msgs_done += r->js->msgs_done;
+	t->msgs_intent += r->js->msgs_intent;
+	t->msgs_failed += r->js->msgs_failed;
+	t->msgs_skipped += r->js->msgs_skipped;
+	t->bytes_done += r->js->bytes_done;
+}
+
+/* A journal time in the offset the plan's window is written in. */
+static const char *status_time(const struct plan *p, time_t t, char *buf, size_t size)
+{
+	struct plan_time pt = { 0 };
+	if (!t)
+		return "-";
+	pt.t = t;
+	pt.utc_offset = p->window.start.utc_offset;
+	return plan_time_format(&pt, buf, size);
+}
+
+static const char *status_bytes(uint64_t b, char *buf, size_t size)
+{
+	static const char *const unit[] = { "B", "KB", "MB", "GB", "TB" };
+	double v = (double)b;
+	int u = 0;
+	while (v >= 1024 && u < 4) {
+		v /= 1024;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, size, "%llu B", (unsigned long long)b);
+	else
+		snprintf(buf, size, "%.1f %s", v, unit[u]);
+	return buf;
+}
+
+static const char *status_id(const struct status_row *r)
+{
+	return r->pc ? r->pc->id : r->js->id;
+}
+
+/* ---- text ------------------------------------------------------------------------ */
+
+static void status_text(const struct plan *p, const char *jpath, const struct journal_run *run,
+                        const struct status_row *rows, size_t n)
+{
+	struct status_totals t = { 0 };
+	char tb[40], tb2[40], bb[32];
+
+	printf("plan %s, journal %s\n", p->name ? p->name : "?", jpath);
+	if (run) {
+		printf("last run: #%lld %s%s%s, started %s, ", (long long)run->id, run->command,
+		       run->phase ? " " : "", run->phase ? run->phase : "",
+		       status_time(p, run->started, tb, sizeof tb));
+		if (run->ended)
+			printf("ended %s, exit %d%s%s\n", status_time(p, run->ended, tb2, sizeof tb2),
+			       run->exit_code, run->summary ? ": " : "", run->summary ? run->summary : "");
+		else
+			printf("still running (or stopped without ending)\n");
+	} else {
+		printf("no runs yet\n");
+	}
+	printf("\n%-12s %-8s %8s %8s %7s %10s  %-8s %4s  %s\n", "customer", "state", "done",
+	       "in doubt", "failed", "bytes", "UIDLs", "run", "last error");
+	for (size_t i = 0; i < n; i++) {
+		const struct status_row *r = &rows[i];
+		const struct journal_customer_summary *s = r->js;
+		char runb[24] = "-";
+		status_total(&t, r);
+		if (s && s->last_run)
+			snprintf(runb, sizeof runb, "%lld", (long long)s->last_run);
+		printf("%-12s %-8s %8llu %8llu %7llu %10s  %-8s %4s  ", status_id(r), status_state(r),
+		       (unsigned long long)(s ? s->msgs_done : 0), (unsigned long long)(s ? s->msgs_intent : 0),
+		       (unsigned long long)(s ? s->msgs_failed : 0),
+		       status_bytes(s ? s->bytes_done : 0, bb, sizeof bb),
+		       s && s->uidl_style ? s->uidl_style : "-", runb);
+		if (s && (s->err_class || s->err_text))
+			printf("%s: %s", s->err_class ? s->err_class : "error", s->err_text ? s->err_text : "");
+		else
+			printf("-");
+		if (!r->pc)
+			printf(" (not in the plan any more)");
+		printf("\n");
+	}
+	printf("\n%zu customer%s: %zu done, %zu failed, %zu running, %zu pending; "
+	       "%llu messages copied (%s), %llu in doubt, %llu failed, %llu skipped\n",
+	       t.customers, t.customers == 1 ? "" : "s", t.done, t.failed, t.running, t.pending,
+	       (unsigned long long)t.msgs_done, status_bytes(t.bytes_done, bb, sizeof bb),
+	       (unsigned long long)t.msgs_intent, (unsigned long long)t.msgs_failed,
+	       (unsigned long long)t.msgs_skipped);
+	if (t.msgs_intent)
+		printf("In doubt: appended or not, the run stopped before it knew; the next run looks "
+		       "them up on the destination before copying again.\n");
+}
+
+/* ---- JSON ------------------------------------------------------------------------ */
+
+static json_t *status_json_str(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *status_json_time(const struct plan *p, time_t t)
+{
+	char b[40];
+	return t ? json_string(status_time(p, t, b, sizeof b)) : json_null();
+}
+
+static json_t *status_json(const struct plan *p, const char *jpath, bool exists,
+                           const struct journal_run *run, const struct status_row *rows, size_t n)
+{
+	struct status_totals t = { 0 };
+	json_t *root = json_object(), *list = json_array(), *jr = json_null();
+
+	if (run) {
+		json_decref(jr);
+		jr = json_pack("{s:I, s:s, s:o, s:o, s:o, s:o, s:o}", "id", (json_int_t)run->id,
+		               "command", run->command ? run->command : "", "phase",
+		               status_json_str(run->phase), "started", status_json_time(p, run->started),
+		               "ended", status_json_time(p, run->ended), "exit_code",
+		               run->ended ? json_integer(run->exit_code) : json_null(), "summary",
+		               status_json_str(run->summary));
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct status_row *r = &rows[i];
+		const struct journal_customer_summary *s = r->js;
+		json_t *c, *lasterr = json_null();
+		status_total(&t, r);
+		if (s && (s->err_class || s->err_text)) {
+			json_decref(lasterr);
+			lasterr = json_pack("{s:o, s:o}", "class", status_json_str(s->err_class), "text",
+			                    status_json_str(s->err_text));
+		}
+		c = json_pack("{s:s, s:o, s:s, s:b, s:{s:I, s:I, s:I, s:I}, s:I, s:o, s:o, s:o, s:o}",
+		              "id", status_id(r), "email",
+		              status_json_str(r->pc ? r->pc->email : s->email), "state", status_state(r),
+		              "in_plan", r->pc != NULL, "messages", "done",
+		              (json_int_t)(s ? s->msgs_done : 0), "in_doubt",
+		              (json_int_t)(s ? s->msgs_intent : 0), "failed",
+		              (json_int_t)(s ? s->msgs_failed : 0), "skipped",
+		              (json_int_t)(s ? s->msgs_skipped : 0), "bytes_done",
+		              (json_int_t)(s ? s->bytes_done : 0), "uidl_style",
+		              status_json_str(s ? s->uidl_style : NULL), "last_error", lasterr, "last_run",
+		              s && s->last_run ? json_integer(s->last_run) : json_null(), "updated",
+		              status_json_time(p, s ? s->updated : 0));
+		json_array_append_new(list, c);
+	}
+	json_object_set_new(root, "plan", json_string(p->name ? p->name : ""));
+	json_object_set_new(root, "journal", json_string(jpath));
+	json_object_set_new(root, "journal_exists", json_boolean(exists));
+	json_object_set_new(root, "last_run", jr);
+	json_object_set_new(root, "customers", list);
+	json_object_set_new(root, "totals",
+	                    json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "customers",
+	                              (json_int_t)t.customers, "done", (json_int_t)t.done, "failed",
+	                              (json_int_t)t.failed, "running", (json_int_t)t.running, "pending",
+	                              (json_int_t)t.pending, "messages_done", (json_int_t)t.msgs_done,
+	                              "messages_in_doubt", (json_int_t)t.msgs_intent,
+	                              "messages_failed", (json_int_t)t.msgs_failed, "messages_skipped",
+	                              (json_int_t)t.msgs_skipped, "bytes_done",
+	                              (json_int_t)t.bytes_done));
+	return root;
+}
+
+/* ---- command --------------------------------------------------------------------- */
+
+static int status_exec(const struct opt_result *args, struct err *e)
+{
+	bool quiet = opt_flag(args, "quiet"), json = opt_flag(args, "json");
+	const char *only = opt_str(args, "customer", NULL);
+	struct plan *p = cmd_load_plan(args->pos[0], quiet, e);
+	struct journal *j = NULL;
+	struct journal_customer_summary *s = NULL;
+	struct journal_run run;
+	struct status_row *rows = NULL;
+	size_t ns = 0, nrows = 0;
+	bool exists = true, have_run = false;
+	char *jpath;
+	int rc = EX_OK;
+
+	memset(&run, 0, sizeof run);
+	if (!p)
+		return cmd_exit_for(e);
+	jpath = journal_plan_path(p);
+	if (!jpath) {
+		err_set(e, ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	if (journal_open_ro(&j, jpath, e) < 0) {
+		if (e->cls != ERR_NOTFOUND)
+			goto out;
+		err_clear(e);
+		exists = false;
+	}
+	if (j && (journal_summary(j, &s, &ns, e) < 0 || journal_run_last(j, &run, &have_run, e) < 0))
+		goto out;
+	if (only && !plan_customer_find(p, only)) {
+		bool known = false;
+		for (size_t i = 0; i < ns; i++)
+			known |= strcmp(s[i].id, only) == 0;
+		if (!known) {
+			err_set(e, ERR_USAGE, "no customer '%s' in the plan or the journal", only);
+			goto out;
+		}
+	}
+	rows = status_rows(p, s, ns, only, &nrows);
+	if (!rows) {
+		err_set(e, ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	if (json) {
+		json_t *root = status_json(p, jpath, exists, have_run ? &run : NULL, rows, nrows);
+		if (!root || json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0)
+			err_set(e, ERR_IO, "writing JSON failed");
+		else
+			fputc('\n', stdout);
+		json_decref(root);
+	} else {
+		status_text(p, jpath, have_run ? &run : NULL, rows, nrows);
+	}
+	if (fflush(stdout) != 0 && !err_is_set(e))
+		err_set(e, ERR_IO, "writing the status failed");
+out:
+	if (err_is_set(e))
+		rc = cmd_exit_for(e);
+	free(rows);
+	journal_summary_free(s, ns);
+	journal_run_release(&run);
+	journal_close(j);
+	free(jpath);
+	plan_free(p);
+	return rc;
+}
+
+const struct cmd_entry cmd_status_entry = {
+	.name = "status",
+	.summary = "what the journal says, per customer",
+	.usage = "PLAN [--json] [--customer ID]",
+	.description =
+		"Reads the plan's journal without writing to it (safe while a run is going on) and\n"
+		"shows per customer: state, messages copied, in doubt (the run stopped between the\n"
+		"APPEND and its confirmation) and failed, bytes copied, the UIDL style of the old\n"
+		"server, the last error and the last run. Customers of the plan that no run touched\n"
+		"are pending. Without a journal yet it says \"no runs yet\" and exits 0.",
+	.opts = status_opts,
+	.n_opts = sizeof status_opts / sizeof status_opts[0],
+	.min_pos = 1,
+	.max_pos = 1,
+	.exec = status_exec,
+};
