@@ -112,18 +112,19 @@ static int notices_one(struct notices_run *r, const struct plan_customer *c, str
 		ci = clients_generic();
 	if (r->fmt == RENDER_SRV && notices_domain_seen(r, model_domain(c->email)))
 		return 0;
+	/* A bad address is this customer's problem; any other rendering error (a template
+	 * mistake) would repeat for everyone, so it stops the run. */
+	if (!eml_addr_ok(c->email)) {
+		fprintf(stderr, "cutover notices: customer %s: address '%s' cannot be used in a mail\n",
+		        c->id, c->email);
+		r->failed++;
+		return 0;
+	}
 	err_clear(&ce);
 	if (render_notice(&b, &r->ro, r->p, c, ci, r->fmt, &skipped, mid, sizeof mid, &ce) < 0) {
 		buf_release(&b);
-		/* A template error is the same for everyone: stop at the first. */
-		if (strstr(ce.msg, ".txt:") || strstr(ce.msg, ".html:") || strstr(ce.msg, ".xml:") ||
-		    ce.cls == ERR_NOINPUT || ce.cls == ERR_NOMEM) {
-			*e = ce;
-			return -1;
-		}
-		fprintf(stderr, "cutover notices: %s\n", ce.msg);
-		r->failed++;
-		return 0;
+		*e = ce;
+		return -1;
 	}
 	if (skipped) {
 		r->skipped++;
