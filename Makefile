@@ -85,6 +85,7 @@ install: cutover
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 cutover $(DESTDIR)$(PREFIX)/bin/cutover
 	install -m 0644 docs/cutover.1 $(DESTDIR)$(PREFIX)/share/man/man1/cutover.1
+	install -d $(DESTDIR)$(PREFIX)/share/cutover && cp -R notices/templates $(DESTDIR)$(PREFIX)/share/cutover/
 
 clean:
 	rm -rf build build-san build-* cutover
