@@ -56,10 +56,11 @@ int dryrun_json(FILE *f, const struct dryrun_report *r)
 			                                         "messages", (json_int_t)ic->folders[k].msgs,
 			                                         "bytes", (json_int_t)ic->folders[k].bytes));
 		json_array_append_new(
-			cs, json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:s, s:b, s:s, s:b, s:s, s:s, s:s, s:o}",
+			cs, json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:s, s:b, s:s, s:b, s:s, s:s, s:s, s:o}",
 			              "id", ic->c->id, "email", ic->c->email, "messages", (json_int_t)ic->msgs,
 			              "bytes", (json_int_t)ic->bytes, "largest", (json_int_t)ic->largest,
-			              "oversize", (json_int_t)ic->oversize, "max_message_bytes",
+			              "oversize", (json_int_t)ic->oversize, "without_message_id",
+			              (json_int_t)ic->no_message_id, "max_message_bytes",
 			              (json_int_t)ic->max_message, "quota_bytes", (json_int_t)ic->quota_limit,
 			              "quota_used_bytes", (json_int_t)ic->quota_used, "over_quota", ic->over_quota,
 			              "uidl_style", ic->uidl_style, "source_ok", ic->src_ok, "source_error",

@@ -112,6 +112,9 @@ void dryrun_text(FILE *f, const struct dryrun_report *r)
 			         (unsigned long long)ic->oversize);
 		if (ic->over_quota)
 			snprintf(notes + strlen(notes), sizeof notes - strlen(notes), "over quota; ");
+		if (ic->no_message_id > 0)
+			snprintf(notes + strlen(notes), sizeof notes - strlen(notes), "%lld without Message-ID; ",
+			         (long long)ic->no_message_id);
 		if (ic->redownload)
 			snprintf(notes + strlen(notes), sizeof notes - strlen(notes), "re-download: %s",
 			         ic->redownload_why);

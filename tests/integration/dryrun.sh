@@ -36,7 +36,8 @@ body = ("x" * 76 + "\r\n") * 800
 open(sys.argv[1], "w", newline="").write(
     "From: a@example.com\r\nTo: c3@example.jp\r\nSubject: big\r\nMessage-ID: <big@example.com>\r\n\r\n" + body)
 PYEOF
-maildir_deliver src c3 "$H_DIR/big.eml" >/dev/null
+printf 'From: a@example.com\r\nSubject: no id\r\n\r\nno Message-ID here\r\n' >"$H_DIR/noid.eml"
+maildir_deliver src c3 "$H_DIR/big.eml" "$H_DIR/noid.eml" >/dev/null
 
 # plan FILE [window-end] [max_message_size] [dst-name] [imap-port-for-services]
 plan() {
@@ -111,7 +112,8 @@ tap_is "$rc" 0 "GO case exits 0"
 tap_is "$(head -n 1 "$H_DIR/out" | cut -d' ' -f1)" GO "GO case: the report starts with GO"
 [ "$rc" = 0 ] || sed 's/^/# /' "$H_DIR/out" "$H_DIR/err" | head -n 40
 tap_ok "GO case: the estimate names a finish and a margin" grep -qE '^Estimate .* finish [0-9]{2}:[0-9]{2} [+-][0-9:]+, .* to spare' "$H_DIR/out"
-tap_ok "GO case: every customer counted (40 + 25 + 1 messages)" grep -qE '^Mailboxes  3 customers, 66 messages' "$H_DIR/out"
+tap_ok "GO case: every customer counted (40 + 25 + 2 messages)" grep -qE '^Mailboxes  3 customers, 67 messages' "$H_DIR/out"
+tap_ok "GO case: a message without Message-ID is counted" grep -qE '^  c3 .* 1 without Message-ID' "$H_DIR/out"
 tap_ok "GO case: the source's UIDL style is named" grep -qE '^  c1 .* qmail' "$H_DIR/out"
 tap_ok "GO case: the submission port's AUTH was seen after STARTTLS" grep -q 'SMTP AUTH offered' "$H_DIR/out"
 tap_ok "GO case: certificates verified" grep -qE 'ok +localhost:[0-9]+ smtp \(outgoing\) +certificate +valid' "$H_DIR/out"
@@ -121,8 +123,8 @@ tap_ok "JSON: parses, verdict GO, estimate present" "$H_PY" -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["schema"] == 1 and d["verdict"] == "GO", d["verdict"]
-assert d["estimate"]["seconds"] >= 0 and d["estimate"]["messages"] == 66
-assert sum(c["messages"] for c in d["customers"]) == 66
+assert d["estimate"]["seconds"] >= 0 and d["estimate"]["messages"] == 67
+assert sum(c["messages"] for c in d["customers"]) == 67
 assert any(p["check"] == "capability" for p in d["preflight"])' "$H_DIR/out"
 
 dry "$H_DIR/go.yaml" --format html --out "$H_DIR/report.html"
@@ -187,8 +189,8 @@ tap_is "$?" 0 "a pre-stage run copies everything"
 e_gen "$H_DIR/m4" 3 late
 maildir_deliver src c1 "$H_DIR"/m4/*.eml >/dev/null
 dry "$H_DIR/go.yaml"
-tap_ok "after the pre-stage the estimate is for the final phase (3 of 69 messages)" \
-	grep -q 'final phase only: the pre-stage in the journal leaves 3 of 69 messages' "$H_DIR/out"
+tap_ok "after the pre-stage the estimate is for the final phase (3 of 70 messages)" \
+	grep -q 'final phase only: the pre-stage in the journal leaves 3 of 70 messages' "$H_DIR/out"
 # A window of one second for 3,000 more messages.
 # Written straight into the Maildir: 3,000 calls of maildir_deliver would take minutes.
 "$H_PY" - "$(dovecot_maildir src c2)/new" <<'PYEOF'
