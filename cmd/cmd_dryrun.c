@@ -8,6 +8,9 @@
 
 #include "cmd/cmd.h"
 #include "cmd/dryrun.h"
+#include "mapping/journal.h"
+#include "mapping/journal_plan.h"
+#include "migrate/driver.h"
 
 static void dryrun_addf(char ***list, size_t *n, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -36,6 +39,13 @@ static bool dryrun_transient(enum err_class c)
 static void dryrun_customers(struct dryrun_report *r)
 {
 	char a[32], b[32];
+	if (r->inv.dst_caps_known && !(r->inv.dst_caps & DRV_DST_UIDPLUS))
+		dryrun_addf(&r->warnings, &r->n_warnings,
+		            "destination has no UIDPLUS: after a crash each in-doubt message needs a "
+		            "header search before it can be appended again");
+	if (r->inv.dst_caps_known && !(r->inv.dst_caps & DRV_DST_MULTIAPPEND))
+		dryrun_addf(&r->warnings, &r->n_warnings,
+		            "destination has no MULTIAPPEND: one APPEND per message, slower than the estimate assumes");
 	for (size_t i = 0; i < r->inv.n; i++) {
 		const struct inventory_customer *ic = &r->inv.v[i];
 		const char *id = ic->c->id;
@@ -76,6 +86,36 @@ static void dryrun_customers(struct dryrun_report *r)
 			            "customer %s: will download all mail again after the move: %s", id,
 			            ic->redownload_why);
 	}
+}
+
+/* What a pre-stage already copied, per customer, so the window only has to hold the
+ * final delta. No journal (or an unreadable one) means the whole copy happens tonight. */
+static void dryrun_prestaged(struct dryrun_report *r, const char *id, uint64_t *msgs, uint64_t *bytes)
+{
+	for (size_t i = 0; i < r->n_done; i++)
+		if (strcmp(r->done[i].id, id) == 0) {
+			*msgs = *msgs > r->done[i].msgs_done ? *msgs - r->done[i].msgs_done : 0;
+			*bytes = *bytes > r->done[i].bytes_done ? *bytes - r->done[i].bytes_done : 0;
+			return;
+		}
+}
+
+static void dryrun_load_journal(struct dryrun_report *r)
+{
+	struct journal *j = NULL;
+	struct err e;
+	char *path = journal_plan_path(r->plan);
+	int rc;
+	err_clear(&e);
+	rc = path ? journal_open_ro(&j, path, &e) : -1;
+	free(path);
+	if (rc < 0)
+		return;
+	if (journal_summary(j, &r->done, &r->n_done, &e) < 0) {
+		r->done = NULL;
+		r->n_done = 0;
+	}
+	journal_close(j);
 }
 
 static void dryrun_estimate(struct dryrun_report *r)
@@ -119,8 +159,11 @@ static void dryrun_estimate(struct dryrun_report *r)
 		r->jobs[r->n_jobs].id = ic->c->id;
 		r->jobs[r->n_jobs].msgs = ic->msgs;
 		r->jobs[r->n_jobs].bytes = ic->bytes;
+		dryrun_prestaged(r, ic->c->id, &r->jobs[r->n_jobs].msgs, &r->jobs[r->n_jobs].bytes);
+		r->phase_msgs += r->jobs[r->n_jobs].msgs;
 		r->n_jobs++;
 	}
+	r->final_phase = r->phase_msgs < r->total_msgs;
 	estimate_schedule(r->jobs, r->n_jobs, r->workers, &r->rate, p->window.start.t, p->window.end.t,
 	                  &r->est);
 	r->estimated = true;
@@ -158,6 +201,7 @@ static void dryrun_release(struct dryrun_report *r)
 	free(r->reasons);
 	free(r->warnings);
 	free(r->jobs);
+	journal_summary_free(r->done, r->n_done);
 	preflight_list_free(&r->preflight);
 	inventory_free(&r->inv);
 }
@@ -188,6 +232,7 @@ static int dryrun_exec(const struct opt_result *args, struct err *e)
 		r.total_msgs += r.inv.v[i].msgs;
 		r.total_bytes += r.inv.v[i].bytes;
 	}
+	dryrun_load_journal(&r);
 	dryrun_preflight_verdict(&r);
 	dryrun_customers(&r);
 	dryrun_estimate(&r);

@@ -94,6 +94,9 @@ struct src_ops {
 	 * the last one passed to cb is affected: the caller may skip it and go on. */
 	int (*fetch)(struct src *s, const struct drv_msg *const *msgs, size_t n, drv_fetch_cb cb,
 	             void *ctx, struct err *e);
+	/* Header blocks only (POP3 TOP n 0), for the dry-run inventory; may be NULL. */
+	int (*headers)(struct src *s, const struct drv_msg *const *msgs, size_t n, drv_fetch_cb cb,
+	               void *ctx, struct err *e);
 	void (*close)(struct src *s);   /* polite logout (POP3: RSET, QUIT) and free */
 	/* Things the operator should know that are not failures ("server has no UIDL: keys
 	 * are header digests", "TOP size differs from LIST, fetching with RETR"). Returns the

@@ -765,6 +765,27 @@ static const char *pop3src_warning(struct src *src)
 	return NULL;
 }
 
+/* TOP n 0: the header block, never \Seen. Without TOP there is no read-only way to see
+ * headers alone, so the caller learns nothing rather than RETR marking mail read. */
+static int pop3src_headers(struct src *src, const struct drv_msg *const *msgs, size_t n,
+                           drv_fetch_cb cb, void *ctx, struct err *e)
+{
+	struct pop3src *s = (struct pop3src *)src;
+	for (size_t i = 0; i < n; i++) {
+		char *data = NULL;
+		size_t len = 0;
+		double t0 = pop3src_now();
+		int rc = mailpop3_top(s->f, msgs[i]->seq, 0, &data, &len);
+		if (rc != MAILPOP3_NO_ERROR)
+			return pop3src_fail(s, rc, ERR_NOTFOUND, "POP3 TOP n 0", t0, e);
+		rc = cb(ctx, msgs[i], data, len, e);
+		mailpop3_top_free(data);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
 const struct src_ops pop3src_ops = {
 	.name = "pop3",
 	.open = pop3src_open,
@@ -774,6 +795,7 @@ const struct src_ops pop3src_ops = {
 	.select = pop3src_select,
 	.list = pop3src_list,
 	.fetch = pop3src_fetch,
+	.headers = pop3src_headers,
 	.close = pop3src_close,
 	.warning = pop3src_warning,
 };

@@ -238,16 +238,9 @@ static void pf_judge_caps(const struct pf_target *t, const char *caps, struct pr
 		if (!pf_has(caps, "AUTH=PLAIN") && !pf_has(caps, "AUTH=LOGIN") && pf_has(caps, "LOGINDISABLED"))
 			pf_add(l, t, "capability", PF_FAIL, "LOGINDISABLED and no AUTH=PLAIN");
 		if (t->destination) {
-			pf_add(l, t, "capability", pf_has(caps, "UIDPLUS") ? PF_OK : PF_WARN,
-			       pf_has(caps, "UIDPLUS") ? "UIDPLUS: appended messages are journaled with their UID"
-			                               : "no UIDPLUS: a crash needs a header search per in-doubt message");
-			pf_add(l, t, "capability", pf_has(caps, "MULTIAPPEND") && pf_has(caps, "LITERAL+") ? PF_OK : PF_NOTE,
-			       pf_has(caps, "MULTIAPPEND") && pf_has(caps, "LITERAL+")
-			               ? "MULTIAPPEND and LITERAL+: batched appends"
-			               : "no MULTIAPPEND+LITERAL+: one APPEND per message (slower)");
-			if (!pf_has(caps, "QUOTA"))
-				pf_add(l, t, "capability", PF_NOTE,
-				       "no QUOTA: mailbox sizes are checked against the plan's quota_bytes only");
+			/* Servers show UIDPLUS, MULTIAPPEND and QUOTA only after login; the inventory,
+			 * which logs in, reports those. */
+			pf_add(l, t, "capability", PF_OK, "IMAP4rev1 answers; extensions are checked after login");
 		} else {
 			pf_add(l, t, "capability", PF_OK, "IMAP4rev1 answers");
 		}

@@ -38,7 +38,10 @@
 #                                ${NAME}_LOG (log file), ${NAME}_MASTER_USER (= migrate),
 #                                ${NAME}_MASTER_PW (random per server), ${NAME}_ROLE.
 #                                Returns when all four ports answer. Extra config lines:
-#                                put them in $H_EXTRA_CONF (appended to dovecot.conf).
+#                                put them in $H_EXTRA_CONF (appended to dovecot.conf, so
+#                                they override). Call it directly, not in $(…): the master
+#                                must be a child of the test's shell, and the variables
+#                                would be lost.
 #   dovecot_stop NAME            stop it and wait until every process is gone.
 #   dovecot_restart NAME         stop and start again on the same ports, users and mail.
 #   dovecot_pids NAME            print the pids of the server's processes (for tests).
@@ -51,33 +54,51 @@
 #   maildir_deliver NAME USER [-f FLAGS] [-m FOLDER] [-t EPOCH] FILE...
 #                                put messages into the Maildir in the order given. Without -f
 #                                they go to new/ with qmail-style unique names
-#                                (TIME.PID_SEQ.HOST, TIME strictly increasing), so the source's
-#                                POP3 UIDLs look like qmail-pop3d's and Dovecot assigns UIDs
-#                                in the given order. -f FLAGS (Maildir letters, e.g. S, SF,
+#                                (TIME.NNNN.mx1.example.jp, TIME strictly increasing), so the
+#                                source's POP3 UIDLs look like qmail-pop3d's and Dovecot
+#                                assigns UIDs in the given order. -f FLAGS (Maildir letters, e.g. S, SF,
 #                                RS; "" for none) puts them into cur/ with ":2,FLAGS".
-#                                -m FOLDER: an IMAP folder name as the server shows it
-#                                (mUTF-7, "." hierarchy separator, e.g. Sent or Work.2002);
-#                                the folder is created and subscribed. -t EPOCH: the time of
-#                                the first message (file mtime = IMAP INTERNALDATE); the
-#                                default continues after the newest delivered message.
+#                                -m FOLDER: an IMAP folder name with "." as the hierarchy
+#                                separator (Sent, Work.2002, 仕事.2002); a name with non-ASCII
+#                                characters is encoded to mUTF-7, an ASCII one is taken as
+#                                mUTF-7 already (&ZeVnLIqe- = 日本語);
+#                                the folder is created and subscribed. -t EPOCH sets the
+#                                user's delivery clock: the messages get EPOCH+1, EPOCH+2, …
+#                                as file mtime (= IMAP INTERNALDATE); by default the clock
+#                                goes on from the newest message delivered to that user
+#                                (first ever: 1034567891, October 2002).
 #                                Prints the created file names (base names), one per line.
 #   pop3_uidls NAME USER PASSWORD    print "N UIDL" lines as a client sees them (python3
 #                                poplib, plain port, USER/PASS).
 #   imap_flags NAME USER PASSWORD [FOLDER]   print "UID FLAGS…" lines (python3 imaplib).
+#   pop3_hold NAME USER PASSWORD SECONDS     log in over POP3 and keep the session (so the
+#                                maildrop lock: a second login gets -ERR [IN-USE]) for
+#                                SECONDS in the background; prints the holder's pid.
+#   dovecot_doveadm NAME ARGS... run doveadm against the server (quota get -u USER, fetch …).
+#   h_var VAR                    print the value of the variable named VAR ("${NAME}_IMAP").
+#   h_alive PID / h_port_open PORT   true while PID runs / while 127.0.0.1:PORT accepts.
 #   harness_free_ports N         print N distinct free TCP ports on 127.0.0.1 (20000–32767,
 #                                below the kernel's ephemeral range), one per line.
+#   h_etpan PASSWORD ARGS...     run tests/tools/etpan_login (ETPAN_PASSWORD=PASSWORD);
+#                                see etpan_login.c for ARGS and its output.
 #   tap_ok DESC CMD...           run CMD; print "ok N - DESC" or "not ok N - DESC".
 #   tap_not DESC CMD...          the same, but CMD must fail.
 #   tap_is GOT WANT DESC         compare strings; prints both on failure.
-#   tap_done                     print the plan "1..N"; exit 1 if any test failed.
+#   tap_done                     print the plan "1..N"; returns 1 if any test failed
+#                                (make it the script's last command).
 #   tap_skip_all REASON          print "1..0 # SKIP REASON" and exit 77.
 #
 # Dovecot settings that matter for drivers (see dovecot_conf below): auth_mechanisms
 # plain login apop cram-md5; disable_plaintext_auth=no (plaintext allowed without TLS);
 # auth_master_user_separator=* (log in as "user*migrate" or SASL PLAIN with authzid=user,
-# authcid=migrate); pop3_lock_session=yes (a second POP3 session gets -ERR [IN-USE]);
+# authcid=migrate); pop3_lock_session=yes (a second POP3 session waits Dovecot's fixed
+# 10 s for the lock, then gets -ERR [IN-USE]: client timeouts must be longer than that);
 # auth_failure_delay=0 (a wrong password fails at once: set H_EXTRA_CONF to change it);
-# mail_max_userip_connections=50; quota backend "count" (APPEND over quota: NO [OVERQUOTA]).
+# mail_max_userip_connections=50; quota backend "count" (APPEND over quota: NO [OVERQUOTA]);
+# no auth penalty (anvil's 2-15 s delay after a failed login from an IP is switched off);
+# no chroot for login processes. As root, Dovecot's own users run it (dovecot/dovenull) and
+# Maildirs belong to the dovecot user; otherwise everything runs as the calling user.
+# Logs: ${NAME}_LOG (auth_verbose on: failed logins say why).
 
 H_MASTER_USER=migrate
 
@@ -212,10 +233,10 @@ harness_certs() {
 # runs as the current user.
 h_ids() {
 	if [ "$(id -u)" = 0 ]; then
-		H_INTERNAL_USER=dovecot H_LOGIN_USER=dovenull
+		H_INTERNAL_USER=dovecot H_LOGIN_USER=dovenull H_INTERNAL_GROUP=dovecot
 		H_MAIL_UID=$(id -u dovecot) H_MAIL_GID=$(id -g dovecot)
 	else
-		H_INTERNAL_USER=$(id -un) H_LOGIN_USER=$(id -un)
+		H_INTERNAL_USER=$(id -un) H_LOGIN_USER=$(id -un) H_INTERNAL_GROUP=$(id -gn)
 		H_MAIL_UID=$(id -u) H_MAIL_GID=$(id -g)
 	fi
 }
@@ -229,8 +250,9 @@ h_check_name() {
 h_var() { eval "printf '%s' \"\${$1:-}\""; }
 
 # h_listeners SERVICE PROTO PORT TLS_PORT: a login service with a plain and a TLS listener.
+# No chroot: a non-root master (CI runners) cannot chroot, and one config for both is simpler.
 h_listeners() {
-	printf 'service %s {\n  inet_listener %s {\n    address = 127.0.0.1\n    port = %s\n  }\n' "$1" "$2" "$3"
+	printf 'service %s {\n  chroot =\n  inet_listener %s {\n    address = 127.0.0.1\n    port = %s\n  }\n' "$1" "$2" "$3"
 	printf '  inet_listener %ss {\n    address = 127.0.0.1\n    port = %s\n    ssl = yes\n  }\n}\n' "$2" "$4"
 }
 
@@ -254,6 +276,7 @@ log_path = $d/dovecot.log
 info_log_path = $d/dovecot.log
 default_internal_user = $H_INTERNAL_USER
 default_login_user = $H_LOGIN_USER
+default_internal_group = $H_INTERNAL_GROUP
 first_valid_uid = $H_MAIL_UID
 last_valid_uid = $H_MAIL_UID
 first_valid_gid = $H_MAIL_GID
@@ -303,6 +326,7 @@ $(h_listeners pop3-login pop3 "$(h_var "${name}_POP3")" "$(h_var "${name}_POP3S"
 # No auth penalty: anvil would delay every later login from 127.0.0.1 by 2–15 s after one
 # failed attempt, and tests try wrong passwords on purpose.
 service anvil {
+  chroot =
   unix_listener anvil-auth-penalty {
     mode = 0
   }
@@ -524,9 +548,33 @@ maildir_deliver() {
 	h_ids
 	# One process for any number of files: the bench delivers thousands.
 	"$H_PY" - "$root" "$d/home/$user/.deliver-clock" "$flags" "$folder" "$t0" "$@" <<'PY' || return 1
-import os, shutil, sys
+import base64, os, shutil, sys
 root, clock, flags, folder, t0 = sys.argv[1:6]
 files = sys.argv[6:]
+
+
+def mutf7(name):
+    """RFC 3501 modified UTF-7 for names with non-ASCII characters; ASCII-only names are
+    taken as already encoded (so '&ZeVnLIqe-' stays as it is)."""
+    if name.isascii():
+        return name
+    out, run = [], ""
+    for ch in name + "\0":
+        if ch != "\0" and not (" " <= ch <= "~"):
+            run += ch
+            continue
+        if run:
+            b = base64.b64encode(run.encode("utf-16-be")).decode().rstrip("=")
+            out.append("&" + b.replace("/", ",") + "-")
+            run = ""
+        if ch == "&":
+            out.append("&-")
+        elif ch != "\0":
+            out.append(ch)
+    return "".join(out)
+
+
+folder = mutf7(folder)
 m = root
 if folder:
     m = os.path.join(root, "." + folder)
@@ -545,7 +593,7 @@ try:
 except (OSError, ValueError):
     t, seq = 1034567890, 0
 if t0:
-    t = int(t0) - 1
+    t = int(t0)
 out = []
 for path in files:
     t += 1
@@ -577,6 +625,40 @@ p.quit()
 EOF
 }
 
+# Hold a POP3 session (and with pop3_lock_session, the maildrop lock) for SECONDS in the
+# background; returns once logged in and prints the holder's pid (kill it to let go).
+pop3_hold() {
+	local name=$1 user=$2 secs=$4
+	H_PW=$3 "$H_PY" - 127.0.0.1 "$(h_var "${name}_POP3")" "$user" "$secs" <<'EOF'
+import os, poplib, sys, time
+p = poplib.POP3(sys.argv[1], int(sys.argv[2]), timeout=10)
+p.user(sys.argv[3]); p.pass_(os.environ["H_PW"])
+pid = os.fork()
+if pid:
+    print(pid)
+    sys.stdout.flush()
+    os._exit(0)
+os.setsid()
+devnull = os.open(os.devnull, os.O_RDWR)
+for fd in (0, 1, 2):
+    os.dup2(devnull, fd)
+time.sleep(float(sys.argv[4]))
+try:
+    p.quit()
+except OSError:
+    pass
+EOF
+}
+
+# dovecot_doveadm NAME ARGS...: doveadm against this server, e.g. `quota get -u USER`,
+# `fetch -u USER 'uid flags hdr.x-uidl' mailbox INBOX`, `mailbox status -u USER messages INBOX`.
+dovecot_doveadm() {
+	local d
+	d=$(h_var "${1}_DIR")
+	shift
+	doveadm -c "$d/dovecot.conf" "$@"
+}
+
 imap_flags() {
 	local name=$1 user=$2
 	H_PW=$3 "$H_PY" - 127.0.0.1 "$(h_var "${name}_IMAP")" "$user" "${4:-INBOX}" <<'EOF'
@@ -596,6 +678,14 @@ for d in data:
         print(uid.group(1), fl.group(1) if fl else "")
 m.logout()
 EOF
+}
+
+# h_etpan PASSWORD ARGS...: $H_TOOLS/etpan_login with the password in its environment.
+h_etpan() {
+	local pw=$1
+	shift
+	[ -x "$H_TOOLS/etpan_login" ] || { echo "fail build: $H_TOOLS/etpan_login missing (make tests-bin)"; return 2; }
+	ETPAN_PASSWORD=$pw "$H_TOOLS/etpan_login" "$@"
 }
 
 tap_ok() {

@@ -1,31 +1,14 @@
 #!/usr/bin/env bash
 # harness.sh: proves tests/harness/lib.sh — real source and destination Dovecot servers,
 # users, Maildir delivery, logins from C (libetpan) over every port, master user, qmail-style
-# UIDLs on the source, X-UIDL reuse on the destination, quota, TLS certificates, clean stop.
+# UIDLs on the source, X-UIDL reuse on the destination, quota, clean stop (TLS certificates:
+# harness_tls.sh).
 set -u
 . "$(dirname "$0")/../harness/lib.sh"
 harness_init
 
-LOGIN="$H_TOOLS/etpan_login"
-[ -x "$LOGIN" ] || { echo "not ok 1 - $LOGIN is built (run make tests-bin)"; echo 1..1; exit 1; }
-
-# etpan PW ARGS...: run the C login tool with the password in its environment.
-etpan() {
-	local pw=$1; shift
-	ETPAN_PASSWORD=$pw "$LOGIN" "$@"
-}
-
-quiet() { "$@" >/dev/null 2>&1; }
-
+etpan() { h_etpan "$@"; }
 t0=$SECONDS
-harness_certs
-tap_ok "certificates made" test -s "$H_CA" -a -s "$H_CERT_GOOD" -a -s "$H_CERT_EXPIRED" -a -s "$H_CERT_WRONGNAME" -a -s "$H_CERT_SELF"
-tap_ok "good certificate verifies against the test CA" \
-	quiet openssl verify -CAfile "$H_CA" -verify_ip 127.0.0.1 "$H_CERT_GOOD"
-tap_not "expired certificate does not verify" quiet openssl verify -CAfile "$H_CA" "$H_CERT_EXPIRED"
-tap_not "wrong-name certificate does not verify for 127.0.0.1" \
-	quiet openssl verify -CAfile "$H_CA" -verify_ip 127.0.0.1 "$H_CERT_WRONGNAME"
-
 ms() { echo $(( ${EPOCHREALTIME/./} / 1000 )); }
 t=$(ms)
 tap_ok "source server starts" dovecot_start src source
@@ -69,6 +52,17 @@ p.apop("alice", "al1ce-old")
 assert p.stat()[0] == 3
 p.quit()' "$src_POP3"
 
+# A held session holds Dovecot's maildrop lock; a second login would wait Dovecot's fixed
+# 10 s for it and then get -ERR [IN-USE] (pop3src.sh tests that), so look at the lock file.
+lock="$(dovecot_maildir src alice)/dovecot-pop3-session.lock"
+holder=$(pop3_hold src alice 'al1ce-old' 30)
+harness_on_exit "kill $holder 2>/dev/null"
+tap_ok "pop3_hold returns logged in, holding the maildrop lock" test -e "$lock"
+kill "$holder"
+for _ in $(seq 100); do [ -e "$lock" ] || break; sleep 0.05; done
+tap_not "the lock is gone when the holder is killed" test -e "$lock"
+tap_is "$(etpan 'al1ce-old' pop3 127.0.0.1 "$src_POP3" alice | head -n 1)" "count 3" "and POP3 login works again"
+
 # Destination: a message carrying the old UIDL, one without, one flagged.
 printf 'X-UIDL: %s\r\nSubject: migrated\r\n\r\nold mail\r\n' "$(head -n 1 <<<"$names")" >"$m/x.eml"
 maildir_deliver dst alice "$m/x.eml" "$m/2.eml" >/dev/null
@@ -82,6 +76,9 @@ tap_ok "destination's own UIDLs for other messages" \
 	test "$(grep '^uidl 2 ' <<<"$out" | cut -d' ' -f3)" != "$(sed -n 2p <<<"$names")"
 tap_is "$(imap_flags dst alice 'al1ce-new' | sed -n 3p)" '3 \Flagged \Seen' "flags on delivery reach IMAP"
 tap_is "$(etpan 'al1ce-new' -f Sent imap 127.0.0.1 "$dst_IMAP" alice | head -n 1)" "count 1" "delivery into a folder"
+maildir_deliver dst alice -m '日本語.Café & Co' "$m/1.eml" "$m/2.eml" >/dev/null
+tap_is "$(etpan 'al1ce-new' -f '&ZeVnLIqe-.Caf&AOk- &- Co' imap 127.0.0.1 "$dst_IMAP" alice | head -n 1)" \
+	"count 2" "a UTF-8 folder name is stored as mUTF-7 (日本語.Café & Co)"
 
 out=$(etpan "$dst_MASTER_PW" -m "$dst_MASTER_USER" -t starttls imap 127.0.0.1 "$dst_IMAP" alice)
 tap_is "$(head -n 1 <<<"$out")" "count 3" "destination IMAP master user (AUTHENTICATE PLAIN authzid)"
@@ -111,22 +108,9 @@ assert typ == want and (b"OVERQUOTA" if want == "NO" else b"APPENDUID") in data[
 m.logout()' "$@"
 }
 tap_ok "APPEND over the 20000-byte quota gets NO [OVERQUOTA]" append_big "$dst_IMAP" NO
+tap_ok "doveadm sees the 20000-byte quota" grep -qE 'STORAGE +[0-9]+ +(19|20) ' <<<"$(dovecot_doveadm dst quota get -u alice)"
 dovecot_set_quota dst alice 0
 tap_ok "quota can be lifted while running" append_big "$dst_IMAP" OK
-
-# TLS: the servers present the chosen certificate.
-tls_check() { # PORT CAFILE -> 0 if verification for 127.0.0.1 succeeds
-	"$H_PY" -c '
-import socket, ssl, sys
-ctx = ssl.create_default_context(cafile=sys.argv[2])
-with socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5) as s:
-    with ctx.wrap_socket(s, server_hostname="127.0.0.1"):
-        pass' "$1" "$2" 2>/dev/null
-}
-tap_ok "IMAPS certificate verifies against H_CA" tls_check "$dst_IMAPS" "$H_CA"
-tap_not "POP3S certificate does not verify against another CA" tls_check "$src_POP3S" "$H_CA_OTHER"
-tap_ok "a server with the expired certificate starts" dovecot_start old source expired
-tap_not "its certificate fails verification" tls_check "$old_IMAPS" "$H_CA"
 
 pids=$(dovecot_pids src)
 tap_ok "restart keeps ports and mail" dovecot_restart src
@@ -136,12 +120,11 @@ t=$(ms)
 dovecot_stop src
 stop_ms=$(( $(ms) - t ))
 dovecot_stop dst
-dovecot_stop old
 alive=""
 for p in $pids; do h_alive "$p" && alive="$alive $p"; done
 tap_is "$alive" "" "no source process left after stop"
 tap_ok "ports closed after stop" bash -c '! (exec 3<>/dev/tcp/127.0.0.1/'"$src_POP3"') 2>/dev/null && ! (exec 3<>/dev/tcp/127.0.0.1/'"$dst_IMAP"') 2>/dev/null'
 echo "# start ${start_ms} ms, stop ${stop_ms} ms, whole test $((SECONDS - t0)) s"
-tap_ok "a server starts in under 5 s" test "$start_ms" -lt 5000
-tap_ok "and stops in under 3 s" test "$stop_ms" -lt 3000
+tap_ok "a server starts in under 10 s (0.1-0.3 s on an idle machine)" test "$start_ms" -lt 10000
+tap_ok "and stops in under 4 s" test "$stop_ms" -lt 4000
 tap_done
