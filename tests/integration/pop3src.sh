@@ -73,6 +73,19 @@ tap_is "$(flags alice | head -n 1)" "1 \\Seen" "control: a RETR by another clien
 tap_ok "no DELE anywhere in the POP3 driver objects" \
 	bash -c "! nm '$H_BUILD'/migrate/pop3*.o | grep -q mailpop3_dele && ! strings '$H_BUILD'/migrate/pop3*.o | grep -qw DELE"
 
+# --- header blocks only (dry-run's inventory): TOP n 0, pipelined ---
+mkdir -p "$W/hdr"
+fetch --port "$src_POP3" --user alice --headers --save "$W/hdr" >"$W/hdr.out" 2>&1
+tap_is "$?:$(tail -n +3 "$W/hdr.out" | cut -d' ' -f2)" "0:$names" "headers: every message, in order"
+want="" got=""
+n=0
+for f in $files; do
+	n=$((n + 1))
+	want="$want $n:$(crlf "$W/$f" | sed '/^\r$/q' | sha)"
+	got="$got $n:$(sha <"$W/hdr/$n")"
+done
+tap_is "$got" "$want" "headers: each block is the header up to and including the blank line"
+
 # --- other login methods ---
 fetch --port "$src_POP3" --user alice --auth apop --list-only >"$W/apop" 2>&1
 tap_is "$?" 0 "APOP login succeeds (digest computed by us, not libetpan)"
