@@ -51,6 +51,11 @@ for plan in sample-plans/*.yaml; do
 		xmllint --noout "$x" 2>"$tmp/xml" || { bad=1; sed 's/^/# /' "$tmp/xml"; }
 	done
 	check "$name: autoconfig, Autodiscover and mobileconfig are well-formed XML" [ $bad = 0 ]
+	bad=0
+	for x in "$out"/*.html; do
+		xmllint --html --noout "$x" 2>"$tmp/xml" && [ ! -s "$tmp/xml" ] || { bad=1; sed 's/^/# /' "$tmp/xml"; }
+	done
+	check "$name: HTML parses without errors" [ $bad = 0 ]
 done
 
 plan=sample-plans/infonia-2002.yaml
