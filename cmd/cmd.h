@@ -3,6 +3,7 @@
 #ifndef CUTOVER_CMD_H
 #define CUTOVER_CMD_H
 
+#include "base/diag.h"
 #include "base/err.h"
 #include "cmd/opt.h"
 #include "schedule/plan.h"
@@ -26,12 +27,20 @@ struct cmd_entry {
 	{ "verbose", 'v', OPT_FLAG, NULL, "more detail (never secrets)", NULL }
 
 extern const struct cmd_entry cmd_check_entry;
+extern const struct cmd_entry cmd_dryrun_entry;
+extern const struct cmd_entry cmd_run_entry;
+extern const struct cmd_entry cmd_verify_entry;
 extern const struct cmd_entry cmd_status_entry;
 extern const struct cmd_entry cmd_uidl_entry;
+extern const struct cmd_entry cmd_announce_entry;
+extern const struct cmd_entry cmd_notices_entry;
 
 /* Load a plan for a command: prints diagnostics (warnings too, unless quiet) to stderr
  * and returns NULL with e set on failure (message already printed: e->msg empty). */
 struct plan *cmd_load_plan(const char *path, bool quiet, struct err *e);
+/* The same, but a valid plan's warnings stay in d (sorted, not printed) for a command
+ * that reports them itself (check). Errors are printed as by cmd_load_plan. */
+struct plan *cmd_load_plan_diag(const char *path, struct diag *d, struct err *e);
 
 /* Exit code for an error (sysexits.h). */
 int cmd_exit_for(const struct err *e);

@@ -87,7 +87,7 @@ static void check_window_line(const struct plan *p, char *buf, size_t size)
 	check_fmt_day_time(&e, b, sizeof b);
 	check_fmt_duration((long)(p->window.end.t - p->window.start.t) / 60, dur, sizeof dur);
 	int n = snprintf(buf, size, "%s → %s %s, %s", a, b, e.zone, dur);
-	if (p->window.unstable_until.t && n > 0 && (size_t)n < size) {
+	if (p->window.unstable_until.t > p->window.end.t && n > 0 && (size_t)n < size) {
 		check_localtime(p, &p->window.unstable_until, &u);
 		if (check_same_day(&u, &e))
 			snprintf(buf + n, size - (size_t)n, "; unstable until %02d:%02d", u.tm.tm_hour,
@@ -227,6 +227,15 @@ static void check_print_service(FILE *f, const char *label, const char *arrow,
 	        mark);
 }
 
+static void check_print_endpoint(FILE *f, const char *label, const struct plan_endpoint *ep)
+{
+	fprintf(f, "  %-12s %s %s:%d  tls %s%s  %s%s\n", label, plan_proto_name(ep->proto),
+	        ep->host ? ep->host : "?", ep->port, plan_tls_name(ep->tls),
+	        ep->tls != PLAN_TLS_NONE && !ep->tls_verify ? " (not verified)" : "",
+	        ep->master_user ? "master user " : "auth ",
+	        ep->master_user ? ep->master_user : plan_auth_name(ep->auth));
+}
+
 static void check_print_text(FILE *f, const struct plan *p, const char *path, const struct diag *w,
                              const struct check_counts *k)
 {
@@ -283,13 +292,8 @@ static void check_print_text(FILE *f, const struct plan *p, const char *path, co
 
 	const struct plan_endpoint *src = &p->migration.source, *dst = &p->migration.destination;
 	fprintf(f, "\nMigration\n");
-	fprintf(f, "  source       %s %s:%d  tls %s  auth %s\n", plan_proto_name(src->proto),
-	        src->host ? src->host : "?", src->port, plan_tls_name(src->tls),
-	        src->master_user ? "master user" : plan_auth_name(src->auth));
-	fprintf(f, "  destination  %s %s:%d  tls %s  %s%s\n", plan_proto_name(dst->proto),
-	        dst->host ? dst->host : "?", dst->port, plan_tls_name(dst->tls),
-	        dst->master_user ? "master user " : "auth ",
-	        dst->master_user ? dst->master_user : plan_auth_name(dst->auth));
+	check_print_endpoint(f, "source", src);
+	check_print_endpoint(f, "destination", dst);
 	static const char *const uidl_text[] = {
 		[PLAN_UIDL_PRESERVE] = "old UIDLs kept in an X-UIDL header (destination: pop3_reuse_xuidl = yes)",
 		[PLAN_UIDL_RECORD] = "old UIDL ↔ new message recorded; export with 'cutover uidl'",
@@ -425,13 +429,16 @@ static json_t *check_json(const struct plan *p, const char *path, const struct d
 static int check_exec(const struct opt_result *args, struct err *e)
 {
 	const char *path = args->pos[0];
-	bool quiet = opt_flag(args, "quiet");
-	struct plan *p = cmd_load_plan(path, quiet, e);
-	if (!p)
-		return cmd_exit_for(e);
 	struct diag w;
 	struct check_counts k;
 	diag_init(&w);
+	/* The loader's warnings (an unknown mail program …) join plan_warn's in the summary,
+	 * so the text and the JSON hold every doubt, in file order. */
+	struct plan *p = cmd_load_plan_diag(path, &w, e);
+	if (!p) {
+		diag_release(&w);
+		return cmd_exit_for(e);
+	}
 	plan_warn(p, &w);
 	diag_sort(&w);
 	int rc = EX_OK;
@@ -447,7 +454,7 @@ static int check_exec(const struct opt_result *args, struct err *e)
 			fputc('\n', stdout);
 		}
 		json_decref(j);
-	} else {
+	} else if (!opt_flag(args, "quiet")) {
 		check_print_text(stdout, p, path, &w, &k);
 	}
 	if (rc == EX_OK && fflush(stdout) != 0) {
@@ -476,12 +483,14 @@ const struct cmd_entry cmd_check_entry = {
 		"after), customers by language and mail program, how the mail is migrated, and\n"
 		"warnings (passwords in clear, SMTP AUTH only on port 25, programs that cannot do\n"
 		"SMTP AUTH, UIDLs not kept, server renames that make clients download everything\n"
-		"again …). Warnings do not change the exit status (0).\n"
+		"again …). Warnings do not change the exit status (0). With --quiet only errors are\n"
+		"printed: the exit status says whether the plan is valid.\n"
 		"Mail program ids for the CSV's client column: outlook-express-6, outlook-express-5,\n"
-		"outlook, windows-live-mail, thunderbird, netscape-7, netscape-6, becky-2, eudora-5,\n"
-		"eudora-5.1j, apple-mail, ios-mail, android-gmail, entourage-x, al-mail, edmax, datula,\n"
-		"shuriken, denshin-8, postpet, generic (free text such as \"Outlook Express 6.0\" or\n"
-		"\"Becky! Ver.2\" is recognised too).",
+		"outlook-express-5.02-mac, outlook (98 to 2007), windows-live-mail, thunderbird,\n"
+		"netscape-7, netscape-6, becky-2, eudora-5, eudora-5.1j, apple-mail, ios-mail,\n"
+		"android-gmail, entourage-x, al-mail, al-mail-1.12, edmax, datula, shuriken, denshin-8,\n"
+		"postpet, generic (free text such as \"Outlook Express 6.0\" or \"Becky! Ver.2\" is\n"
+		"recognised too).",
 	.opts = check_opts,
 	.n_opts = sizeof check_opts / sizeof check_opts[0],
 	.min_pos = 1,

@@ -6,24 +6,30 @@
 
 #include "base/diag.h"
 
+struct plan *cmd_load_plan_diag(const char *path, struct diag *d, struct err *e)
+{
+	struct plan *p = NULL;
+	if (plan_load(&p, path, d, e) < 0) {
+		diag_sort(d);
+		diag_print(d, stderr);
+		/* The diagnostics are the message; say only the count once more, keeping the
+		 * loader's class (an unreadable file is EX_NOINPUT, not EX_DATAERR). */
+		if (d->errors)
+			err_set(e, err_is_set(e) ? e->cls : ERR_DATA, "%s: %zu error%s", path, d->errors,
+			        d->errors == 1 ? "" : "s");
+		return NULL;
+	}
+	diag_sort(d);
+	return p;
+}
+
 struct plan *cmd_load_plan(const char *path, bool quiet, struct err *e)
 {
 	struct diag d;
-	struct plan *p = NULL;
 	diag_init(&d);
-	if (plan_load(&p, path, &d, e) < 0) {
-		diag_sort(&d);
+	struct plan *p = cmd_load_plan_diag(path, &d, e);
+	if (p && !quiet)
 		diag_print(&d, stderr);
-		/* The diagnostics are the message; say only the count once more. */
-		if (d.errors)
-			err_set(e, ERR_DATA, "%s: %zu error%s", path, d.errors, d.errors == 1 ? "" : "s");
-		diag_release(&d);
-		return NULL;
-	}
-	if (!quiet) {
-		diag_sort(&d);
-		diag_print(&d, stderr);
-	}
 	diag_release(&d);
 	return p;
 }

@@ -14,8 +14,13 @@
 
 static const struct cmd_entry *const cmd_table[] = {
 	&cmd_check_entry,
+	&cmd_dryrun_entry,
+	&cmd_run_entry,
+	&cmd_verify_entry,
 	&cmd_status_entry,
 	&cmd_uidl_entry,
+	&cmd_announce_entry,
+	&cmd_notices_entry,
 };
 #define N_CMDS (sizeof cmd_table / sizeof cmd_table[0])
 

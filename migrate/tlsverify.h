@@ -19,4 +19,10 @@ int tlsverify_stream(mailstream *s, const struct plan_endpoint *ep, struct err *
 int tlsverify_chain(const unsigned char *const *der, const size_t *der_len, size_t n,
                     const char *ca_file, const char *name, struct err *e);
 
+/* Callback for libetpan's *_ssl_connect_with_callback / *_starttls_with_callback: sends
+ * SNI (ep->tls_name or ep->host) so name-based virtual hosting picks the right
+ * certificate. `data` is the const struct plan_endpoint *. IP literals get no SNI
+ * (RFC 6066 forbids it). */
+void tlsverify_sni(struct mailstream_ssl_context *ctx, void *data);
+
 #endif

@@ -99,7 +99,8 @@ static const struct client_info clients_table[] = {
 };
 #define N_CLIENTS (sizeof clients_table / sizeof clients_table[0])
 
-/* Free-text names, normalised as clients_norm() does. A trailing '*' lets any run of
+/* Free-text names, written already normalised as clients_norm() would leave them (lower
+ * case ASCII letters and digits, other scripts as they are). A trailing '*' lets any run of
  * digits follow (version numbers: "Thunderbird 2.0.0.23" → "thunderbird20023").
  * Each id also matches itself (normalised). The longest matching alias wins. */
 static const struct { const char *alias, *id; } clients_aliases[] = {
@@ -245,7 +246,12 @@ static const char *clients_skip_vendor(const char *t)
 
 const struct client_info *clients_lookup(const char *free_text)
 {
-	char norm[CLIENTS_NORM_MAX], idnorm[CLIENTS_NORM_MAX], anorm[CLIENTS_NORM_MAX];
+	char norm[CLIENTS_NORM_MAX], idnorm[CLIENTS_NORM_MAX];
+	/* Loaded plans hold canonical ids: answer those without normalising (a plan may have
+	 * a million customers, each looked up by the loader, plan_warn and check). */
+	for (size_t i = 0; free_text && i < N_CLIENTS; i++)
+		if (strcmp(clients_table[i].id, free_text) == 0)
+			return &clients_table[i];
 	if (!free_text || clients_norm(free_text, norm, sizeof norm, false) < 0 || !norm[0])
 		return NULL;
 	const char *text = clients_skip_vendor(norm);
@@ -256,9 +262,7 @@ const struct client_info *clients_lookup(const char *free_text)
 	const char *best = NULL;
 	size_t best_len = 0;
 	for (size_t i = 0; i < N_ALIASES; i++) {
-		if (clients_norm(clients_aliases[i].alias, anorm, sizeof anorm, true) < 0)
-			continue;
-		size_t l = clients_match(anorm, text);
+		size_t l = clients_match(clients_aliases[i].alias, text);
 		if (l > best_len) {
 			best_len = l;
 			best = clients_aliases[i].id;

@@ -15,6 +15,7 @@
 
 #include "base/buf.h"
 #include "base/caps.h"
+#include "schedule/plan_p.h"   /* plan_walk_distance: one "did you mean" for keys and columns */
 
 enum col {
 	COL_ID, COL_EMAIL, COL_NAME, COL_LANGUAGE, COL_CLIENT, COL_SOURCE_LOGIN, COL_DEST_LOGIN,
@@ -49,6 +50,7 @@ struct customers_ld {
 	bool have_header, header_fatal;
 	size_t n_header;
 	int col_of[N_COLS];         /* field index of each known column, -1 = absent */
+	size_t cap;                 /* room in p->customers (inline customers may come first) */
 };
 
 static void customers_err(struct customers_ld *l, int line, const char *fmt, ...)
@@ -127,32 +129,12 @@ static void customers_row_clear(struct customers_ld *l)
 	l->row_line = 0;
 }
 
-static size_t customers_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	if (la > 32 || lb > 32)
-		return 99;
-	size_t prev[33], cur[33];
-	for (size_t j = 0; j <= lb; j++)
-		prev[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		cur[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
-			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
-			cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-		}
-		memcpy(prev, cur, sizeof prev);
-	}
-	return prev[lb];
-}
-
 static const char *customers_suggest(const char *name)
 {
 	const char *best = NULL;
-	size_t best_d = 3;
+	unsigned best_d = 3;
 	for (int c = 0; c < N_COLS; c++) {
-		size_t dist = customers_distance(name, customers_col_names[c]);
+		unsigned dist = plan_walk_distance(name, customers_col_names[c]);
 		if (dist < best_d) {
 			best_d = dist;
 			best = customers_col_names[c];
@@ -254,20 +236,6 @@ static bool customers_id_ok(const char *s)
 	for (; *s; s++)
 		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
 		      *s == '.' || *s == '_' || *s == '-' || *s == '@' || *s == '+'))
-			return false;
-	return true;
-}
-
-/* One '@', something on both sides, a dot in the domain, no spaces or controls. */
-static bool customers_email_ok(const char *s)
-{
-	const char *at = strchr(s, '@');
-	if (!at || at == s || strchr(at + 1, '@') || !at[1] || !strchr(at + 1, '.'))
-		return false;
-	if (at[1] == '.' || s[strlen(s) - 1] == '.')
-		return false;
-	for (; *s; s++)
-		if ((unsigned char)*s <= ' ' || *s == '<' || *s == '>' || *s == ',' || *s == '"')
 			return false;
 	return true;
 }
@@ -387,7 +355,7 @@ static void customers_row(struct customers_ld *l)
 	v = customers_get(l, COL_EMAIL);
 	if (!v[0])
 		customers_err(l, line, "column 'email' is empty");
-	else if (!customers_email_ok(v))
+	else if (!plan_email_valid(v))
 		customers_err(l, line, "column 'email': '%s' is not an e-mail address", v);
 
 	v = customers_get(l, COL_LANGUAGE);
@@ -430,15 +398,20 @@ static void customers_row(struct customers_ld *l)
 	c.client_raw = customers_dup(l, COL_CLIENT);
 	c.source_login = customers_dup(l, COL_SOURCE_LOGIN);
 	c.dest_login = customers_dup(l, COL_DEST_LOGIN);
-	struct plan_customer *grown = realloc(l->p->customers, (l->p->n_customers + 1) * sizeof *grown);
-	if (!c.id || !c.email || !grown) {
-		if (grown)
+	if (l->p->n_customers == l->cap) {
+		/* doubling: a million rows must not mean a million reallocations */
+		size_t cap = l->cap < 64 ? 64 : l->cap * 2;
+		struct plan_customer *grown = realloc(l->p->customers, cap * sizeof *grown);
+		if (grown) {
 			l->p->customers = grown;
+			l->cap = cap;
+		}
+	}
+	if (!c.id || !c.email || l->p->n_customers == l->cap) {
 		customers_free_one(&c);
 		customers_err(l, line, "out of memory");
 		return;
 	}
-	l->p->customers = grown;
 	l->p->customers[l->p->n_customers++] = c;
 }
 
@@ -498,14 +471,17 @@ static char *customers_path(const struct plan *p, const char *path)
 	return s;
 }
 
-static const char *customers_keep_file(struct plan *p, char *path)
+/* Length of the physical line at s, with its end: LF, CRLF, or a lone CR (what
+ * spreadsheets on the classic Mac OS wrote). */
+static size_t customers_line_len(const char *s, size_t n)
 {
-	char **grown = realloc(p->files, (p->n_files + 1) * sizeof *grown);
-	if (!grown)
-		return NULL;
-	p->files = grown;
-	p->files[p->n_files++] = path;
-	return path;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\n')
+			return i + 1;
+		if (s[i] == '\r')
+			return i + 1 < n && s[i + 1] == '\n' ? i + 2 : i + 1;
+	}
+	return n;
 }
 
 static bool customers_blank_line(const char *s, size_t n)
@@ -523,6 +499,7 @@ int customers_csv_load(struct plan *p, const char *path, const struct plan_pos *
 	memset(&l, 0, sizeof l);
 	l.p = p;
 	l.d = d;
+	l.cap = p->n_customers;
 	const char *pf = pos && pos->file ? pos->file : "plan";
 	int pl = pos ? pos->line : 0, pc = pos ? pos->col : 0;
 
@@ -531,9 +508,9 @@ int customers_csv_load(struct plan *p, const char *path, const struct plan_pos *
 		diag_add(d, DIAG_ERROR, pf, pl, pc, "out of memory");
 		return 1;
 	}
-	l.file = customers_keep_file(p, full);
+	l.file = plan_add_file(p, full);
+	free(full);
 	if (!l.file) {
-		free(full);
 		diag_add(d, DIAG_ERROR, pf, pl, pc, "out of memory");
 		return 1;
 	}
@@ -556,8 +533,7 @@ int customers_csv_load(struct plan *p, const char *path, const struct plan_pos *
 	bool broken = false;
 	l.line = 0;
 	while (off < len && !broken) {
-		const char *nl = memchr(s + off, '\n', len - off);
-		size_t seg = nl ? (size_t)(nl - (s + off)) + 1 : len - off;
+		size_t seg = customers_line_len(s + off, len - off);
 		l.line++;
 		if (l.row_line == 0 && !customers_blank_line(s + off, seg))
 			l.row_line = l.line;

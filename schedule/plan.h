@@ -92,14 +92,18 @@ struct plan_endpoint {
 	char *ca_file;         /* PEM bundle for a private CA; NULL = system store */
 	bool tls_verify;       /* default true; false only with an explicit `verify: false` */
 	char *tls_name;        /* name expected in the certificate; default = host */
-	enum plan_auth auth;
+	enum plan_auth auth;   /* default user; plain when master_user is given */
 	char *master_user;     /* Dovecot-style master user / SASL authorization by an admin */
 	struct plan_secret master_password;
 	int timeout_seconds;   /* default 60 */
+	bool checks_client_dns;/* source refuses clients whose forward and reverse DNS disagree
+	                          (BeToMail FAQ): dry-run checks the migrating host's; default false */
 	int max_connections;   /* per host; default = workers */
 	/* destination limits when the server does not tell (0 = unknown / discover) */
 	uint64_t max_message_bytes;
 	uint64_t quota_bytes;
+	int max_messages_per_hour; /* destination: stay under a delivery rate limit (WebARENA's
+	                              "423 sorry, that message exceeds my limit"); 0 = none */
 	/* destination only: where `verify` reads the UIDL list as a POP3 client would
 	 * (0 = take the first pop3 service of services.incoming.after, resolved) */
 	int pop3_port;
@@ -220,6 +224,10 @@ const char *plan_lang_name(enum plan_lang);
 const char *plan_resolve_host(const struct plan *p, const char *host);
 
 const struct plan_customer *plan_customer_find(const struct plan *p, const char *id);
+
+/* Free what one customer owns (strings, secrets wiped) and zero it; for readers that
+ * build a customer and drop it (the CSV reader on a bad row). */
+void plan_customer_release(struct plan_customer *c);
 
 /* Record a file read for this plan (e.g. a customer CSV) and return the plan's own copy,
  * for plan_pos.file. NULL when out of memory. */

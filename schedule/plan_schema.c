@@ -36,15 +36,6 @@ static const struct pk_enum e_username[] = {
 	{ "local-part", PLAN_USERNAME_LOCAL_PART }, { "email-address", PLAN_USERNAME_EMAIL }, { 0, 0 } };
 static const struct pk_enum e_lang[] = { { "ja", PLAN_LANG_JA }, { "en", PLAN_LANG_EN }, { 0, 0 } };
 
-/* The position of key `name` in map, for checks made after the walk. */
-static void schema_key_pos(struct pl_ctx *c, yaml_node_t *map, const char *name,
-                           struct plan_pos *pos)
-{
-	pl_pos(c, plan_yaml_map_get(c->doc, map, name), pos);
-	if (!pos->line)
-		pl_pos(c, map, pos);
-}
-
 static int schema_default_port(enum plan_proto proto, enum plan_tls tls, bool submission)
 {
 	switch (proto) {
@@ -57,29 +48,25 @@ static int schema_default_port(enum plan_proto proto, enum plan_tls tls, bool su
 
 /* ---- services: what customers configure ---- */
 
-static void schema_svc_in_post(struct pl_ctx *c, yaml_node_t *map, void *base)
+static void schema_svc_in_post(struct plan_ctx *c, yaml_node_t *map, void *base)
 {
 	struct plan_service *s = base;
 	if (!s->port)
 		s->port = schema_default_port(s->proto, s->tls, false);
 	if (s->auth == PLAN_AUTH_APOP && s->proto != PLAN_PROTO_POP3) {
-		struct plan_pos pos;
-		schema_key_pos(c, map, "auth", &pos);
-		pl_error_pos(c, &pos, "auth 'apop' is a POP3 method; protocol is %s",
+		plan_walk_error_key(c, map, "auth", "'apop' is a POP3 method; protocol is %s",
 		             plan_proto_name(s->proto));
 	}
 }
 
-static void schema_svc_out_post(struct pl_ctx *c, yaml_node_t *map, void *base)
+static void schema_svc_out_post(struct plan_ctx *c, yaml_node_t *map, void *base)
 {
 	struct plan_service *s = base;
 	s->proto = PLAN_PROTO_SMTP;
 	if (!s->port)
 		s->port = schema_default_port(s->proto, s->tls, s->smtp_auth == PLAN_SMTP_AUTH);
 	if (s->relay_minutes && s->smtp_auth != PLAN_SMTP_POP_BEFORE_SMTP) {
-		struct plan_pos pos;
-		schema_key_pos(c, map, "relay_minutes", &pos);
-		pl_error_pos(c, &pos, "relay_minutes only applies with auth: pop-before-smtp");
+		plan_walk_error_key(c, map, "relay_minutes", "applies only with auth: pop-before-smtp");
 	}
 }
 
@@ -92,7 +79,7 @@ static const struct pk_key k_svc_in[] = {
 	{ .name = "addresses", .type = PK_STRLIST, .flags = PK_F_ADDRS, .off = SV(addresses),
 	  .count_off = SV(n_addresses) },
 };
-static const struct pk_table t_svc_in = { "an incoming server", k_svc_in, N(k_svc_in),
+static const struct pk_table t_svc_in = { "host, protocol, port, …", k_svc_in, N(k_svc_in),
                                           SV(pos), schema_svc_in_post };
 
 static const struct pk_key k_svc_out[] = {
@@ -105,7 +92,7 @@ static const struct pk_key k_svc_out[] = {
 	{ .name = "addresses", .type = PK_STRLIST, .flags = PK_F_ADDRS, .off = SV(addresses),
 	  .count_off = SV(n_addresses) },
 };
-static const struct pk_table t_svc_out = { "an outgoing server", k_svc_out, N(k_svc_out),
+static const struct pk_table t_svc_out = { "host, port, auth, …", k_svc_out, N(k_svc_out),
                                            SV(pos), schema_svc_out_post };
 
 static const struct pk_key k_incoming[] = {
@@ -113,17 +100,17 @@ static const struct pk_key k_incoming[] = {
 	{ .name = "after", .type = PK_LIST, .flags = PK_F_REQUIRED | PK_F_NONEMPTY, .off = SS(incoming_after),
 	  .count_off = SS(n_incoming_after), .sub = &t_svc_in, .elem_size = sizeof(struct plan_service) },
 };
-static const struct pk_table t_incoming = { "before and after", k_incoming, N(k_incoming), PK_NO_POS, NULL };
+static const struct pk_table t_incoming = { "before, after", k_incoming, N(k_incoming), PK_NO_POS, NULL };
 
 static const struct pk_key k_outgoing[] = {
 	{ .name = "before", .type = PK_MAP, .flags = PK_F_REQUIRED, .off = SS(outgoing_before), .sub = &t_svc_out },
 	{ .name = "after", .type = PK_LIST, .flags = PK_F_REQUIRED | PK_F_NONEMPTY, .off = SS(outgoing_after),
 	  .count_off = SS(n_outgoing_after), .sub = &t_svc_out, .elem_size = sizeof(struct plan_service) },
 };
-static const struct pk_table t_outgoing = { "before and after", k_outgoing, N(k_outgoing), PK_NO_POS, NULL };
+static const struct pk_table t_outgoing = { "before, after", k_outgoing, N(k_outgoing), PK_NO_POS, NULL };
 
 /* username.after defaults to username.before: only a change needs saying. */
-static void schema_username_post(struct pl_ctx *c, yaml_node_t *map, void *base)
+static void schema_username_post(struct plan_ctx *c, yaml_node_t *map, void *base)
 {
 	struct plan_services *s = base;
 	if (!plan_yaml_map_get(c->doc, map, "after"))
@@ -136,7 +123,7 @@ static const struct pk_key k_username[] = {
 	{ .name = "after", .type = PK_ENUM, .off = SS(username_after), .enums = e_username,
 	  .def = PLAN_USERNAME_LOCAL_PART },
 };
-static const struct pk_table t_username = { "before and after", k_username, N(k_username),
+static const struct pk_table t_username = { "before, after", k_username, N(k_username),
                                             PK_NO_POS, schema_username_post };
 
 static const struct pk_key k_services[] = {
@@ -150,24 +137,21 @@ static const struct pk_table t_services = { "incoming, outgoing, username", k_se
 
 /* ---- migration endpoints: the servers the migrator itself talks to ---- */
 
-static void schema_auth_post(struct pl_ctx *c, yaml_node_t *map, void *base)
+static void schema_auth_post(struct plan_ctx *c, yaml_node_t *map, void *base)
 {
 	struct plan_endpoint *ep = base;
-	struct plan_pos pos;
 	if (!plan_yaml_map_get(c->doc, map, "method") && ep->master_user)
 		ep->auth = PLAN_AUTH_PLAIN; /* Dovecot master users log in with SASL PLAIN authzid */
 	if (ep->master_user && !plan_secret_is_set(&ep->master_password)) {
-		schema_key_pos(c, map, "master_user", &pos);
-		pl_error_pos(c, &pos, "master_user needs password_env or password_file");
+		plan_walk_error_key(c, map, "master_user", "needs password_env or password_file beside it");
 	}
 	if (!ep->master_user && plan_secret_is_set(&ep->master_password)) {
-		pl_error_pos(c, &ep->master_password.pos,
+		plan_walk_error_pos(c, &ep->master_password.pos,
 		             "a password here is the master user's; add master_user (each customer's "
 		             "own password goes in the customer list)");
 	}
 	if (ep->master_user && ep->auth == PLAN_AUTH_APOP) {
-		schema_key_pos(c, map, "method", &pos);
-		pl_error_pos(c, &pos, "method 'apop' cannot log in as a master user; use plain");
+		plan_walk_error_key(c, map, "method", "'apop' cannot log in as a master user; use plain");
 	}
 }
 
@@ -178,58 +162,59 @@ static const struct pk_key k_auth[] = {
 	{ .name = "password_file", .type = PK_SECRET_FILE, .off = EP(master_password) },
 	{ .name = "password", .type = PK_SECRET_VALUE, .off = EP(master_password) },
 };
-static const struct pk_table t_auth = { "method, master_user, password_env…", k_auth, N(k_auth),
+static const struct pk_table t_auth = { "method, master_user, password_env, …", k_auth, N(k_auth),
                                         PK_NO_POS, schema_auth_post };
 
-/* `auth: apop` or `auth: { master_user: …, password_env: … }`. */
-static void schema_auth(struct pl_ctx *c, yaml_node_t *n, void *base, const struct pk_key *k)
+static void schema_auth_scalar(struct plan_ctx *c, yaml_node_t *n, void *base);
+
+/* `auth: apop` or `auth: { master_user: …, password_env: … }`. When it is wrong, the
+ * customers' "no password" follow-on errors are not worth printing. */
+static void schema_auth(struct plan_ctx *c, yaml_node_t *n, void *base, const struct pk_key *k)
+{
+	size_t errors = c->d->errors;
+	(void)k;
+	if (n->type == YAML_MAPPING_NODE)
+		plan_walk_map(c, n, &t_auth, base);
+	else
+		schema_auth_scalar(c, n, base);
+	if (c->d->errors != errors)
+		c->auth_bad[base == &c->plan->migration.source ? 0 : 1] = true;
+}
+
+static void schema_auth_scalar(struct plan_ctx *c, yaml_node_t *n, void *base)
 {
 	const char *s = plan_yaml_scalar(n);
-	(void)k;
-	if (n->type == YAML_MAPPING_NODE) {
-		plan_walk_map(c, n, &t_auth, base);
-		return;
-	}
 	if (s && !plan_yaml_is_null(n)) {
 		for (const struct pk_enum *e = e_auth; e->name; e++)
 			if (strcmp(s, e->name) == 0) {
 				((struct plan_endpoint *)base)->auth = e->value;
 				return;
 			}
-		pl_error(c, n, "unknown value '%s'; expected one of user, apop, plain, cram-md5 or a "
+		plan_walk_error(c, n, "unknown value '%s'; expected one of user, apop, plain, cram-md5 or a "
 		               "mapping with master_user", s);
 	} else {
 		char got[64];
 		plan_yaml_describe(n, got, sizeof got);
-		pl_error(c, n, "expected one of user, apop, plain, cram-md5 or a mapping with "
+		plan_walk_error(c, n, "expected one of user, apop, plain, cram-md5 or a mapping with "
 		               "master_user, got %s", got);
 	}
 }
 
-static void schema_endpoint_post(struct pl_ctx *c, yaml_node_t *map, void *base)
+static void schema_endpoint_post(struct plan_ctx *c, yaml_node_t *map, void *base)
 {
 	struct plan_endpoint *ep = base;
 	if (!ep->port)
 		ep->port = schema_default_port(ep->proto, ep->tls, ep->proto == PLAN_PROTO_SMTP &&
 		                                                      ep->tls == PLAN_TLS_STARTTLS);
 	if (ep->proto == PLAN_PROTO_IMAP && ep->auth == PLAN_AUTH_APOP) {
-		struct plan_pos pos;
-		schema_key_pos(c, map, "auth", &pos);
-		pl_error_pos(c, &pos, "auth 'apop' is a POP3 method; protocol is imap");
+		plan_walk_error_key(c, map, "auth", "'apop' is a POP3 method; protocol is imap");
 	}
 	if (ep->ca_file) {
-		struct plan_pos pos;
 		char path[4096];
-		schema_key_pos(c, map, "ca_file", &pos);
 		snprintf(path, sizeof path, "%s%s%s", ep->ca_file[0] == '/' ? "" : c->plan->dir,
 		         ep->ca_file[0] == '/' ? "" : "/", ep->ca_file);
 		if (access(path, R_OK) < 0)
-			pl_error_pos(c, &pos, "cannot read ca_file '%s'", ep->ca_file);
-	}
-	if (ep->pop3_port && ep->proto == PLAN_PROTO_SMTP) {
-		struct plan_pos pos;
-		schema_key_pos(c, map, "pop3_port", &pos);
-		pl_error_pos(c, &pos, "pop3_port applies to the migration destination only");
+			plan_walk_error_key(c, map, "ca_file", "cannot read '%s'", ep->ca_file);
 	}
 }
 
@@ -247,8 +232,9 @@ static const struct pk_key k_source[] = {
 	{ .name = "tls", .type = PK_ENUM, .off = EP(tls), .enums = e_tls, .def = PLAN_TLS_NONE },
 	{ .name = "auth", .type = PK_CUSTOM, .off = EP(auth), .fn = schema_auth },
 	{ .name = "max_connections", .type = PK_INT, .off = EP(max_connections), .min = 1, .max = CAPS_WORKERS_MAX },
+	{ .name = "checks_client_dns", .type = PK_BOOL, .off = EP(checks_client_dns) },
 };
-static const struct pk_table t_source = { "a migration source", k_source, N(k_source), EP(pos),
+static const struct pk_table t_source = { "protocol, host, port, auth, …", k_source, N(k_source), EP(pos),
                                           schema_endpoint_post };
 
 static const struct pk_key k_dest[] = {
@@ -259,23 +245,23 @@ static const struct pk_key k_dest[] = {
 	{ .name = "max_connections", .type = PK_INT, .off = EP(max_connections), .min = 1, .max = CAPS_WORKERS_MAX },
 	{ .name = "max_message_size", .type = PK_BYTES, .off = EP(max_message_bytes), .min = 1 },
 	{ .name = "quota", .type = PK_BYTES, .off = EP(quota_bytes), .min = 1 },
+	{ .name = "max_messages_per_hour", .type = PK_INT, .off = EP(max_messages_per_hour), .min = 1,
+	  .max = 100000000 },
 	{ .name = "pop3_port", .type = PK_INT, .off = EP(pop3_port), .min = 1, .max = MAX_PORT },
 	{ .name = "pop3_tls", .type = PK_ENUM, .off = EP(pop3_tls), .enums = e_tls, .def = PLAN_TLS_NONE },
 };
-static const struct pk_table t_dest = { "a migration destination", k_dest, N(k_dest), EP(pos),
+static const struct pk_table t_dest = { "host, port, auth, …", k_dest, N(k_dest), EP(pos),
                                         schema_endpoint_post };
 
-static void schema_send_post(struct pl_ctx *c, yaml_node_t *map, void *base)
+static void schema_send_post(struct plan_ctx *c, yaml_node_t *map, void *base)
 {
 	struct plan_endpoint *ep = base;
 	ep->proto = PLAN_PROTO_SMTP;
 	schema_endpoint_post(c, map, base);
 	if (plan_secret_is_set(&ep->master_password) && !ep->master_user)
-		pl_error_pos(c, &ep->master_password.pos, "a password needs 'user'");
+		plan_walk_error_pos(c, &ep->master_password.pos, "a password needs 'user'");
 	if (ep->master_user && !plan_secret_is_set(&ep->master_password)) {
-		struct plan_pos pos;
-		schema_key_pos(c, map, "user", &pos);
-		pl_error_pos(c, &pos, "user needs password_env or password_file");
+		plan_walk_error_key(c, map, "user", "needs password_env or password_file beside it");
 	}
 }
 
@@ -290,7 +276,7 @@ static const struct pk_key k_send[] = {
 	{ .name = "per_hour", .type = PK_INT, .flags = PK_F_ROOT, .off = P(notices.per_hour), .min = 1,
 	  .max = 1000000, .def = 500 },
 };
-static const struct pk_table t_send = { "an SMTP server for notices", k_send, N(k_send), EP(pos),
+static const struct pk_table t_send = { "host, port, user, …", k_send, N(k_send), EP(pos),
                                         schema_send_post };
 
 /* ---- migration ---- */
@@ -299,16 +285,14 @@ static const struct pk_key k_rule[] = {
 	{ .name = "from", .type = PK_STR, .flags = PK_F_REQUIRED, .off = offsetof(struct plan_folder_rule, from) },
 	{ .name = "to", .type = PK_STR, .flags = PK_F_REQUIRED, .off = offsetof(struct plan_folder_rule, to) },
 };
-static const struct pk_table t_rule = { "a folder rule (from, to)", k_rule, N(k_rule),
+static const struct pk_table t_rule = { "from, to", k_rule, N(k_rule),
                                         offsetof(struct plan_folder_rule, pos), NULL };
 
-static void schema_retry_post(struct pl_ctx *c, yaml_node_t *map, void *base)
+static void schema_retry_post(struct plan_ctx *c, yaml_node_t *map, void *base)
 {
 	struct plan *p = base;
 	if (p->migration.retry.max_delay_ms < p->migration.retry.first_delay_ms) {
-		struct plan_pos pos;
-		schema_key_pos(c, map, "max_delay", &pos);
-		pl_error_pos(c, &pos, "max_delay must not be shorter than first_delay");
+		plan_walk_error_key(c, map, "max_delay", "must not be shorter than first_delay");
 	}
 }
 
@@ -339,7 +323,7 @@ static const struct pk_key k_migration[] = {
 	{ .name = "pop3_folder", .type = PK_STR, .off = P(migration.pop3_folder), .def_str = "INBOX" },
 };
 
-static void schema_migration_post(struct pl_ctx *c, yaml_node_t *map, void *base)
+static void schema_migration_post(struct plan_ctx *c, yaml_node_t *map, void *base)
 {
 	struct plan *p = base;
 	if (!p->migration.source.max_connections)
@@ -347,9 +331,7 @@ static void schema_migration_post(struct pl_ctx *c, yaml_node_t *map, void *base
 	if (!p->migration.destination.max_connections)
 		p->migration.destination.max_connections = p->migration.workers;
 	if (p->migration.journal && !*p->migration.journal) {
-		struct plan_pos pos;
-		schema_key_pos(c, map, "journal", &pos);
-		pl_error_pos(c, &pos, "journal must be a file name");
+		plan_walk_error_key(c, map, "journal", "must be a file name");
 	}
 }
 
@@ -358,34 +340,33 @@ static const struct pk_table t_migration = { "source, destination, …", k_migra
 
 /* ---- window, operator, notices ---- */
 
-static void schema_window_post(struct pl_ctx *c, yaml_node_t *map, void *base)
+static void schema_window_post(struct plan_ctx *c, yaml_node_t *map, void *base)
 {
 	struct plan *p = base;
 	char a[40], b[40];
-	(void)map;
 	if (!p->window.start.pos.line || !p->window.end.pos.line)
 		return;
 	if (p->window.end.t <= p->window.start.t)
-		pl_error_pos(c, &p->window.end.pos, "end %s is not after start %s",
+		plan_walk_error_key(c, map, "end", "%s is not after start %s",
 		             plan_time_format(&p->window.end, a, sizeof a),
 		             plan_time_format(&p->window.start, b, sizeof b));
 	if (!p->window.unstable_until.pos.line) {
 		p->window.unstable_until.t = p->window.end.t;
 		p->window.unstable_until.utc_offset = p->window.end.utc_offset;
 	} else if (p->window.unstable_until.t < p->window.end.t) {
-		pl_error_pos(c, &p->window.unstable_until.pos, "unstable_until %s is before end %s",
+		plan_walk_error_key(c, map, "unstable_until", "%s is before end %s",
 		             plan_time_format(&p->window.unstable_until, a, sizeof a),
 		             plan_time_format(&p->window.end, b, sizeof b));
 	}
 	if (p->window.announce_by.pos.line && p->window.announce_by.t >= p->window.start.t)
-		pl_error_pos(c, &p->window.announce_by.pos, "announce_by %s is not before start %s",
+		plan_walk_error_key(c, map, "announce_by", "%s is not before start %s",
 		             plan_time_format(&p->window.announce_by, a, sizeof a),
 		             plan_time_format(&p->window.start, b, sizeof b));
 	if (p->window.old_servers_until.y) {
 		const struct plan_date *d = &p->window.old_servers_until;
 		long long start_day = ((long long)p->window.start.t + p->window.start.utc_offset) / 86400;
 		if (plan_time_days(d->y, d->m, d->d) < start_day)
-			pl_error_pos(c, &d->pos, "old_servers_until %04d-%02d-%02d is before the window "
+			plan_walk_error_key(c, map, "old_servers_until", "%04d-%02d-%02d is before the window "
 			             "starts", d->y, d->m, d->d);
 	}
 }
@@ -404,7 +385,7 @@ static const struct pk_key k_window[] = {
 static const struct pk_table t_window = { "start, end, …", k_window, N(k_window), PK_NO_POS,
                                           schema_window_post };
 
-static void schema_operator_post(struct pl_ctx *c, yaml_node_t *map, void *base)
+static void schema_operator_post(struct plan_ctx *c, yaml_node_t *map, void *base)
 {
 	struct plan *p = base;
 	(void)c, (void)map;
@@ -437,10 +418,9 @@ static bool schema_from_ok(const char *s)
 	return plan_email_valid(addr);
 }
 
-static void schema_notices_post(struct pl_ctx *c, yaml_node_t *map, void *base)
+static void schema_notices_post(struct plan_ctx *c, yaml_node_t *map, void *base)
 {
 	struct plan *p = base;
-	struct plan_pos pos;
 	static const char *const charsets[] = { "ISO-2022-JP", "UTF-8" };
 	bool ok = false;
 	for (size_t i = 0; i < N(charsets); i++)
@@ -449,18 +429,15 @@ static void schema_notices_post(struct pl_ctx *c, yaml_node_t *map, void *base)
 			strcpy(p->notices.charset_ja, charsets[i]); /* same length: canonical case */
 		}
 	if (!ok) {
-		schema_key_pos(c, map, "charset_ja", &pos);
-		pl_error_pos(c, &pos, "unknown value '%s'; expected one of ISO-2022-JP, UTF-8",
+		plan_walk_error_key(c, map, "charset_ja", "unknown value '%s'; expected one of ISO-2022-JP, UTF-8",
 		             p->notices.charset_ja ? p->notices.charset_ja : "");
 	}
 	if (p->notices.from && !schema_from_ok(p->notices.from)) {
-		schema_key_pos(c, map, "from", &pos);
-		pl_error_pos(c, &pos, "'%s' is not an address like \"Support <support@example.jp>\"",
+		plan_walk_error_key(c, map, "from", "'%s' is not an address like \"Support <support@example.jp>\"",
 		             p->notices.from);
 	}
 	if (p->notices.reply_to && !schema_from_ok(p->notices.reply_to)) {
-		schema_key_pos(c, map, "reply_to", &pos);
-		pl_error_pos(c, &pos, "'%s' is not an e-mail address", p->notices.reply_to);
+		plan_walk_error_key(c, map, "reply_to", "'%s' is not an e-mail address", p->notices.reply_to);
 	}
 }
 
@@ -477,7 +454,7 @@ static const struct pk_table t_notices = { "from, send, …", k_notices, N(k_not
 
 /* ---- customers ---- */
 
-static void schema_customer_post(struct pl_ctx *c, yaml_node_t *map, void *base)
+static void schema_customer_post(struct plan_ctx *c, yaml_node_t *map, void *base)
 {
 	struct plan_customer *cu = base;
 	if (plan_yaml_map_get(c->doc, map, "language"))
@@ -503,7 +480,7 @@ static const struct pk_key k_customer[] = {
 	{ .name = "source_protocol", .type = PK_ENUM, .off = CU(source_proto), .enums = e_proto_in },
 	{ .name = "notify", .type = PK_BOOL, .off = CU(notify), .def = 1 },
 };
-const struct pk_table plan_schema_customer = { "a customer (id, email, …)", k_customer,
+const struct pk_table plan_schema_customer = { "id, email, …", k_customer,
                                                N(k_customer), CU(pos), schema_customer_post };
 
 static const struct pk_key k_customer_list = {
@@ -511,48 +488,49 @@ static const struct pk_key k_customer_list = {
 	.sub = &plan_schema_customer, .elem_size = sizeof(struct plan_customer)
 };
 
-static void schema_csv(struct pl_ctx *c, yaml_node_t *n, void *base, const struct pk_key *k)
+static void schema_csv(struct plan_ctx *c, yaml_node_t *n, void *base, const struct pk_key *k)
 {
 	const char *s = plan_yaml_scalar(n);
 	(void)base, (void)k;
 	if (!s || plan_yaml_is_null(n)) {
 		char got[64];
 		plan_yaml_describe(n, got, sizeof got);
-		pl_error(c, n, "expected a CSV file name, got %s", got);
+		plan_walk_error(c, n, "expected a CSV file name, got %s", got);
 		return;
 	}
 	free(c->csv);
 	if (!(c->csv = strdup(s)))
 		abort();
-	pl_pos(c, n, &c->csv_pos);
+	plan_walk_pos(c, n, &c->csv_pos);
 }
 
 static const struct pk_key k_customers_src[] = {
 	{ .name = "csv", .type = PK_CUSTOM, .fn = schema_csv },
 	k_customer_list,
 };
-static const struct pk_table t_customers_src = { "csv or list", k_customers_src,
+static const struct pk_table t_customers_src = { "csv, list", k_customers_src,
                                                  N(k_customers_src), PK_NO_POS, NULL };
 
 /* `customers: [ {id: …}, … ]` or `customers: { csv: FILE, list: [ … ] }`. */
-static void schema_customers(struct pl_ctx *c, yaml_node_t *n, void *base, const struct pk_key *k)
+static void schema_customers(struct plan_ctx *c, yaml_node_t *n, void *base, const struct pk_key *k)
 {
 	(void)k;
-	c->have_customers = true;
 	if (n->type == YAML_SEQUENCE_NODE) {
+		c->have_customers = true;
 		plan_walk_list(c, n, &k_customer_list, base);
 	} else if (n->type == YAML_MAPPING_NODE) {
+		c->have_customers = true;
 		plan_walk_map(c, n, &t_customers_src, base);
 	} else {
 		char got[64];
 		plan_yaml_describe(n, got, sizeof got);
-		pl_error(c, n, "expected a list of customers or a mapping with 'csv', got %s", got);
+		plan_walk_error(c, n, "expected a list of customers or a mapping with 'csv', got %s", got);
 	}
 }
 
 /* ---- resolve: public names → test addresses ---- */
 
-static void schema_resolve(struct pl_ctx *c, yaml_node_t *n, void *base, const struct pk_key *k)
+static void schema_resolve(struct plan_ctx *c, yaml_node_t *n, void *base, const struct pk_key *k)
 {
 	struct plan *p = base;
 	size_t cnt;
@@ -560,12 +538,12 @@ static void schema_resolve(struct pl_ctx *c, yaml_node_t *n, void *base, const s
 	if (n->type != YAML_MAPPING_NODE) {
 		char got[64];
 		plan_yaml_describe(n, got, sizeof got);
-		pl_error(c, n, "expected a mapping of host name to address(es), got %s", got);
+		plan_walk_error(c, n, "expected a mapping of host name to address(es), got %s", got);
 		return;
 	}
 	cnt = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
 	if (cnt > 10000) {
-		pl_error(c, n, "more than 10000 names");
+		plan_walk_error(c, n, "more than 10000 names");
 		return;
 	}
 	if (!cnt)
@@ -580,22 +558,22 @@ static void schema_resolve(struct pl_ctx *c, yaml_node_t *n, void *base, const s
 		if (!name || !plan_validate_host(name)) {
 			char got[64];
 			plan_yaml_describe(kn, got, sizeof got);
-			pl_error(c, kn, "expected a host name, got %s", got);
+			plan_walk_error(c, kn, "expected a host name, got %s", got);
 			continue;
 		}
 		for (i = 0; i < p->n_resolve && strcasecmp(p->resolve[i].name, name) != 0; i++)
 			;
 		if (i < p->n_resolve) {
-			pl_error(c, kn, "duplicate name '%s' (first given at line %d, column %d)", name,
+			plan_walk_error(c, kn, "duplicate name '%s' (first given at line %d, column %d)", name,
 			         p->resolve[i].pos.line, p->resolve[i].pos.col);
 			continue;
 		}
-		pl = pl_path_push(c, "%s", name);
+		pl = plan_walk_path_push(c, "%s", name);
 		r = &p->resolve[p->n_resolve];
 		if (vn->type == YAML_SEQUENCE_NODE) {
 			size_t len = (size_t)(vn->data.sequence.items.top - vn->data.sequence.items.start);
 			if (!len)
-				pl_error(c, vn, "must not be empty");
+				plan_walk_error(c, vn, "must not be empty");
 			if (len && !(r->addresses = calloc(len, sizeof *r->addresses)))
 				abort();
 			for (yaml_node_item_t *it = vn->data.sequence.items.start;
@@ -605,7 +583,7 @@ static void schema_resolve(struct pl_ctx *c, yaml_node_t *n, void *base, const s
 				if (!a || !plan_validate_ip(a)) {
 					char got[64];
 					plan_yaml_describe(item, got, sizeof got);
-					pl_error(c, item, "expected an IPv4 or IPv6 address, got %s", got);
+					plan_walk_error(c, item, "expected an IPv4 or IPv6 address, got %s", got);
 				} else if (!(r->addresses[r->n_addresses++] = strdup(a))) {
 					abort();
 				}
@@ -615,7 +593,7 @@ static void schema_resolve(struct pl_ctx *c, yaml_node_t *n, void *base, const s
 			if (!a || !plan_validate_ip(a)) {
 				char got[64];
 				plan_yaml_describe(vn, got, sizeof got);
-				pl_error(c, vn, "expected an IPv4 or IPv6 address (or a list), got %s", got);
+				plan_walk_error(c, vn, "expected an IPv4 or IPv6 address (or a list), got %s", got);
 			} else {
 				if (!(r->addresses = calloc(1, sizeof *r->addresses)) ||
 				    !(r->addresses[0] = strdup(a)))
@@ -623,10 +601,10 @@ static void schema_resolve(struct pl_ctx *c, yaml_node_t *n, void *base, const s
 				r->n_addresses = 1;
 			}
 		}
-		pl_path_pop(c, pl);
+		plan_walk_path_pop(c, pl);
 		if (!(r->name = strdup(name)))
 			abort();
-		pl_pos(c, kn, &r->pos);
+		plan_walk_pos(c, kn, &r->pos);
 		p->n_resolve++;
 	}
 }
@@ -644,28 +622,35 @@ static bool schema_name_ok(const char *s)
 	return true;
 }
 
-static void schema_root_post(struct pl_ctx *c, yaml_node_t *map, void *base)
+/* Only version 1 exists; say so whatever was written. */
+static void schema_version(struct plan_ctx *c, yaml_node_t *n, void *base, const struct pk_key *k)
+{
+	const char *s = plan_yaml_plain(n) ? plan_yaml_scalar(n) : NULL;
+	char got[64];
+	(void)k;
+	if (s && strcmp(s, "1") == 0) {
+		((struct plan *)base)->version = 1;
+		return;
+	}
+	plan_yaml_describe(n, got, sizeof got);
+	plan_walk_error(c, n, "this cutover reads plan version 1, got %s", got);
+}
+
+static void schema_root_post(struct plan_ctx *c, yaml_node_t *map, void *base)
 {
 	struct plan *p = base;
-	struct plan_pos pos;
-	if (p->version != 1 && p->version != -1) {
-		schema_key_pos(c, map, "version", &pos);
-		pl_error_pos(c, &pos, "version: this cutover reads plan version 1, not %d", p->version);
-	}
 	if (p->name && !schema_name_ok(p->name)) {
-		pl_pos(c, plan_yaml_map_get(c->doc, map, "name"), &pos);
-		pl_error_pos(c, &pos, "name: '%s' must be letters, digits, '-', '_' or '.' (it names the "
+		plan_walk_error_key(c, map, "name", "'%s' must be letters, digits, '-', '_' or '.' (it names the "
 		             "journal file)", p->name);
 	}
 	if (p->timezone) {
 		char near[128];
-		pl_pos(c, plan_yaml_map_get(c->doc, map, "timezone"), &pos);
 		if (plan_time_zone_check(p->timezone, near, sizeof near) < 0) {
 			if (near[0])
-				pl_error_pos(c, &pos, "timezone: unknown time zone '%s' (did you mean '%s'?)",
+				plan_walk_error_key(c, map, "timezone", "unknown time zone '%s' (did you mean '%s'?)",
 				             p->timezone, near);
 			else
-				pl_error_pos(c, &pos, "timezone: unknown time zone '%s'; expected an IANA name "
+				plan_walk_error_key(c, map, "timezone", "unknown time zone '%s'; expected an IANA name "
 				             "like Asia/Tokyo", p->timezone);
 		}
 	}
@@ -685,8 +670,7 @@ static void schema_root_post(struct pl_ctx *c, yaml_node_t *map, void *base)
 }
 
 static const struct pk_key k_root[] = {
-	{ .name = "version", .type = PK_INT, .flags = PK_F_REQUIRED, .off = P(version), .min = 0, .max = 1000000,
-	  .def = -1 /* not given or not a number: said once, not twice */ },
+	{ .name = "version", .type = PK_CUSTOM, .flags = PK_F_REQUIRED, .fn = schema_version },
 	{ .name = "name", .type = PK_STR, .flags = PK_F_REQUIRED, .off = P(name) },
 	{ .name = "operator", .type = PK_MAP, .flags = PK_F_REQUIRED | PK_F_SAME_BASE, .sub = &t_operator },
 	{ .name = "language", .type = PK_ENUM, .off = P(language), .enums = e_lang, .def = PLAN_LANG_JA },
@@ -699,5 +683,5 @@ static const struct pk_key k_root[] = {
 	{ .name = "customers", .type = PK_CUSTOM, .flags = PK_F_REQUIRED, .fn = schema_customers },
 	{ .name = "notices", .type = PK_MAP, .flags = PK_F_SAME_BASE, .sub = &t_notices },
 };
-const struct pk_table plan_schema_root = { "a plan (version, name, window, …)", k_root, N(k_root),
+const struct pk_table plan_schema_root = { "version, name, window, …", k_root, N(k_root),
                                            PK_NO_POS, schema_root_post };

@@ -1,6 +1,7 @@
 /* test_clients: free-text mail-program names map to catalogue ids; the facts the
  * Infonia table gives (seeds/001) hold. */
 #include <stdlib.h>
+#include <time.h>
 
 #include "schedule/clients.h"
 #include "t.h"
@@ -121,6 +122,19 @@ static void catalogue_is_complete_and_unique(void)
 	}
 }
 
+/* A loaded plan with a million customers looks each one up several times. */
+static void lookups_are_cheap(void)
+{
+	clock_t t0 = clock();
+	size_t hits = 0;
+	for (int i = 0; i < 200000; i++)
+		hits += clients_lookup(i % 2 ? "Becky! Internet Mail Ver.2.50" : "outlook-express-6") != NULL;
+	double s = (double)(clock() - t0) / CLOCKS_PER_SEC;
+	printf("# 200000 lookups: %.3f s\n", s);
+	T_INTEQ(hits, 200000);
+	T_CHECK(s < 5.0);   /* generous for sanitizer builds; ~0.1 s optimised */
+}
+
 int main(void)
 {
 	T_RUN(aliases_from_isp_exports);
@@ -128,5 +142,6 @@ int main(void)
 	T_RUN(unknown_names_are_null);
 	T_RUN(infonia_table_facts);
 	T_RUN(catalogue_is_complete_and_unique);
+	T_RUN(lookups_are_cheap);
 	return T_DONE();
 }

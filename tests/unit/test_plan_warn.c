@@ -240,7 +240,7 @@ static void many_customers_are_counted_not_listed(void)
 	struct plan p;
 	struct diag d;
 	static struct plan_customer many[9];
-	static char ids[9][8];
+	static char ids[9][16];
 	infonia(&p);
 	for (int i = 0; i < 9; i++) {
 		memset(&many[i], 0, sizeof many[i]);

@@ -1,0 +1,69 @@
+/* cmd_announce: `cutover announce PLAN [--lang ja|en] [--format text|html]`: the
+ * maintenance announcement for all customers, from the plan and the editable templates. */
+#include <stdio.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "cmd/cmd.h"
+#include "notices/render.h"
+#include "notices/tdir.h"
+#include "notices/when.h"
+
+static const char *const announce_langs[] = { "ja", "en", NULL };
+static const char *const announce_formats[] = { "text", "html", NULL };
+
+static const struct opt_spec announce_opts[] = {
+	{ "lang", 'l', OPT_STRING, "ja|en", "language (default: the plan's)", announce_langs },
+	{ "format", 'f', OPT_STRING, "text|html", "output format (default text)", announce_formats },
+	{ "templates", 0, OPT_STRING, "DIR", "template directory (default: built in)", NULL },
+	CMD_COMMON_OPTS
+};
+
+static int announce_exec(const struct opt_result *args, struct err *e)
+{
+	struct plan *p = cmd_load_plan(args->pos[0], opt_flag(args, "quiet"), e);
+	struct buf out = BUF_INIT;
+	struct render_opts o;
+	char tdir[4096];
+	const char *lang = opt_str(args, "lang", NULL);
+	int rc = EX_OK;
+
+	if (!p)
+		return cmd_exit_for(e);
+	if (tdir_find(tdir, sizeof tdir, opt_str(args, "templates", NULL), p, e) < 0) {
+		plan_free(p);
+		return cmd_exit_for(e);
+	}
+	o.templates = tdir;
+	o.now = when_now();
+	o.charset_ja = NULL;
+	if (render_announce(&out, &o, p,
+	                    lang ? (strcmp(lang, "en") == 0 ? PLAN_LANG_EN : PLAN_LANG_JA) : p->language,
+	                    strcmp(opt_str(args, "format", "text"), "html") == 0, e) < 0)
+		rc = cmd_exit_for(e);
+	else if (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout) != 0)
+		rc = (err_set(e, ERR_IO, "cannot write the announcement"), EX_IOERR);
+	buf_release(&out);
+	plan_free(p);
+	return rc;
+}
+
+const struct cmd_entry cmd_announce_entry = {
+	.name = "announce",
+	.summary = "write the maintenance announcement for all customers",
+	.usage = "PLAN [--lang ja|en] [--format text|html] [--templates DIR]",
+	.description =
+		"Writes the announcement to standard output in the shape of the ISPs' own notices:\n"
+		"date and operator, title, 停止日時 (window, with weekdays, in the plan's time zone),\n"
+		"停止事由, 影響範囲, 特記事項, then what changes: server names before → after, IP\n"
+		"addresses for firewalls, SMTP AUTH, POP before SMTP and port 587 where the plan uses\n"
+		"them, the account-name change, the re-download warning when UIDLs are not kept, the\n"
+		"end of the old servers and whom to contact. The date printed is today, or\n"
+		"SOURCE_DATE_EPOCH when set. Templates: notices/templates/<lang>/announcement.*\n"
+		"(see docs/templates.md); a template error names template:line (exit 65).",
+	.opts = announce_opts,
+	.n_opts = sizeof announce_opts / sizeof announce_opts[0],
+	.min_pos = 1,
+	.max_pos = 1,
+	.exec = announce_exec,
+};

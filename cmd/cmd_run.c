@@ -1,0 +1,346 @@
+/* cmd_run: `cutover run PLAN` — copy every customer's mail, show progress, end with a
+ * summary table; the exit status says whether anyone failed. */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "cmd/cmd.h"
+#include "mapping/journal.h"
+#include "migrate/engine.h"
+
+static const char *const run_phases[] = { "prestage", "final", NULL };
+
+static const struct opt_spec run_opts[] = {
+	{ "customer", 'c', OPT_LIST, "ID", "copy only this customer (repeatable)", NULL },
+	{ "workers", 'w', OPT_INT, "N", "customers copied at once (default: the plan's workers)", NULL },
+	{ "phase", 0, OPT_STRING, "prestage|final", "recorded in the journal's run row", run_phases },
+	{ "json", 0, OPT_FLAG, NULL, "print the summary as JSON on stdout", NULL },
+	CMD_COMMON_OPTS,
+};
+
+static volatile int run_stop;
+
+static void run_on_signal(int sig)
+{
+	(void)sig;
+	run_stop = 1;
+}
+
+/* The progress display: live and redrawn in place on a terminal, log lines otherwise. */
+struct run_ui {
+	pthread_mutex_t mu;
+	FILE *f;
+	bool tty, quiet, verbose;
+	int drawn;                 /* lines of the live display currently on screen */
+	time_t last_plain;         /* when the last plain progress line was written */
+};
+
+static void run_stamp(char *out, size_t cap)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void run_erase(struct run_ui *ui)
+{
+	if (ui->drawn > 0)
+		fprintf(ui->f, "\033[%dA\033[J", ui->drawn);
+	ui->drawn = 0;
+}
+
+static void run_log(void *ctx, const char *customer, const char *level, const char *text)
+{
+	struct run_ui *ui = ctx;
+	char ts[32];
+	bool important = strcmp(level, "info") != 0;
+	if (ui->quiet && strcmp(level, "error") != 0)
+		return;
+	/* On a terminal the display shows the routine; only warnings and errors interrupt it. */
+	if (ui->tty && !important && !ui->verbose)
+		return;
+	pthread_mutex_lock(&ui->mu);
+	if (ui->tty)
+		run_erase(ui);
+	run_stamp(ts, sizeof ts);
+	fprintf(ui->f, "%s %s %s: %s\n", ts, customer ? customer : "-", level, text);
+	fflush(ui->f);
+	pthread_mutex_unlock(&ui->mu);
+}
+
+static void run_hms(double s, char *out, size_t cap)
+{
+	long t = s < 0 ? 0 : (long)(s + 0.5);
+	snprintf(out, cap, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+}
+
+/* Remaining time from bytes when every customer has been listed, else from customers. */
+static bool run_eta(const struct engine_progress *p, double *eta)
+{
+	if (p->elapsed < 1 || p->msgs_handled == 0)
+		return false;
+	if (p->customers_started >= p->customers && p->bytes_listed > 0) {
+		double rate = p->bytes_handled / p->elapsed;
+		if (rate <= 0)
+			return false;
+		*eta = (double)(p->bytes_listed - p->bytes_handled) / rate;
+		return true;
+	}
+	size_t fin = p->customers_done + p->customers_failed;
+	if (fin == 0)
+		return false;
+	*eta = p->elapsed * (double)(p->customers - fin) / (double)fin;
+	return true;
+}
+
+static void run_tick(void *ctx, const struct engine_progress *p)
+{
+	struct run_ui *ui = ctx;
+	char eta[32] = "?", el[32];
+	double e, rate = p->elapsed > 0 ? p->msgs_copied / p->elapsed : 0;
+	if (ui->quiet)
+		return;
+	if (run_eta(p, &e))
+		run_hms(e, eta, sizeof eta);
+	run_hms(p->elapsed, el, sizeof el);
+	pthread_mutex_lock(&ui->mu);
+	if (ui->tty) {
+		run_erase(ui);
+		for (size_t i = 0; i < p->workers; i++) {
+			const struct engine_slot *s = &p->slot[i];
+			if (s->busy)
+				fprintf(ui->f, "  worker %2zu  %-24.24s  message %llu/%llu\033[K\n", i + 1,
+				        s->customer, (unsigned long long)s->done, (unsigned long long)s->total);
+			else
+				fprintf(ui->f, "  worker %2zu  idle\033[K\n", i + 1);
+			ui->drawn++;
+		}
+		fprintf(ui->f, "  customers %zu/%zu done, %zu failed | messages %llu copied, %llu/%llu handled | "
+		        "%.1f MB | %.0f msg/s | %s elapsed, ETA %s\033[K\n",
+		        p->customers_done, p->customers, p->customers_failed,
+		        (unsigned long long)p->msgs_copied, (unsigned long long)p->msgs_handled,
+		        (unsigned long long)p->msgs_listed, p->bytes_copied / 1e6, rate, el, eta);
+		ui->drawn++;
+	} else {
+		time_t now = time(NULL);
+		if (now - ui->last_plain >= 5) {
+			char ts[32];
+			ui->last_plain = now;
+			run_stamp(ts, sizeof ts);
+			fprintf(ui->f, "%s - progress: customers %zu/%zu done, %zu failed; messages %llu copied, "
+			        "%llu/%llu handled; %.1f MB; %.0f msg/s; ETA %s\n", ts, p->customers_done,
+			        p->customers, p->customers_failed, (unsigned long long)p->msgs_copied,
+			        (unsigned long long)p->msgs_handled, (unsigned long long)p->msgs_listed,
+			        p->bytes_copied / 1e6, rate, eta);
+		}
+	}
+	fflush(ui->f);
+	pthread_mutex_unlock(&ui->mu);
+}
+
+static void run_table(FILE *f, const struct engine_result *r, size_t n, bool only_failed)
+{
+	int w = 8;
+	for (size_t i = 0; i < n; i++)
+		if ((int)strlen(r[i].customer) > w)
+			w = (int)strlen(r[i].customer);
+	fprintf(f, "%-*s %8s %8s %7s %12s %9s  %s\n", w, "customer", "copied", "skipped", "failed",
+	        "bytes", "time", "result");
+	for (size_t i = 0; i < n; i++) {
+		char t[32];
+		if (only_failed && r[i].ok)
+			continue;
+		run_hms(r[i].seconds, t, sizeof t);
+		fprintf(f, "%-*s %8llu %8llu %7llu %12llu %9s  ", w, r[i].customer,
+		        (unsigned long long)r[i].copied, (unsigned long long)r[i].skipped,
+		        (unsigned long long)r[i].failed, (unsigned long long)r[i].bytes, t);
+		if (r[i].ok)
+			fprintf(f, "ok\n");
+		else if (!r[i].ran)
+			fprintf(f, "not started (interrupted)\n");
+		else
+			fprintf(f, "FAILED (%s): %s\n", err_class_name(r[i].cls), r[i].error);
+	}
+}
+
+static int run_json(const struct engine_result *r, size_t n, int64_t run_id, int code)
+{
+	json_t *root = json_object(), *arr = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = json_object();
+		json_object_set_new(o, "customer", json_string(r[i].customer));
+		json_object_set_new(o, "ok", json_boolean(r[i].ok));
+		json_object_set_new(o, "copied", json_integer((json_int_t)r[i].copied));
+		json_object_set_new(o, "skipped", json_integer((json_int_t)r[i].skipped));
+		json_object_set_new(o, "failed", json_integer((json_int_t)r[i].failed));
+		json_object_set_new(o, "bytes", json_integer((json_int_t)r[i].bytes));
+		json_object_set_new(o, "seconds", json_real(r[i].seconds));
+		json_object_set_new(o, "attempts", json_integer(r[i].attempts));
+		if (r[i].uidl_style[0])
+			json_object_set_new(o, "uidl_style", json_string(r[i].uidl_style));
+		if (!r[i].ok) {
+			json_object_set_new(o, "error_class", json_string(err_class_name(r[i].cls)));
+			json_object_set_new(o, "error", json_string(r[i].error));
+		}
+		json_array_append_new(arr, o);
+	}
+	json_object_set_new(root, "run_id", json_integer(run_id));
+	json_object_set_new(root, "exit", json_integer(code));
+	json_object_set_new(root, "customers", arr);
+	int rc = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII) == 0 ? 0 : -1;
+	fputc('\n', stdout);
+	json_decref(root);
+	return rc;
+}
+
+/* 0 all ok; 1 when a customer failed for good; 75 when every failure is temporary. */
+static int run_exit_code(const struct engine_result *r, size_t n)
+{
+	bool final = false, temp = false;
+	for (size_t i = 0; i < n; i++) {
+		if (r[i].ok)
+			continue;
+		if (!r[i].ran || err_retry_class(r[i].cls) != ERR_RETRY_FINAL)
+			temp = true;
+		else
+			final = true;
+	}
+	return final ? 1 : temp ? EX_TEMPFAIL : EX_OK;
+}
+
+static int run_exec(const struct opt_result *args, struct err *e)
+{
+	struct plan *p;
+	struct journal *j = NULL;
+	struct engine_result *res = NULL;
+	size_t n = 0;
+	int64_t run_id = 0;
+	char *jpath = NULL;
+	int code = EX_SOFTWARE;
+	bool quiet = opt_flag(args, "quiet"), json = opt_flag(args, "json");
+	const char *phase = opt_str(args, "phase", "prestage");
+	const struct opt_value *only = opt_get(args, "customer");
+	struct run_ui ui;
+	struct engine_opts eo;
+	struct sigaction sa;
+
+	p = cmd_load_plan(args->pos[0], quiet, e);
+	if (!p)
+		return EX_DATAERR;
+	jpath = engine_journal_path(p);
+	if (!jpath) {
+		err_set(e, ERR_NOMEM, "out of memory");
+		code = EX_OSERR;
+		goto out;
+	}
+	if (journal_open(&j, jpath, e) < 0) {
+		err_prefix(e, "journal %s: ", jpath);
+		code = cmd_exit_for(e);
+		goto out;
+	}
+	if (journal_run_begin(j, "run", phase, &run_id, e) < 0) {
+		code = cmd_exit_for(e);
+		goto out;
+	}
+
+	memset(&ui, 0, sizeof ui);
+	pthread_mutex_init(&ui.mu, NULL);
+	ui.f = stderr;
+	ui.tty = isatty(fileno(stderr)) && getenv("TERM") && strcmp(getenv("TERM"), "dumb") != 0;
+	ui.quiet = quiet;
+	ui.verbose = opt_flag(args, "verbose");
+	memset(&eo, 0, sizeof eo);
+	eo.journal_path = jpath;
+	eo.run_id = run_id;
+	eo.workers = (int)opt_int(args, "workers", 0);
+	if (only && only->set) {
+		eo.only = only->list;
+		eo.n_only = only->n_list;
+	}
+	eo.log = run_log;
+	eo.tick = run_tick;
+	eo.ctx = &ui;
+	eo.tick_ms = ui.tty ? 200 : 1000;
+	eo.stop = &run_stop;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = run_on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (!quiet && !ui.tty) {
+		char ts[32];
+		run_stamp(ts, sizeof ts);
+		fprintf(stderr, "%s - run %lld (%s) started; journal %s\n", ts, (long long)run_id, phase, jpath);
+	}
+	int rc = engine_run(p, &eo, &res, &n, e);
+	if (ui.tty) {
+		pthread_mutex_lock(&ui.mu);
+		run_erase(&ui);
+		pthread_mutex_unlock(&ui.mu);
+	}
+	pthread_mutex_destroy(&ui.mu);
+	if (rc < 0) {
+		code = cmd_exit_for(e);
+		if (e->cls == ERR_USAGE)
+			code = EX_USAGE;
+		struct err je;
+		err_clear(&je);
+		journal_run_end(j, run_id, code, e->msg, &je);
+		goto out;
+	}
+	code = run_exit_code(res, n);
+
+	uint64_t copied = 0, skipped = 0, bytes = 0;
+	size_t failed = 0;
+	for (size_t i = 0; i < n; i++) {
+		copied += res[i].copied;
+		skipped += res[i].skipped;
+		bytes += res[i].bytes;
+		failed += !res[i].ok;
+	}
+	char summary[256];
+	snprintf(summary, sizeof summary, "%zu customers, %zu failed; %llu messages copied, %llu already there, %llu bytes",
+	         n, failed, (unsigned long long)copied, (unsigned long long)skipped,
+	         (unsigned long long)bytes);
+	if (journal_run_end(j, run_id, code, summary, e) < 0) {
+		code = cmd_exit_for(e);
+		goto out;
+	}
+	if (json) {
+		run_json(res, n, run_id, code);
+	} else if (!quiet || failed) {
+		run_table(stdout, res, n, quiet);
+		if (!quiet)
+			printf("\n%s\njournal: %s (cutover status %s)\n", summary, jpath, args->pos[0]);
+	}
+	if (failed && !quiet && code == EX_TEMPFAIL)
+		fprintf(stderr, "cutover run: temporary failures; run again to continue\n");
+out:
+	engine_results_free(res, n);
+	if (j)
+		journal_close(j);
+	free(jpath);
+	plan_free(p);
+	return code;
+}
+
+const struct cmd_entry cmd_run_entry = {
+	"run",
+	"copy the customers' mail to the new server (resumable, keeps POP3 UIDLs)",
+	"PLAN [--customer ID]... [--workers N] [--phase prestage|final] [--json]",
+	"Copies every customer's mailbox from migration.source to migration.destination,\n"
+	"N customers at a time, recording every message in the journal before and after it is\n"
+	"appended. Interrupt it at any moment and run it again: it continues, and every message\n"
+	"ends up on the destination exactly once; a second run copies nothing.\n"
+	"Exit: 0 all customers ok, 1 some failed (see the table and `cutover status`),\n"
+	"75 only temporary failures (run again), 65 bad plan.",
+	run_opts, sizeof run_opts / sizeof run_opts[0], 1, 1, run_exec,
+};

@@ -1,0 +1,126 @@
+/* dryrun_text: the terminal form of the dry-run report; it starts with the verdict. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd/dryrun.h"
+
+void dryrun_fmt_duration(char *out, size_t n, double seconds)
+{
+	long s = (long)(seconds < 0 ? -seconds : seconds);
+	const char *sign = seconds < 0 ? "-" : "";
+	if (s < 60)
+		snprintf(out, n, "%s%ld s", sign, s);
+	else if (s < 3600)
+		snprintf(out, n, "%s%ld min %ld s", sign, s / 60, s % 60);
+	else
+		snprintf(out, n, "%s%ld h %ld min", sign, s / 3600, (s % 3600) / 60);
+}
+
+void dryrun_fmt_bytes(char *out, size_t n, uint64_t b)
+{
+	if (b < 1024)
+		snprintf(out, n, "%llu B", (unsigned long long)b);
+	else if (b < 1024 * 1024)
+		snprintf(out, n, "%.1f KB", (double)b / 1024);
+	else if (b < 1024ull * 1024 * 1024)
+		snprintf(out, n, "%.1f MB", (double)b / (1024 * 1024));
+	else
+		snprintf(out, n, "%.2f GB", (double)b / (1024.0 * 1024 * 1024));
+}
+
+void dryrun_fmt_local(char *out, size_t n, time_t t, int off, const char *fmt)
+{
+	struct tm tm;
+	char zone[16];
+	time_t shifted = t + off;
+	size_t len;
+	gmtime_r(&shifted, &tm);
+	len = strftime(out, n, fmt, &tm);
+	snprintf(zone, sizeof zone, " %c%02d:%02d", off < 0 ? '-' : '+', (off < 0 ? -off : off) / 3600,
+	         ((off < 0 ? -off : off) % 3600) / 60);
+	if (len + strlen(zone) < n)
+		strcat(out, zone);
+}
+
+static const char *dryrun_mark(enum preflight_result r)
+{
+	switch (r) {
+	case PF_OK: return "ok  ";
+	case PF_NOTE: return "note";
+	case PF_WARN: return "WARN";
+	case PF_FAIL: return "FAIL";
+	}
+	return "?";
+}
+
+void dryrun_text(FILE *f, const struct dryrun_report *r)
+{
+	const struct plan *p = r->plan;
+	int off = p->window.start.utc_offset;
+	char a[64], b[64], c[64];
+
+	fprintf(f, "%s  %s\n", r->go ? "GO" : "NO-GO", p->name);
+	for (size_t i = 0; i < r->n_reasons; i++)
+		fprintf(f, "  x %s\n", r->reasons[i]);
+	for (size_t i = 0; i < r->n_warnings; i++)
+		fprintf(f, "  ! %s\n", r->warnings[i]);
+
+	dryrun_fmt_local(a, sizeof a, p->window.start.t, off, "%Y-%m-%d %H:%M");
+	dryrun_fmt_local(b, sizeof b, p->window.end.t, off, "%Y-%m-%d %H:%M");
+	dryrun_fmt_duration(c, sizeof c, difftime(p->window.end.t, p->window.start.t));
+	fprintf(f, "\nWindow     %s -> %s (%s)\n", a, b, c);
+	dryrun_fmt_bytes(a, sizeof a, r->total_bytes);
+	fprintf(f, "Mailboxes  %zu customers, %llu messages, %s\n", r->inv.n,
+	        (unsigned long long)r->total_msgs, a);
+	if (r->estimated) {
+		dryrun_fmt_duration(a, sizeof a, r->est.seconds);
+		dryrun_fmt_local(b, sizeof b, r->est.finish, off, "%H:%M");
+		dryrun_fmt_duration(c, sizeof c, r->est.margin_s);
+		fprintf(f, "Estimate   %s with %d workers: finish %s, %s %s\n", a, r->workers, b, c,
+		        r->est.margin_s < 0 ? "too late" : "to spare");
+		if (r->final_phase)
+			fprintf(f, "           final phase only: the pre-stage in the journal leaves %llu of %llu messages\n",
+			        (unsigned long long)r->phase_msgs, (unsigned long long)r->total_msgs);
+		fprintf(f, "           %.0f msg/s and %.1f MB/s per connection pair; %s\n",
+		        r->rate.msgs_per_s, r->rate.bytes_per_s / (1024 * 1024), r->rate_note);
+		for (size_t i = 0; i < r->est.n_dominant; i++) {
+			const struct estimate_job *j = &r->jobs[r->est.dominant[i]];
+			dryrun_fmt_duration(a, sizeof a, j->seconds);
+			fprintf(f, "           %s %s (%llu messages, %s)\n", i ? "        " : "longest:", j->id,
+			        (unsigned long long)j->msgs, a);
+		}
+	} else {
+		fprintf(f, "Estimate   none: %s\n", r->rate_note);
+	}
+
+	if (r->preflight.n)
+		fprintf(f, "\nPre-flight of the new servers\n");
+	for (size_t i = 0; i < r->preflight.n; i++) {
+		const struct preflight_item *it = &r->preflight.v[i];
+		fprintf(f, "  %s %-44s %-11s %s\n", dryrun_mark(it->result), it->target, it->check, it->detail);
+	}
+
+	fprintf(f, "\nCustomers\n  %-12s %8s %10s %10s %-8s %-8s %-12s %s\n", "id", "messages", "size",
+	        "largest", "source", "dest", "uidl-style", "notes");
+	for (size_t i = 0; i < r->inv.n; i++) {
+		const struct inventory_customer *ic = &r->inv.v[i];
+		char notes[256] = "";
+		dryrun_fmt_bytes(a, sizeof a, ic->bytes);
+		dryrun_fmt_bytes(b, sizeof b, ic->largest);
+		if (ic->oversize)
+			snprintf(notes + strlen(notes), sizeof notes - strlen(notes), "%llu over size limit; ",
+			         (unsigned long long)ic->oversize);
+		if (ic->over_quota)
+			snprintf(notes + strlen(notes), sizeof notes - strlen(notes), "over quota; ");
+		if (ic->no_message_id > 0)
+			snprintf(notes + strlen(notes), sizeof notes - strlen(notes), "%lld without Message-ID; ",
+			         (long long)ic->no_message_id);
+		if (ic->redownload)
+			snprintf(notes + strlen(notes), sizeof notes - strlen(notes), "re-download: %s",
+			         ic->redownload_why);
+		fprintf(f, "  %-12s %8llu %10s %10s %-8s %-8s %-12s %s\n", ic->c->id,
+		        (unsigned long long)ic->msgs, a, b, ic->src_ok ? "ok" : err_class_name(ic->src_cls),
+		        ic->dst_ok ? "ok" : err_class_name(ic->dst_cls),
+		        ic->uidl_style[0] ? ic->uidl_style : "-", notes);
+	}
+}

@@ -1,0 +1,45 @@
+/* driver: the registry of drivers and the helpers shared by all of them. */
+#include "migrate/driver.h"
+
+#include <stdlib.h>
+
+void drv_msg_list_free(struct drv_msg_list *l)
+{
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].key);
+		if (l->v[i].keywords) {
+			for (char **k = l->v[i].keywords; *k; k++)
+				free(*k);
+			free(l->v[i].keywords);
+		}
+	}
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+void drv_folder_list_free(struct drv_folder *v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i].name);
+	free(v);
+}
+
+const struct src_ops *drv_source_for(enum plan_proto proto)
+{
+	switch (proto) {
+	case PLAN_PROTO_POP3: return &pop3src_ops;
+	case PLAN_PROTO_IMAP: return &imapsrc_ops;
+	default: return NULL;
+	}
+}
+
+const struct dst_ops *drv_destination_for(enum plan_proto proto)
+{
+	switch (proto) {
+	case PLAN_PROTO_IMAP: return &imapdst_ops;
+	default: return NULL;
+	}
+}
