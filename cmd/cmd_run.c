@@ -14,6 +14,7 @@
 
 #include "cmd/cmd.h"
 #include "mapping/journal.h"
+#include "mapping/journal_plan.h"
 #include "migrate/engine.h"
 
 static const char *const run_phases[] = { "prestage", "final", NULL };
@@ -235,7 +236,7 @@ static int run_exec(const struct opt_result *args, struct err *e)
 	p = cmd_load_plan(args->pos[0], quiet, e);
 	if (!p)
 		return EX_DATAERR;
-	jpath = engine_journal_path(p);
+	jpath = journal_plan_path(p);
 	if (!jpath) {
 		err_set(e, ERR_NOMEM, "out of memory");
 		code = EX_OSERR;
@@ -278,7 +279,6 @@ static int run_exec(const struct opt_result *args, struct err *e)
 	sigaction(SIGTERM, &sa, NULL);
 	/* A server that hangs up mid-APPEND must be an error on that connection, not the end
 	 * of the process: libetpan writes with plain write(). */
-	signal(SIGPIPE, SIG_IGN);
 	if (!quiet && !ui.tty) {
 		char ts[32];
 		run_stamp(ts, sizeof ts);

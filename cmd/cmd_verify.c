@@ -300,7 +300,6 @@ static int verify_exec(const struct opt_result *args, struct err *e)
 	struct plan *p = cmd_load_plan(args->pos[0], opt_flag(args, "quiet"), e);
 	if (!p)
 		return EX_DATAERR;
-	signal(SIGPIPE, SIG_IGN);   /* a server hanging up is an error, not the end */
 	rows = calloc(p->n_customers + (only ? only->n_list : 0) + 1, sizeof *rows);
 	if (!rows) {
 		plan_free(p);

@@ -1,4 +1,5 @@
 /* main: look the command up in the table, parse its options, run it, print the one error. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +75,9 @@ int main(int argc, char **argv)
 
 	err_clear(&e);
 	main_limit_fds();
+	/* libetpan writes without MSG_NOSIGNAL: a server hanging up must be an error we
+	 * report, not a signal that ends every customer's copy at once. */
+	signal(SIGPIPE, SIG_IGN);
 	if (argc < 2) {
 		main_usage(stderr);
 		return EX_USAGE;

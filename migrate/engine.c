@@ -96,25 +96,6 @@ static int engine_cmp(const void *a, const void *b)
 	return i < j ? -1 : i > j;
 }
 
-char *engine_journal_path(const struct plan *p)
-{
-	const char *j = p->migration.journal;
-	char *out;
-	size_t n;
-	char def[1024];
-	if (!j || !*j) {
-		snprintf(def, sizeof def, "%s.db", p->name && *p->name ? p->name : "cutover");
-		j = def;
-	}
-	if (j[0] == '/' || !p->dir || !*p->dir)
-		return strdup(j);
-	n = strlen(p->dir) + strlen(j) + 2;
-	out = malloc(n);
-	if (out)
-		snprintf(out, n, "%s/%s", p->dir, j);
-	return out;
-}
-
 static pthread_mutex_t engine_sort_mu = PTHREAD_MUTEX_INITIALIZER;
 
 int engine_run(const struct plan *p, const struct engine_opts *o, struct engine_result **out,

@@ -66,8 +66,5 @@ int engine_run(const struct plan *p, const struct engine_opts *o, struct engine_
                size_t *n, struct err *e);
 void engine_results_free(struct engine_result *r, size_t n);
 
-/* The journal path of a plan, relative paths resolved against the plan's directory.
- * Caller frees. */
-char *engine_journal_path(const struct plan *p);
 
 #endif
