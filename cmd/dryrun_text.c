@@ -6,9 +6,12 @@
 
 void dryrun_fmt_duration(char *out, size_t n, double seconds)
 {
-	long s = (long)(seconds < 0 ? -seconds : seconds);
+	double a = seconds < 0 ? -seconds : seconds;
+	long s = (long)a;
 	const char *sign = seconds < 0 ? "-" : "";
-	if (s < 60)
+	if (a < 10) /* a small demo mailbox takes fractions of a second: do not print "0 s" */
+		snprintf(out, n, "%s%.1f s", sign, a);
+	else if (s < 60)
 		snprintf(out, n, "%s%ld s", sign, s);
 	else if (s < 3600)
 		snprintf(out, n, "%s%ld min %ld s", sign, s / 60, s % 60);
@@ -118,6 +121,9 @@ void dryrun_text(FILE *f, const struct dryrun_report *r)
 		if (ic->redownload)
 			snprintf(notes + strlen(notes), sizeof notes - strlen(notes), "re-download: %s",
 			         ic->redownload_why);
+		size_t nl = strlen(notes);
+		while (nl && (notes[nl - 1] == ' ' || notes[nl - 1] == ';'))
+			notes[--nl] = '\0';
 		fprintf(f, "  %-12s %8llu %10s %10s %-8s %-8s %-12s %s\n", ic->c->id,
 		        (unsigned long long)ic->msgs, a, b, ic->src_ok ? "ok" : err_class_name(ic->src_cls),
 		        ic->dst_ok ? "ok" : err_class_name(ic->dst_cls),
