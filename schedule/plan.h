@@ -104,6 +104,9 @@ struct plan_endpoint {
 	 * (0 = take the first pop3 service of services.incoming.after, resolved) */
 	int pop3_port;
 	enum plan_tls pop3_tls;
+	/* source only: the IMAP port for customers whose source_protocol is imap while
+	 * `protocol` is pop3 (pop3_port the other way round); 0 = the protocol's default */
+	int imap_port;
 	struct plan_pos pos;
 };
 
