@@ -47,6 +47,9 @@ struct journal_run {
 };
 /* The latest run; *found false when there is none. Free with journal_run_release. */
 int journal_run_last(struct journal *j, struct journal_run *out, bool *found, struct err *e);
+/* The latest run of one command ("run": which phase was copied last). */
+int journal_run_last_of(struct journal *j, const char *command, struct journal_run *out,
+                        bool *found, struct err *e);
 void journal_run_release(struct journal_run *r);
 
 /* Customers: state is "pending", "running", "done", "failed". Upsert keeps the state. */

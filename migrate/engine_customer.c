@@ -609,21 +609,6 @@ out:
 
 /* ---- one pass over a customer ---- */
 
-/* The source server for this customer: a per-customer source_protocol other than the
- * plan's uses source.imap_port / pop3_port (or the protocol's standard port). */
-static void ec_source_endpoint(const struct plan *p, const struct plan_customer *c,
-                               struct plan_endpoint *ep)
-{
-	*ep = p->migration.source;
-	if (!c->has_source_proto || c->source_proto == ep->proto)
-		return;
-	ep->proto = c->source_proto;
-	if (ep->proto == PLAN_PROTO_IMAP)
-		ep->port = ep->imap_port ? ep->imap_port : ep->tls == PLAN_TLS_IMPLICIT ? 993 : 143;
-	else
-		ep->port = ep->pop3_port ? ep->pop3_port : ep->tls == PLAN_TLS_IMPLICIT ? 995 : 110;
-}
-
 static const struct drv_folder *ec_find_folder(const struct drv_folder *v, size_t n, const char *name)
 {
 	for (size_t i = 0; i < n; i++)
@@ -690,7 +675,7 @@ static int ec_pass(struct ec *x, struct err *e)
 {
 	struct creds sc, dc;
 	struct plan_endpoint sep;
-	ec_source_endpoint(x->p, x->c, &sep);
+	plan_customer_source(x->p, x->c, &sep);
 	const struct src_ops *sops = drv_source_for(sep.proto);
 	const struct dst_ops *dops = drv_destination_for(x->p->migration.destination.proto);
 	const char *pop3_folder = foldermap_pop3(x->p);

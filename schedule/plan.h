@@ -223,6 +223,11 @@ const char *plan_lang_name(enum plan_lang);
 const char *plan_resolve_host(const struct plan *p, const char *host);
 
 const struct plan_customer *plan_customer_find(const struct plan *p, const char *id);
+/* The source server for one customer: migration.source, except that a per-customer
+ * source_protocol other than the plan's uses source.imap_port / pop3_port (or the
+ * protocol's standard port). *out shares the plan's strings. */
+void plan_customer_source(const struct plan *p, const struct plan_customer *c,
+                          struct plan_endpoint *out);
 
 /* Record a file read for this plan (e.g. a customer CSV) and return the plan's own copy,
  * for plan_pos.file. NULL when out of memory. */

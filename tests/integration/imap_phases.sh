@@ -96,6 +96,19 @@ print(len([l for l in m.lsub()[1] if l])); m.logout()' "$dst_IMAP")
 tap_is "$lsub" 7 "the source's 7 subscribed folders (Junk aside) are subscribed on the destination"
 tap_ok "no X-UIDL header for IMAP-sourced mail" bash -c '! grep -rqs "^X-UIDL:" "$1"' _ "$(dovecot_maildir dst c1)"
 
+ver() { # ver NAME: cutover verify --json into $H_DIR/NAME.json, exit code in VRC
+	local before
+	before=$(src_dump)
+	"$CUTOVER" verify "$H_DIR/plan.yaml" --json >"$H_DIR/$1.json" 2>"$H_DIR/$1.err"
+	VRC=$?
+	[ "$(src_dump)" = "$before" ] || { echo "# verify $1 changed the source"; SRC_CHANGED=1; }
+}
+vj() { "$H_PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); c=d["customers"][0]
+print("/".join(str(x) for x in [d["phase"]] + [c.get(k) for k in sys.argv[2:]]))' "$H_DIR/$1.json" "${@:2}"; }
+ver v1
+tap_is "$VRC/$(vj v1 folders content_matched lost pending flags_differ dates_differ)" 0/prestage/8/14/0/0/0/0 \
+	"verify after the prestage: 8 folders, 14 messages, flags and dates identical"
+
 run pre2 --phase prestage
 tap_is "$(j pre2 copied)/$(j pre2 flags_updated)/$(j pre2 deleted_on_source)" 0/0/0 "a second prestage changes nothing"
 
@@ -106,6 +119,10 @@ f=$(ls "$SRC"/cur/*:2,S | head -n 1); mv "$f" "${f%:2,S}:2,FS"          # flagge
 f=$(ls "$SRC/.Work"/cur/*:2,S | head -n 1); mv "$f" "${f%:2,S}:2,"       # unread again
 rm "$(ls "$SRC/.Sent Items"/cur/* | head -n 1)"                            # deleted
 h_chown "$SRC"
+
+ver v2
+tap_is "$VRC/$(vj v2 lost pending flags_differ)" 0/prestage/0/3/2 \
+	"verify before the final phase: 3 newer messages and 2 flag changes expected, no loss"
 
 run fin --phase final
 tap_is "$RC" 0 "final exits 0"
@@ -118,6 +135,14 @@ tap_is "$(dst_dump | grep -c "^Gesendet")" 1 "the destination still holds the de
 run fin2 --phase final --mirror-deletes
 tap_is "$(j fin2 copied)/$(j fin2 removed)" 0/1 "--mirror-deletes removes it, copies nothing"
 tap_ok "after the final phase the destination is what the source shows" same
+ver v3
+tap_is "$VRC/$(vj v3 content_matched lost pending flags_differ dates_differ)" 0/final/16/0/0/0/0 \
+	"verify after the final phase: everything there, identical"
+# In the window after the final phase, a new message on the old server is a loss.
+maildir_deliver src c1 -t 1036150000 "$(M 24)" >/dev/null
+ver v4
+tap_is "$VRC/$(vj v4 pending)" 1/final/1 "verify after the final phase flags mail the final phase missed"
+rm "$SRC"/new/1036150001.*; h_chown "$SRC"
 
 # A UIDVALIDITY reset of Work on the source (index and uidlist gone), plus a flag change
 # and a new message there.
@@ -135,5 +160,25 @@ tap_ok "the flag change made with the reset is carried too" same
 run uv2 --phase final
 tap_is "$(j uv2 copied)/$(j uv2 flags_updated)/$(j uv2 deleted_on_source)/$(j uv2 rematched)" 0/0/0/0 \
 	"a re-run after the reset changes nothing"
+# A mixed plan: the source is POP3 (c2: into INBOX of the IMAP destination), one customer
+# (c3) is read over IMAP from the same old server (source_protocol + source.imap_port).
+e_users c2 c3
+maildir_deliver src c2 "$(M 25)" "$(M 26)" >/dev/null
+maildir_deliver src c3 -f S "$(M 27)" >/dev/null
+maildir_deliver src c3 -m Work -f F "$(M 28)" >/dev/null
+e_plan "$H_DIR/mixed.yaml" mixed src dst preserve 2 c2 c3
+sed -i "s/tls: none }\$/tls: none, imap_port: $src_IMAP }/; s/\(dest_login: c3, password_env: PW_c3\)/\1, source_protocol: imap/" "$H_DIR/mixed.yaml"
+"$CUTOVER" run "$H_DIR/mixed.yaml" --json >"$H_DIR/mixed.json" 2>"$H_DIR/mixed.err"
+tap_is "$?/$(e_json "$H_DIR/mixed.json" c2 copied)/$(e_json "$H_DIR/mixed.json" c3 copied)" 0/2/2 \
+	"mixed plan: POP3 customer and IMAP customer copied in one run"
+tap_is "$(H_PW=dpw-c2 "$H_PY" "$H_ROOT/tests/integration/lib/imap_dump.py" "$dst_IMAP" c2 | cut -f1 | tr '\n' ' ')" \
+	"INBOX INBOX " "the POP3 customer's mail is in INBOX"
+tap_is "$(H_PW=dpw-c3 "$H_PY" "$H_ROOT/tests/integration/lib/imap_dump.py" "$dst_IMAP" c3 | cut -f1,3 | tr '\t\n' ': ')" \
+	'INBOX:\Seen Work:\Flagged ' "the IMAP customer's folders and flags arrived"
+"$CUTOVER" verify "$H_DIR/mixed.yaml" >"$H_DIR/mixed-verify.out" 2>&1
+tap_is "$?" 0 "verify of the mixed plan (POP3 view for c2, IMAP view for c3) finds no loss"
+tap_ok "no password in the output or the journals" \
+	bash -c '! grep -qF -e "$PW_c1" -e "$PW_c3" -e "$DST_MASTER_PW" "$1"/*.json "$1"/*.err "$1"/*.db* "$1"/mixed-verify.out' _ "$H_DIR"
+
 tap_is "$SRC_CHANGED" 0 "no run changed the source (flags incl. \\Seen, bytes, dates)"
 tap_done
