@@ -87,7 +87,7 @@ static void check_window_line(const struct plan *p, char *buf, size_t size)
 	check_fmt_day_time(&e, b, sizeof b);
 	check_fmt_duration((long)(p->window.end.t - p->window.start.t) / 60, dur, sizeof dur);
 	int n = snprintf(buf, size, "%s → %s %s, %s", a, b, e.zone, dur);
-	if (p->window.unstable_until.t && n > 0 && (size_t)n < size) {
+	if (p->window.unstable_until.t > p->window.end.t && n > 0 && (size_t)n < size) {
 		check_localtime(p, &p->window.unstable_until, &u);
 		if (check_same_day(&u, &e))
 			snprintf(buf + n, size - (size_t)n, "; unstable until %02d:%02d", u.tm.tm_hour,

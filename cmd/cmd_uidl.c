@@ -3,7 +3,6 @@
  * `cutover uidl merge RECORDS FOLDER-DIR [--folder NAME]` puts one customer's Dovecot
  * records into that Maildir folder's dovecot-uidlist. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,19 +25,6 @@ static const struct opt_spec uidl_opts[] = {
 	{ "folder", 0, OPT_STRING, "NAME", "merge: the destination folder (default INBOX)", NULL },
 	CMD_COMMON_OPTS
 };
-
-/* A new file for customer data: 0600, like the journal it comes from. */
-static FILE *uidl_create(const char *path, struct err *e)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-	if (!f) {
-		err_set(e, ERR_IO, "%s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-	}
-	return f;
-}
 
 static int uidl_export(const struct opt_result *args, struct err *e)
 {
@@ -80,7 +66,7 @@ static int uidl_export(const struct opt_result *args, struct err *e)
 		goto out;
 	}
 	if (strcmp(format, "csv") == 0) {
-		f = out ? uidl_create(out, e) : stdout;
+		f = out ? uidl_export_create(out, e) : stdout;
 		if (!f)
 			goto out;
 		ret = uidl_export_csv(j, only, f, &st, e);

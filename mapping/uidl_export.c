@@ -2,9 +2,11 @@
 #include "mapping/uidl_export.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 bool uidl_export_p_ok(const char *uidl)
 {
@@ -73,47 +75,44 @@ static int uidl_out_check(FILE *out, struct err *e)
 	return 0;
 }
 
-/* The customers to export, sorted by id: all of them, or the one asked for (which may
- * have no row: then nothing is exported for it). */
-static int uidl_customers(struct journal *j, const char *customer,
-                          struct journal_customer_summary **v, size_t *n, size_t *first,
-                          size_t *count, struct err *e)
+typedef int (*uidl_customer_fn)(struct journal *j, const struct journal_customer_summary *c,
+                                void *ctx, struct uidl_export_stats *st, struct err *e);
+
+/* Call fn for the customers to export, sorted by id: all of them, or the one asked for
+ * (which may have no row: then nothing is exported for it). */
+static int uidl_each_customer(struct journal *j, const char *customer, uidl_customer_fn fn,
+                              void *ctx, struct uidl_export_stats *st, struct err *e)
 {
-	if (journal_summary(j, v, n, e) < 0)
+	struct journal_customer_summary *v;
+	size_t n;
+	int ret = 0;
+
+	memset(st, 0, sizeof *st);
+	if (journal_summary(j, &v, &n, e) < 0)
 		return -1;
-	*first = 0;
-	*count = *n;
-	if (customer) {
-		*count = 0;
-		for (size_t i = 0; i < *n; i++)
-			if (strcmp((*v)[i].id, customer) == 0) {
-				*first = i;
-				*count = 1;
-			}
-	}
-	return 0;
+	for (size_t i = 0; i < n && ret == 0; i++)
+		if (!customer || strcmp(v[i].id, customer) == 0)
+			ret = fn(j, &v[i], ctx, st, e);
+	journal_summary_free(v, n);
+	return ret == 0 ? 0 : -1;
+}
+
+static int uidl_csv_customer(struct journal *j, const struct journal_customer_summary *cs,
+                             void *ctx, struct uidl_export_stats *st, struct err *e)
+{
+	struct uidl_csv_ctx c = { ctx, cs->email, 0 };
+	int ret = journal_each_msg(j, cs->id, uidl_csv_row, &c, e);
+	st->rows += c.rows;
+	st->customers += c.rows > 0;
+	return ret;
 }
 
 int uidl_export_csv(struct journal *j, const char *customer, FILE *out,
                     struct uidl_export_stats *st, struct err *e)
 {
-	struct journal_customer_summary *v;
-	size_t n, first, count;
-	int ret = 0;
-
-	memset(st, 0, sizeof *st);
-	if (uidl_customers(j, customer, &v, &n, &first, &count, e) < 0)
-		return -1;
 	fputs("customer,email,folder,src_seq,old_uidl,dst_folder,dst_uidvalidity,dst_uid,dst_uidl,"
 	      "size,sha256,message_id\r\n", out);
-	for (size_t i = first; i < first + count && ret == 0; i++) {
-		struct uidl_csv_ctx c = { out, v[i].email, 0 };
-		ret = journal_each_msg(j, v[i].id, uidl_csv_row, &c, e);
-		st->rows += c.rows;
-		st->customers += c.rows > 0;
-	}
-	journal_summary_free(v, n);
-	if (ret != 0)
+	if (uidl_each_customer(j, customer, uidl_csv_customer, out, st, e) < 0)
 		return -1;
 	return uidl_out_check(out, e);
 }
@@ -198,10 +197,11 @@ static void uidl_left_out(FILE *out, const struct uidl_rec *x, const char *why)
 	fprintf(out, "\": %s\n", why);
 }
 
-/* One customer's block. */
+/* One customer's block; ctx is the FILE. */
 static int uidl_dovecot_customer(struct journal *j, const struct journal_customer_summary *c,
-                                 FILE *out, struct uidl_export_stats *st, struct err *e)
+                                 void *ctx, struct uidl_export_stats *st, struct err *e)
 {
+	FILE *out = ctx;
 	struct uidl_recs r = { 0 };
 	const char *folder = NULL;
 	uint32_t uidvalidity = 0;
@@ -268,17 +268,7 @@ static int uidl_dovecot_customer(struct journal *j, const struct journal_custome
 int uidl_export_dovecot(struct journal *j, const char *customer, FILE *out,
                         struct uidl_export_stats *st, struct err *e)
 {
-	struct journal_customer_summary *v;
-	size_t n, first, count;
-	int ret = 0;
-
-	memset(st, 0, sizeof *st);
-	if (uidl_customers(j, customer, &v, &n, &first, &count, e) < 0)
-		return -1;
-	for (size_t i = first; i < first + count && ret == 0; i++)
-		ret = uidl_dovecot_customer(j, &v[i], out, st, e);
-	journal_summary_free(v, n);
-	if (ret != 0)
+	if (uidl_each_customer(j, customer, uidl_dovecot_customer, out, st, e) < 0)
 		return -1;
 	return uidl_out_check(out, e);
 }
@@ -298,42 +288,46 @@ static void uidl_file_name(char *out, size_t cap, const char *id)
 	out[n] = '\0';
 }
 
+FILE *uidl_export_create(const char *path, struct err *e)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!f) {
+		err_set(e, ERR_IO, "%s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
+	return f;
+}
+
+/* One customer's file in the directory ctx; none when the customer has no old UIDL. */
+static int uidl_dovecot_file(struct journal *j, const struct journal_customer_summary *c,
+                             void *ctx, struct uidl_export_stats *st, struct err *e)
+{
+	char name[700], path[4096];
+	int ret;
+	FILE *f;
+	long at;
+
+	uidl_file_name(name, sizeof name, c->id);
+	snprintf(path, sizeof path, "%s/%s.uidlist", (const char *)ctx, name);
+	if (!(f = uidl_export_create(path, e)))
+		return -1;
+	ret = uidl_dovecot_customer(j, c, f, st, e);
+	if (ret == 0)
+		ret = uidl_out_check(f, e);
+	at = ftell(f);
+	if (fclose(f) != 0 && ret == 0)
+		ret = err_set(e, ERR_IO, "%s: %s", path, strerror(errno));
+	if (ret == 0 && at == 0)
+		remove(path);
+	return ret;
+}
+
 int uidl_export_dovecot_dir(struct journal *j, const char *customer, const char *dir,
                             struct uidl_export_stats *st, struct err *e)
 {
-	struct journal_customer_summary *v;
-	size_t n, first, count;
-	int ret = 0;
-
-	memset(st, 0, sizeof *st);
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 		return err_set(e, ERR_IO, "%s: %s", dir, strerror(errno));
-	if (uidl_customers(j, customer, &v, &n, &first, &count, e) < 0)
-		return -1;
-	for (size_t i = first; i < first + count && ret == 0; i++) {
-		char name[700], path[4096];
-		struct uidl_export_stats one = { 0 };
-		FILE *f;
-		long at;
-		uidl_file_name(name, sizeof name, v[i].id);
-		snprintf(path, sizeof path, "%s/%s.uidlist", dir, name);
-		f = fopen(path, "w");
-		if (!f) {
-			ret = err_set(e, ERR_IO, "%s: %s", path, strerror(errno));
-			break;
-		}
-		ret = uidl_dovecot_customer(j, &v[i], f, &one, e);
-		if (ret == 0)
-			ret = uidl_out_check(f, e);
-		at = ftell(f);
-		if (fclose(f) != 0 && ret == 0)
-			ret = err_set(e, ERR_IO, "%s: %s", path, strerror(errno));
-		if (ret == 0 && at == 0)
-			remove(path);   /* no message with an old UIDL: no file */
-		st->customers += one.customers;
-		st->rows += one.rows;
-		st->left_out += one.left_out;
-	}
-	journal_summary_free(v, n);
-	return ret == 0 ? 0 : -1;
+	return uidl_each_customer(j, customer, uidl_dovecot_file, (void *)dir, st, e);
 }

@@ -47,6 +47,10 @@ int uidl_export_dovecot(struct journal *j, const char *customer, FILE *out,
 int uidl_export_dovecot_dir(struct journal *j, const char *customer, const char *dir,
                             struct uidl_export_stats *st, struct err *e);
 
+/* Create (truncate) an export file with mode 0600: it holds customer data, like the
+ * journal. NULL with e set on failure. */
+FILE *uidl_export_create(const char *path, struct err *e);
+
 /* Whether a UIDL can be written as a dovecot-uidlist P value. */
 bool uidl_export_p_ok(const char *uidl);
 

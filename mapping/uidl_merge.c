@@ -143,7 +143,7 @@ static int uidl_merge_read_records(const char *path, const char *folder, uint32_
 		ret = err_set(e, ERR_DATA, "%s:%zu: line too long", path, lineno + 1);
 	fclose(f);
 	buf_release(&line);
-	if (ret == 0)
+	if (ret == 0 && s->n)
 		qsort(s->v, s->n, sizeof *s->v, uidl_merge_rec_cmp);
 	return ret;
 }
@@ -151,6 +151,8 @@ static int uidl_merge_read_records(const char *path, const char *folder, uint32_
 static struct uidl_merge_rec *uidl_merge_find(struct uidl_merge_set *s, uint32_t uid)
 {
 	struct uidl_merge_rec key = { .uid = uid };
+	if (s->n == 0)
+		return NULL;
 	return bsearch(&key, s->v, s->n, sizeof *s->v, uidl_merge_rec_cmp);
 }
 

@@ -181,26 +181,22 @@ static int ec_same(struct ec *x, const char *folder, uint32_t uid, const struct 
 	return 0;
 }
 
-/* Look for an in-doubt message on the destination: by its X-UIDL (preserve) or its
- * Message-ID, confirming with the digest and never taking a UID the journal already
- * gave to another message (duplicates share Message-IDs and bytes). */
-static int ec_resolve(struct ec *x, const char *folder, struct ec_item *it, struct err *e)
+/* IMAP SEARCH without CHARSET takes US-ASCII; 8-bit values are not searched for. */
+static bool ec_ascii(const char *s)
 {
-	const char *name, *value;
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+			return false;
+	return true;
+}
+
+/* Search the destination for `name: value` and take the first candidate with the same
+ * bytes that the journal has not given to another message. */
+static int ec_try_header(struct ec *x, const char *folder, struct ec_item *it, const char *name,
+                         const char *value, struct err *e)
+{
 	uint32_t *uids = NULL;
 	size_t n = 0;
-	if (x->p->migration.uidl == PLAN_UIDL_PRESERVE && it->m->uid == 0 && xuidl_valid(it->m->key)) {
-		name = "X-UIDL";
-		value = it->m->key;
-	} else if (it->mid[0]) {
-		name = "Message-ID";
-		value = it->mid;
-	} else {
-		engine_log(x->w, x->c->id, "warn",
-		           "message %s was in doubt and has no identifying header: appended again "
-		           "(may be a duplicate on the destination)", it->m->key);
-		return 0;
-	}
 	if (x->dst->ops->find_header(x->dst, folder, name, value, &uids, &n, e) < 0)
 		return err_prefix(e, "looking for in-doubt message %s: ", it->m->key);
 	for (size_t i = 0; i < n && !it->found; i++) {
@@ -221,7 +217,37 @@ static int ec_resolve(struct ec *x, const char *folder, struct ec_item *it, stru
 		}
 	}
 	free(uids);
-	if (it->found)
+	return 0;
+}
+
+/* Look for an in-doubt message on the destination: by its X-UIDL (preserve), else by
+ * Message-ID, Subject, From or Date — each search only proposes candidates; the digest
+ * decides, and a UID the journal already gave to another message is never taken
+ * (duplicates share Message-IDs and bytes). Identity stays the source's key. */
+static int ec_resolve(struct ec *x, const char *folder, struct ec_item *it, struct err *e)
+{
+	static const char *const names[] = { "Message-ID", "Subject", "From", "Date" };
+	const char *data = it->data.data;
+	size_t len = it->data.len;
+	char v[EC_MID_MAX];
+	bool searched = false;
+	if (x->p->migration.uidl == PLAN_UIDL_PRESERVE && it->m->uid == 0 && xuidl_valid(it->m->key)) {
+		searched = true;
+		if (ec_try_header(x, folder, it, "X-UIDL", it->m->key, e) < 0)
+			return -1;
+	}
+	for (size_t k = 0; k < sizeof names / sizeof names[0] && !it->found && !searched; k++) {
+		if (!hdr_first(data, len, names[k], v, sizeof v) || !v[0] || !ec_ascii(v))
+			continue;
+		searched = true;
+		if (ec_try_header(x, folder, it, names[k], v, e) < 0)
+			return -1;
+	}
+	if (!searched)
+		engine_log(x->w, x->c->id, "warn",
+		           "message %s was in doubt and has no header to look for it by: appended "
+		           "again (it may now be twice on the destination)", it->m->key);
+	else if (it->found)
 		engine_log(x->w, x->c->id, "info", "message %s was in doubt: found on the destination "
 		           "(UID %u), not appended again", it->m->key, it->jm.dst_uid);
 	return 0;

@@ -102,6 +102,17 @@ struct mailimap_flag_list *imap_append_flag_list(const struct drv_append *it)
 	return fl;
 }
 
+/* Dovecot answers an oversized APPEND with [LIMIT] ("Mail size is larger than …") rather
+ * than RFC 7889's [TOOBIG]; for APPEND that can only mean the message size. */
+static int imap_append_fail(struct imap_conn *c, int r, struct err *e, const char *what,
+                            const char *mbox)
+{
+	imap_conn_fail(c, r, ERR_PERM, e, "%s to '%s'", what, mbox);
+	if (e->cls == ERR_PERM && strcmp(e->resp_code, "LIMIT") == 0)
+		e->cls = ERR_TOOBIG;
+	return -1;
+}
+
 int imap_append_one(struct imap_conn *c, const char *mbox, struct drv_append *it, struct err *e)
 {
 	if (imap_conn_usable(c, e) < 0 || imap_append_check(it, e) < 0)
@@ -127,7 +138,7 @@ int imap_append_one(struct imap_conn *c, const char *mbox, struct drv_append *it
 	if (dt)
 		mailimap_date_time_free(dt);
 	if (r != MAILIMAP_NO_ERROR)
-		return imap_conn_fail(c, r, ERR_PERM, e, "APPEND to '%s'", mbox);
+		return imap_append_fail(c, r, e, "APPEND", mbox);
 	it->uid = uid;
 	return 0;
 }
@@ -225,38 +236,41 @@ static int imap_append_multi_send(struct imap_conn *c, const char *mbox,
 	return r;
 }
 
-/* Spread the APPENDUID uid-set over the items, in order. */
-static int imap_append_uids(struct imap_conn *c, struct drv_append *items, size_t n, struct err *e)
+/* Spread the APPENDUID uid-set over the items, in order. The messages are stored once the
+ * server said OK, so an answer we cannot use (no UIDPLUS, a set of the wrong length) leaves
+ * the UIDs at 0 ("unknown") rather than failing: failing would make the caller append the
+ * batch again. */
+static void imap_append_uids(struct imap_conn *c, struct drv_append *items, size_t n)
 {
 	struct mailimap_response_info *ri = c->s->imap_response_info;
 	struct mailimap_uidplus_resp_code_apnd *apnd = NULL;
+	for (size_t i = 0; i < n; i++)
+		items[i].uid = 0;
 	for (clistiter *it = ri ? clist_begin(ri->rsp_extension_list) : NULL; it; it = clist_next(it)) {
 		struct mailimap_extension_data *ed = clist_content(it);
 		if (ed->ext_extension->ext_id == MAILIMAP_EXTENSION_UIDPLUS &&
 		    ed->ext_type == MAILIMAP_UIDPLUS_RESP_CODE_APND)
 			apnd = ed->ext_data;
 	}
-	if (!apnd || !apnd->uid_set) {
-		for (size_t i = 0; i < n; i++)
-			items[i].uid = 0;
-		return 0;
-	}
+	if (!apnd || !apnd->uid_set)
+		return;
 	size_t k = 0;
 	for (clistiter *it = clist_begin(apnd->uid_set->set_list); it; it = clist_next(it)) {
 		struct mailimap_set_item *si = clist_content(it);
 		uint32_t lo = si->set_first < si->set_last ? si->set_first : si->set_last;
 		uint32_t hi = si->set_first < si->set_last ? si->set_last : si->set_first;
-		for (uint64_t u = lo; u <= hi; u++, k++) {
-			if (k >= n)
-				return err_set(e, ERR_PROTOCOL, "imap APPEND: APPENDUID names more UIDs "
-				               "than messages sent (%zu)", n);
-			items[k].uid = (uint32_t)u;
-		}
+		k += (size_t)(hi - lo) + 1;
 	}
 	if (k != n)
-		return err_set(e, ERR_PROTOCOL, "imap APPEND: APPENDUID names %zu UIDs for %zu messages",
-		               k, n);
-	return 0;
+		return;
+	k = 0;
+	for (clistiter *it = clist_begin(apnd->uid_set->set_list); it; it = clist_next(it)) {
+		struct mailimap_set_item *si = clist_content(it);
+		uint32_t lo = si->set_first < si->set_last ? si->set_first : si->set_last;
+		uint32_t hi = si->set_first < si->set_last ? si->set_last : si->set_first;
+		for (uint64_t u = lo; u <= hi; u++)
+			items[k++].uid = (uint32_t)u;
+	}
 }
 
 int imap_append_multi(struct imap_conn *c, const char *mbox, struct drv_append *items, size_t n,
@@ -269,6 +283,7 @@ int imap_append_multi(struct imap_conn *c, const char *mbox, struct drv_append *
 			return err_prefix(e, "message %zu of the batch: ", i + 1);
 	int r = imap_append_multi_send(c, mbox, items, n);
 	if (r != MAILIMAP_NO_ERROR)
-		return imap_conn_fail(c, r, ERR_PERM, e, "MULTIAPPEND of %zu messages to '%s'", n, mbox);
-	return imap_append_uids(c, items, n, e);
+		return imap_append_fail(c, r, e, "MULTIAPPEND", mbox);
+	imap_append_uids(c, items, n);
+	return 0;
 }

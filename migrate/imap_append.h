@@ -34,7 +34,9 @@ int imap_append_one(struct imap_conn *c, const char *mbox, struct drv_append *it
 
 /* One MULTIAPPEND command for items[0..n); only valid when the server advertises both
  * MULTIAPPEND and LITERAL+. The command is atomic: on failure nothing was stored. On
- * success every item's uid is set from the APPENDUID uid-set (0 without UIDPLUS). */
+ * success every item's uid is set from the APPENDUID uid-set (0 when the server gave none or
+ * one that does not fit). If the connection breaks before the answer, the batch may or may
+ * not be stored: the caller must treat it as in doubt. */
 int imap_append_multi(struct imap_conn *c, const char *mbox, struct drv_append *items, size_t n,
                       struct err *e);
 

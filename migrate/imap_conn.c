@@ -163,15 +163,16 @@ static int imap_conn_refresh_caps(struct imap_conn *c, struct err *e)
 	return 0;
 }
 
-static int imap_conn_connect(struct imap_conn *c, const struct plan_endpoint *ep, struct err *e)
+static int imap_conn_connect(struct imap_conn *c, const char *addr, const struct plan_endpoint *ep,
+                             struct err *e)
 {
 	uint16_t port = (uint16_t)(ep->port ? ep->port : ep->tls == PLAN_TLS_IMPLICIT ? 993 : 143);
 	int r;
 	c->last_io = time(NULL);
 	if (ep->tls == PLAN_TLS_IMPLICIT)
-		r = mailimap_ssl_connect_with_callback(c->s, ep->host, port, tlsverify_sni, (void *)ep);
+		r = mailimap_ssl_connect_with_callback(c->s, addr, port, tlsverify_sni, (void *)ep);
 	else
-		r = mailimap_socket_connect(c->s, ep->host, port);
+		r = mailimap_socket_connect(c->s, addr, port);
 	/* 1 = PREAUTH and 2 = "please log in" are both successes (libraries.md pitfall 7). */
 	if (r != MAILIMAP_NO_ERROR_AUTHENTICATED && r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED) {
 		imap_conn_fail(c, r, ERR_NET, e, "connect");
@@ -242,9 +243,11 @@ static int imap_conn_login(struct imap_conn *c, const struct plan_endpoint *ep,
 	return 0;
 }
 
-int imap_conn_open(struct imap_conn **out, const struct plan_endpoint *ep,
+int imap_conn_open(struct imap_conn **out, const struct plan *plan, const struct plan_endpoint *ep,
                    const struct drv_login *login, struct err *e)
 {
+	/* The certificate is still checked against ep->tls_name or ep->host, not the address. */
+	const char *addr = plan ? plan_resolve_host(plan, ep->host) : ep->host;
 	*out = NULL;
 	struct imap_conn *c = calloc(1, sizeof *c);
 	if (!c)
@@ -258,7 +261,7 @@ int imap_conn_open(struct imap_conn **out, const struct plan_endpoint *ep,
 	/* Must be set before the socket exists: libetpan applies it at connect time. */
 	mailimap_set_timeout(c->s, c->timeout);
 	mailimap_set_logger(c->s, imap_conn_logger, c);
-	if (imap_conn_connect(c, ep, e) < 0 ||
+	if (imap_conn_connect(c, addr, ep, e) < 0 ||
 	    (c->s->imap_state != MAILIMAP_STATE_AUTHENTICATED && imap_conn_login(c, ep, login, e) < 0) ||
 	    imap_conn_refresh_caps(c, e) < 0) {
 		imap_conn_close(c);

@@ -2,7 +2,13 @@
  * per batch when the server has MULTIAPPEND and LITERAL+ (about 4x faster on loopback,
  * 9x at 10 ms RTT — research/libraries.md §2), else one APPEND per message. A batch the
  * server refuses is retried one by one, so the exact failing message is known.
- * What the server stores is imap_append_normalize(data) (bare CR/LF become CRLF). */
+ * What the server stores is imap_append_normalize(data) (bare CR/LF become CRLF).
+ *
+ * append() contract in practice: items[0..*done) are stored (uid from APPENDUID, 0 if
+ * unknown); items[*done] is the message the server refused (e says why: ERR_QUOTA,
+ * ERR_TOOBIG and ERR_DATA are about that message). After ERR_NET / ERR_TIMEOUT /
+ * ERR_PROTOCOL the session is dead and items[*done..] of the batch in flight are in doubt:
+ * look them up (find_header) on a new session before appending them again. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -35,13 +41,12 @@ static struct imap_conn *imapdst_conn(struct dst *d)
 static int imapdst_open(struct dst **out, const struct plan *plan, const struct plan_endpoint *ep,
                         const struct drv_login *login, struct err *e)
 {
-	(void)plan;
 	*out = NULL;
 	struct imapdst *d = calloc(1, sizeof *d);
 	if (!d)
 		return err_set(e, ERR_NOMEM, "out of memory");
 	d->base.ops = &imapdst_ops;
-	if (imap_conn_open(&d->c, ep, login, e) < 0) {
+	if (imap_conn_open(&d->c, plan, ep, login, e) < 0) {
 		free(d);
 		return -1;
 	}
@@ -180,18 +185,25 @@ static int imapdst_select_server(struct imapdst *d, const char *mbox, const char
 	return imapdst_perm(d, e);
 }
 
+/* The same by our folder name. */
+static int imapdst_select_folder(struct imapdst *d, const char *folder, struct err *e)
+{
+	char *mbox = imap_list_server_name(d->c, folder, e);
+	if (!mbox)
+		return -1;
+	int rc = imapdst_select_server(d, mbox, folder, e);
+	free(mbox);
+	return rc;
+}
+
 static int imapdst_select(struct dst *dst, const char *folder, uint32_t *uidvalidity,
                           struct err *e)
 {
 	struct imapdst *d = (struct imapdst *)dst;
-	char *mbox = imap_list_server_name(d->c, folder, e);
-	if (!mbox)
-		return -1;
 	/* Always a fresh SELECT here: the caller wants the current UIDVALIDITY. */
 	free(d->selected);
 	d->selected = NULL;
-	int rc = imapdst_select_server(d, mbox, folder, e);
-	free(mbox);
+	int rc = imapdst_select_folder(d, folder, e);
 	if (rc == 0 && uidvalidity)
 		*uidvalidity = d->c->s->imap_selection_info ? d->c->s->imap_selection_info->sel_uidvalidity : 0;
 	return rc;
@@ -341,12 +353,7 @@ static int imapdst_find_header(struct dst *dst, const char *folder, const char *
 	struct imapdst *d = (struct imapdst *)dst;
 	*uids = NULL;
 	*n = 0;
-	char *mbox = imap_list_server_name(d->c, folder, e);
-	if (!mbox)
-		return -1;
-	int rc = imapdst_select_server(d, mbox, folder, e);
-	free(mbox);
-	if (rc < 0)
+	if (imapdst_select_folder(d, folder, e) < 0)
 		return -1;
 	char *hn = strdup(name), *hv = strdup(value);
 	struct mailimap_search_key *key = hn && hv ? mailimap_search_key_new_header(hn, hv) : NULL;
@@ -372,7 +379,7 @@ static int imapdst_find_header(struct dst *dst, const char *folder, const char *
 	for (clistiter *it = clist_begin(found); it; it = clist_next(it))
 		cand[k++] = *(uint32_t *)clist_content(it);
 	mailimap_search_result_free(found);
-	rc = 0;
+	int rc = 0;
 	for (size_t i = 0; rc == 0 && i < k; i += CAPS_BATCH_MESSAGES)
 		rc = imap_fetch_uids(d->c, cand + i, k - i < CAPS_BATCH_MESSAGES ? k - i : CAPS_BATCH_MESSAGES,
 		                     name, imapdst_match_cb, &m, e);
@@ -413,11 +420,7 @@ static int imapdst_fetch_uid(struct dst *dst, const char *folder, uint32_t uid, 
 	struct imapdst *d = (struct imapdst *)dst;
 	*data = NULL;
 	*len = 0;
-	char *mbox = imap_list_server_name(d->c, folder, e);
-	if (!mbox)
-		return -1;
-	int rc = imapdst_select_server(d, mbox, folder, e);
-	free(mbox);
+	int rc = imapdst_select_folder(d, folder, e);
 	struct imapdst_body b = {NULL, 0, false};
 	if (rc == 0)
 		rc = imap_fetch_uids(d->c, &uid, 1, NULL, imapdst_body_cb, &b, e);

@@ -30,13 +30,12 @@ struct imapsrc {
 static int imapsrc_open(struct src **out, const struct plan *plan, const struct plan_endpoint *ep,
                         const struct drv_login *login, struct err *e)
 {
-	(void)plan;
 	*out = NULL;
 	struct imapsrc *s = calloc(1, sizeof *s);
 	if (!s)
 		return err_set(e, ERR_NOMEM, "out of memory");
 	s->base.ops = &imapsrc_ops;
-	if (imap_conn_open(&s->c, ep, login, e) < 0) {
+	if (imap_conn_open(&s->c, plan, ep, login, e) < 0) {
 		free(s);
 		return -1;
 	}
@@ -256,11 +255,18 @@ static int imapsrc_fetch(struct src *src, const struct drv_msg *const *msgs, siz
 	uint32_t uids[CAPS_BATCH_MESSAGES];
 	size_t i = 0;
 	while (i < n) {
+		if (msgs[i]->size > CAPS_MESSAGE_MAX) {
+			err_set(e, ERR_TOOBIG, "imap source: message %s is %llu bytes, over the %llu-byte "
+			        "limit for one message", msgs[i]->key, (unsigned long long)msgs[i]->size,
+			        (unsigned long long)CAPS_MESSAGE_MAX);
+			e->scope = ERR_SCOPE_MESSAGE;
+			return -1;
+		}
 		/* Batches bounded by count and by the sizes the server announced: libetpan holds a
 		 * whole FETCH answer in memory (libraries.md pitfall 12). */
 		size_t k = 0;
 		uint64_t bytes = 0;
-		while (i + k < n && k < CAPS_BATCH_MESSAGES &&
+		while (i + k < n && k < CAPS_BATCH_MESSAGES && msgs[i + k]->size <= CAPS_MESSAGE_MAX &&
 		       (k == 0 || bytes + msgs[i + k]->size <= CAPS_BATCH_BYTES)) {
 			bytes += msgs[i + k]->size;
 			uids[k] = msgs[i + k]->uid;

@@ -13,8 +13,9 @@ struct client_info {
 	bool smtp_auth_with_apop;   /* false for Eudora 5.1J (Infonia table, note 2) */
 	bool needs_full_address_login; /* Infonia note 1: login must be the full address */
 	bool pop3_state_by_host;    /* keeps downloaded-UIDL state per (server name, login):
-	                               renaming the server or login re-downloads unless the
-	                               existing account is edited */
+	                               a new server name or login in the account makes it
+	                               fetch every message left on the server again, even
+	                               with preserved UIDLs (Mozilla popstate.dat) */
 	bool imap;
 	const char *notes_ja, *notes_en; /* short caveats for notices, may be NULL */
 };

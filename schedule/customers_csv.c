@@ -471,6 +471,19 @@ static char *customers_path(const struct plan *p, const char *path)
 	return s;
 }
 
+/* Length of the physical line at s, with its end: LF, CRLF, or a lone CR (what
+ * spreadsheets on the classic Mac OS wrote). */
+static size_t customers_line_len(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\n')
+			return i + 1;
+		if (s[i] == '\r')
+			return i + 1 < n && s[i + 1] == '\n' ? i + 2 : i + 1;
+	}
+	return n;
+}
+
 static bool customers_blank_line(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -520,8 +533,7 @@ int customers_csv_load(struct plan *p, const char *path, const struct plan_pos *
 	bool broken = false;
 	l.line = 0;
 	while (off < len && !broken) {
-		const char *nl = memchr(s + off, '\n', len - off);
-		size_t seg = nl ? (size_t)(nl - (s + off)) + 1 : len - off;
+		size_t seg = customers_line_len(s + off, len - off);
 		l.line++;
 		if (l.row_line == 0 && !customers_blank_line(s + off, seg))
 			l.row_line = l.line;

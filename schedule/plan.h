@@ -92,7 +92,7 @@ struct plan_endpoint {
 	char *ca_file;         /* PEM bundle for a private CA; NULL = system store */
 	bool tls_verify;       /* default true; false only with an explicit `verify: false` */
 	char *tls_name;        /* name expected in the certificate; default = host */
-	enum plan_auth auth;
+	enum plan_auth auth;   /* default user; plain when master_user is given */
 	char *master_user;     /* Dovecot-style master user / SASL authorization by an admin */
 	struct plan_secret master_password;
 	int timeout_seconds;   /* default 60 */
@@ -100,6 +100,8 @@ struct plan_endpoint {
 	/* destination limits when the server does not tell (0 = unknown / discover) */
 	uint64_t max_message_bytes;
 	uint64_t quota_bytes;
+	int max_messages_per_hour; /* destination: stay under a delivery rate limit (WebARENA's
+	                              "423 sorry, that message exceeds my limit"); 0 = none */
 	/* destination only: where `verify` reads the UIDL list as a POP3 client would
 	 * (0 = take the first pop3 service of services.incoming.after, resolved) */
 	int pop3_port;

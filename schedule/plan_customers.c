@@ -24,7 +24,7 @@ struct plan_customers_unknown {
 
 #define PLAN_UNKNOWN_MAX 100
 
-void plan_customers_fill(struct pl_ctx *c)
+void plan_customers_fill(struct plan_ctx *c)
 {
 	struct plan *p = c->plan;
 	struct plan_customers_unknown unk[PLAN_UNKNOWN_MAX];
@@ -65,15 +65,15 @@ void plan_customers_fill(struct pl_ctx *c)
 	for (size_t k = 0; k < n_unk; k++) {
 		const struct plan_customer *cu = &p->customers[unk[k].first];
 		if (unk[k].count > 1)
-			pl_warn_pos(c, &cu->pos, "customer '%s': unknown mail program '%s' (%zu customers); "
+			plan_walk_warn_pos(c, &cu->pos, "customer '%s': unknown mail program '%s' (%zu customers); "
 			            "their notices use the generic instructions", cu->id ? cu->id : "?",
 			            unk[k].raw, unk[k].count);
 		else
-			pl_warn_pos(c, &cu->pos, "customer '%s': unknown mail program '%s'; the notice uses "
+			plan_walk_warn_pos(c, &cu->pos, "customer '%s': unknown mail program '%s'; the notice uses "
 			            "the generic instructions", cu->id ? cu->id : "?", unk[k].raw);
 	}
 	if (more)
-		pl_warn_pos(c, NULL, "%zu more customers with unknown mail programs", more);
+		plan_walk_warn_pos(c, NULL, "%zu more customers with unknown mail programs", more);
 }
 
 void plan_customers_free(struct plan *p)

@@ -76,7 +76,7 @@ static char *plan_load_dir(const char *path)
 }
 
 /* allow_inline_secrets may come after the secrets it allows: read it first. */
-static void plan_load_preread(struct pl_ctx *c, yaml_node_t *root)
+static void plan_load_preread(struct plan_ctx *c, yaml_node_t *root)
 {
 	yaml_node_t *n = plan_yaml_map_get(c->doc, root, "allow_inline_secrets");
 	const char *s = plan_yaml_plain(n) ? plan_yaml_scalar(n) : NULL;
@@ -84,7 +84,7 @@ static void plan_load_preread(struct pl_ctx *c, yaml_node_t *root)
 	                                      !strcmp(s, "True") || !strcmp(s, "on"));
 }
 
-static void plan_load_customers(struct pl_ctx *c, yaml_node_t *root)
+static void plan_load_customers(struct plan_ctx *c, yaml_node_t *root)
 {
 	struct plan *p = c->plan;
 	size_t before = c->d->errors;
@@ -93,12 +93,12 @@ static void plan_load_customers(struct pl_ctx *c, yaml_node_t *root)
 		size_t n0 = p->n_customers;
 		customers_csv_load(p, c->csv, &c->csv_pos, c->d);
 		if (p->n_customers == n0 && c->d->errors == before)
-			pl_error_pos(c, &c->csv_pos, "customers: %s holds no customers", c->csv);
+			plan_walk_error_pos(c, &c->csv_pos, "customers: %s holds no customers", c->csv);
 	} else if (c->have_customers && !p->n_customers && c->d->errors == before) {
-		pl_error(c, cn, "customers: the list is empty; a plan moves at least one customer");
+		plan_walk_error(c, cn, "customers: the list is empty; a plan moves at least one customer");
 	}
 	if (p->n_customers > CAPS_CUSTOMERS_MAX) {
-		pl_error(c, cn, "customers: more than %u customers", CAPS_CUSTOMERS_MAX);
+		plan_walk_error(c, cn, "customers: more than %u customers", CAPS_CUSTOMERS_MAX);
 		return;
 	}
 	plan_validate_customers(c);
@@ -108,7 +108,7 @@ static void plan_load_customers(struct pl_ctx *c, yaml_node_t *root)
 int plan_load(struct plan **out, const char *path, struct diag *diag, struct err *e)
 {
 	struct plan *p;
-	struct pl_ctx c;
+	struct plan_ctx c;
 	yaml_document_t doc;
 	yaml_node_t *root;
 	unsigned char *buf;

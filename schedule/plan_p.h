@@ -17,7 +17,7 @@
 #define PLAN_TABLE_MAX   40        /* keys per table */
 
 /* The loader's state while walking one plan file. */
-struct pl_ctx {
+struct plan_ctx {
 	struct plan *plan;
 	struct diag *d;
 	const char *file;          /* name used in diagnostics (the path as given) */
@@ -77,10 +77,10 @@ struct pk_enum { const char *name; int value; };
 
 struct pk_key;
 struct pk_table;
-typedef void (*pk_custom_fn)(struct pl_ctx *c, yaml_node_t *n, void *base,
+typedef void (*pk_custom_fn)(struct plan_ctx *c, yaml_node_t *n, void *base,
                              const struct pk_key *k);
 /* After a mapping was walked: cross-key checks and dependent defaults. */
-typedef void (*pk_post_fn)(struct pl_ctx *c, yaml_node_t *map, void *base);
+typedef void (*pk_post_fn)(struct plan_ctx *c, yaml_node_t *map, void *base);
 
 struct pk_key {
 	const char *name;
@@ -109,42 +109,44 @@ extern const struct pk_table plan_schema_root;
 extern const struct pk_table plan_schema_customer;
 
 /* --- plan_walk.c: the one walker --- */
-void plan_walk_defaults(struct pl_ctx *c, const struct pk_table *t, void *base);
-void plan_walk_map(struct pl_ctx *c, yaml_node_t *n, const struct pk_table *t, void *base);
+void plan_walk_defaults(struct plan_ctx *c, const struct pk_table *t, void *base);
+void plan_walk_map(struct plan_ctx *c, yaml_node_t *n, const struct pk_table *t, void *base);
 /* Walk a list of mappings described by the PK_LIST key k into base. */
-void plan_walk_list(struct pl_ctx *c, yaml_node_t *n, const struct pk_key *k, void *base);
+void plan_walk_list(struct plan_ctx *c, yaml_node_t *n, const struct pk_key *k, void *base);
 void plan_walk_free(const struct pk_table *t, void *base);
 /* Diagnostics prefixed with the current key path. n may be NULL (no position). */
-void pl_error(struct pl_ctx *c, const yaml_node_t *n, const char *fmt, ...)
+void plan_walk_error(struct plan_ctx *c, const yaml_node_t *n, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-void pl_error_pos(struct pl_ctx *c, const struct plan_pos *pos, const char *fmt, ...)
+void plan_walk_error_pos(struct plan_ctx *c, const struct plan_pos *pos, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* An error about the value of `key` in map (found by a check after the walk). */
-void pl_error_key(struct pl_ctx *c, yaml_node_t *map, const char *key, const char *fmt, ...)
+void plan_walk_error_key(struct plan_ctx *c, yaml_node_t *map, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
-void pl_warn_pos(struct pl_ctx *c, const struct plan_pos *pos, const char *fmt, ...)
+void plan_walk_warn_pos(struct plan_ctx *c, const struct plan_pos *pos, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-void pl_pos(struct pl_ctx *c, const yaml_node_t *n, struct plan_pos *pos);
-size_t pl_path_push(struct pl_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void pl_path_pop(struct pl_ctx *c, size_t len);
+void plan_walk_pos(struct plan_ctx *c, const yaml_node_t *n, struct plan_pos *pos);
+size_t plan_walk_path_push(struct plan_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void plan_walk_path_pop(struct plan_ctx *c, size_t len);
 /* Levenshtein distance, capped: for "did you mean". */
 unsigned plan_walk_distance(const char *a, const char *b);
 
 /* --- plan_time.c --- */
 /* Parse; on failure return -1 with *why a short reason. */
 int plan_time_parse(const char *s, struct plan_time *out, const char **why);
-int plan_date_parse(const char *s, struct plan_date *out, const char **why);
-int plan_duration_parse(const char *s, long long *ms, const char **why);
-int plan_bytes_parse(const char *s, uint64_t *out, const char **why);
+int plan_time_date_parse(const char *s, struct plan_date *out, const char **why);
 /* 0 when /usr/share/zoneinfo (or $TZDIR) has a TZif file for name; else -1 with a
  * near name in suggest (empty if none). */
 int plan_time_zone_check(const char *name, char *suggest, size_t size);
 /* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
 long long plan_time_days(int y, int m, int d);
 
+/* --- plan_units.c --- */
+int plan_units_duration(const char *s, long long *ms, const char **why);
+int plan_units_bytes(const char *s, uint64_t *out, const char **why);
+
 /* --- plan_validate.c: checks that need the whole plan --- */
-void plan_validate_customers(struct pl_ctx *c);
-void plan_validate_secret_file(struct pl_ctx *c, const char *path, const struct plan_pos *pos);
+void plan_validate_customers(struct plan_ctx *c);
+void plan_validate_secret_file(struct plan_ctx *c, const char *path, const struct plan_pos *pos);
 bool plan_validate_host(const char *s);
 bool plan_validate_ip(const char *s);
 
@@ -152,7 +154,7 @@ bool plan_validate_ip(const char *s);
 void plan_secret_wipe(struct plan_secret *s);
 
 /* --- plan_customers.c --- */
-void plan_customers_fill(struct pl_ctx *c);
+void plan_customers_fill(struct plan_ctx *c);
 void plan_customers_free(struct plan *p);
 
 #endif

@@ -48,25 +48,25 @@ static int schema_default_port(enum plan_proto proto, enum plan_tls tls, bool su
 
 /* ---- services: what customers configure ---- */
 
-static void schema_svc_in_post(struct pl_ctx *c, yaml_node_t *map, void *base)
+static void schema_svc_in_post(struct plan_ctx *c, yaml_node_t *map, void *base)
 {
 	struct plan_service *s = base;
 	if (!s->port)
 		s->port = schema_default_port(s->proto, s->tls, false);
 	if (s->auth == PLAN_AUTH_APOP && s->proto != PLAN_PROTO_POP3) {
-		pl_error_key(c, map, "auth", "'apop' is a POP3 method; protocol is %s",
+		plan_walk_error_key(c, map, "auth", "'apop' is a POP3 method; protocol is %s",
 		             plan_proto_name(s->proto));
 	}
 }
 
-static void schema_svc_out_post(struct pl_ctx *c, yaml_node_t *map, void *base)
+static void schema_svc_out_post(struct plan_ctx *c, yaml_node_t *map, void *base)
 {
 	struct plan_service *s = base;
 	s->proto = PLAN_PROTO_SMTP;
 	if (!s->port)
 		s->port = schema_default_port(s->proto, s->tls, s->smtp_auth == PLAN_SMTP_AUTH);
 	if (s->relay_minutes && s->smtp_auth != PLAN_SMTP_POP_BEFORE_SMTP) {
-		pl_error_key(c, map, "relay_minutes", "applies only with auth: pop-before-smtp");
+		plan_walk_error_key(c, map, "relay_minutes", "applies only with auth: pop-before-smtp");
 	}
 }
 
@@ -79,7 +79,7 @@ static const struct pk_key k_svc_in[] = {
 	{ .name = "addresses", .type = PK_STRLIST, .flags = PK_F_ADDRS, .off = SV(addresses),
 	  .count_off = SV(n_addresses) },
 };
-static const struct pk_table t_svc_in = { "an incoming server", k_svc_in, N(k_svc_in),
+static const struct pk_table t_svc_in = { "host, protocol, port, …", k_svc_in, N(k_svc_in),
                                           SV(pos), schema_svc_in_post };
 
 static const struct pk_key k_svc_out[] = {
@@ -92,7 +92,7 @@ static const struct pk_key k_svc_out[] = {
 	{ .name = "addresses", .type = PK_STRLIST, .flags = PK_F_ADDRS, .off = SV(addresses),
 	  .count_off = SV(n_addresses) },
 };
-static const struct pk_table t_svc_out = { "an outgoing server", k_svc_out, N(k_svc_out),
+static const struct pk_table t_svc_out = { "host, port, auth, …", k_svc_out, N(k_svc_out),
                                            SV(pos), schema_svc_out_post };
 
 static const struct pk_key k_incoming[] = {
@@ -100,17 +100,17 @@ static const struct pk_key k_incoming[] = {
 	{ .name = "after", .type = PK_LIST, .flags = PK_F_REQUIRED | PK_F_NONEMPTY, .off = SS(incoming_after),
 	  .count_off = SS(n_incoming_after), .sub = &t_svc_in, .elem_size = sizeof(struct plan_service) },
 };
-static const struct pk_table t_incoming = { "before and after", k_incoming, N(k_incoming), PK_NO_POS, NULL };
+static const struct pk_table t_incoming = { "before, after", k_incoming, N(k_incoming), PK_NO_POS, NULL };
 
 static const struct pk_key k_outgoing[] = {
 	{ .name = "before", .type = PK_MAP, .flags = PK_F_REQUIRED, .off = SS(outgoing_before), .sub = &t_svc_out },
 	{ .name = "after", .type = PK_LIST, .flags = PK_F_REQUIRED | PK_F_NONEMPTY, .off = SS(outgoing_after),
 	  .count_off = SS(n_outgoing_after), .sub = &t_svc_out, .elem_size = sizeof(struct plan_service) },
 };
-static const struct pk_table t_outgoing = { "before and after", k_outgoing, N(k_outgoing), PK_NO_POS, NULL };
+static const struct pk_table t_outgoing = { "before, after", k_outgoing, N(k_outgoing), PK_NO_POS, NULL };
 
 /* username.after defaults to username.before: only a change needs saying. */
-static void schema_username_post(struct pl_ctx *c, yaml_node_t *map, void *base)
+static void schema_username_post(struct plan_ctx *c, yaml_node_t *map, void *base)
 {
 	struct plan_services *s = base;
 	if (!plan_yaml_map_get(c->doc, map, "after"))
@@ -123,7 +123,7 @@ static const struct pk_key k_username[] = {
 	{ .name = "after", .type = PK_ENUM, .off = SS(username_after), .enums = e_username,
 	  .def = PLAN_USERNAME_LOCAL_PART },
 };
-static const struct pk_table t_username = { "before and after", k_username, N(k_username),
+static const struct pk_table t_username = { "before, after", k_username, N(k_username),
                                             PK_NO_POS, schema_username_post };
 
 static const struct pk_key k_services[] = {
@@ -137,21 +137,21 @@ static const struct pk_table t_services = { "incoming, outgoing, username", k_se
 
 /* ---- migration endpoints: the servers the migrator itself talks to ---- */
 
-static void schema_auth_post(struct pl_ctx *c, yaml_node_t *map, void *base)
+static void schema_auth_post(struct plan_ctx *c, yaml_node_t *map, void *base)
 {
 	struct plan_endpoint *ep = base;
 	if (!plan_yaml_map_get(c->doc, map, "method") && ep->master_user)
 		ep->auth = PLAN_AUTH_PLAIN; /* Dovecot master users log in with SASL PLAIN authzid */
 	if (ep->master_user && !plan_secret_is_set(&ep->master_password)) {
-		pl_error_key(c, map, "master_user", "needs password_env or password_file beside it");
+		plan_walk_error_key(c, map, "master_user", "needs password_env or password_file beside it");
 	}
 	if (!ep->master_user && plan_secret_is_set(&ep->master_password)) {
-		pl_error_pos(c, &ep->master_password.pos,
+		plan_walk_error_pos(c, &ep->master_password.pos,
 		             "a password here is the master user's; add master_user (each customer's "
 		             "own password goes in the customer list)");
 	}
 	if (ep->master_user && ep->auth == PLAN_AUTH_APOP) {
-		pl_error_key(c, map, "method", "'apop' cannot log in as a master user; use plain");
+		plan_walk_error_key(c, map, "method", "'apop' cannot log in as a master user; use plain");
 	}
 }
 
@@ -162,14 +162,14 @@ static const struct pk_key k_auth[] = {
 	{ .name = "password_file", .type = PK_SECRET_FILE, .off = EP(master_password) },
 	{ .name = "password", .type = PK_SECRET_VALUE, .off = EP(master_password) },
 };
-static const struct pk_table t_auth = { "method, master_user, password_env…", k_auth, N(k_auth),
+static const struct pk_table t_auth = { "method, master_user, password_env, …", k_auth, N(k_auth),
                                         PK_NO_POS, schema_auth_post };
 
-static void schema_auth_scalar(struct pl_ctx *c, yaml_node_t *n, void *base);
+static void schema_auth_scalar(struct plan_ctx *c, yaml_node_t *n, void *base);
 
 /* `auth: apop` or `auth: { master_user: …, password_env: … }`. When it is wrong, the
  * customers' "no password" follow-on errors are not worth printing. */
-static void schema_auth(struct pl_ctx *c, yaml_node_t *n, void *base, const struct pk_key *k)
+static void schema_auth(struct plan_ctx *c, yaml_node_t *n, void *base, const struct pk_key *k)
 {
 	size_t errors = c->d->errors;
 	(void)k;
@@ -181,7 +181,7 @@ static void schema_auth(struct pl_ctx *c, yaml_node_t *n, void *base, const stru
 		c->auth_bad[base == &c->plan->migration.source ? 0 : 1] = true;
 }
 
-static void schema_auth_scalar(struct pl_ctx *c, yaml_node_t *n, void *base)
+static void schema_auth_scalar(struct plan_ctx *c, yaml_node_t *n, void *base)
 {
 	const char *s = plan_yaml_scalar(n);
 	if (s && !plan_yaml_is_null(n)) {
@@ -190,31 +190,31 @@ static void schema_auth_scalar(struct pl_ctx *c, yaml_node_t *n, void *base)
 				((struct plan_endpoint *)base)->auth = e->value;
 				return;
 			}
-		pl_error(c, n, "unknown value '%s'; expected one of user, apop, plain, cram-md5 or a "
+		plan_walk_error(c, n, "unknown value '%s'; expected one of user, apop, plain, cram-md5 or a "
 		               "mapping with master_user", s);
 	} else {
 		char got[64];
 		plan_yaml_describe(n, got, sizeof got);
-		pl_error(c, n, "expected one of user, apop, plain, cram-md5 or a mapping with "
+		plan_walk_error(c, n, "expected one of user, apop, plain, cram-md5 or a mapping with "
 		               "master_user, got %s", got);
 	}
 }
 
-static void schema_endpoint_post(struct pl_ctx *c, yaml_node_t *map, void *base)
+static void schema_endpoint_post(struct plan_ctx *c, yaml_node_t *map, void *base)
 {
 	struct plan_endpoint *ep = base;
 	if (!ep->port)
 		ep->port = schema_default_port(ep->proto, ep->tls, ep->proto == PLAN_PROTO_SMTP &&
 		                                                      ep->tls == PLAN_TLS_STARTTLS);
 	if (ep->proto == PLAN_PROTO_IMAP && ep->auth == PLAN_AUTH_APOP) {
-		pl_error_key(c, map, "auth", "'apop' is a POP3 method; protocol is imap");
+		plan_walk_error_key(c, map, "auth", "'apop' is a POP3 method; protocol is imap");
 	}
 	if (ep->ca_file) {
 		char path[4096];
 		snprintf(path, sizeof path, "%s%s%s", ep->ca_file[0] == '/' ? "" : c->plan->dir,
 		         ep->ca_file[0] == '/' ? "" : "/", ep->ca_file);
 		if (access(path, R_OK) < 0)
-			pl_error_key(c, map, "ca_file", "cannot read '%s'", ep->ca_file);
+			plan_walk_error_key(c, map, "ca_file", "cannot read '%s'", ep->ca_file);
 	}
 }
 
@@ -235,7 +235,7 @@ static const struct pk_key k_source[] = {
 	{ .name = "pop3_port", .type = PK_INT, .off = EP(pop3_port), .min = 1, .max = MAX_PORT },
 	{ .name = "imap_port", .type = PK_INT, .off = EP(imap_port), .min = 1, .max = MAX_PORT },
 };
-static const struct pk_table t_source = { "a migration source", k_source, N(k_source), EP(pos),
+static const struct pk_table t_source = { "protocol, host, port, auth, …", k_source, N(k_source), EP(pos),
                                           schema_endpoint_post };
 
 static const struct pk_key k_dest[] = {
@@ -246,21 +246,23 @@ static const struct pk_key k_dest[] = {
 	{ .name = "max_connections", .type = PK_INT, .off = EP(max_connections), .min = 1, .max = CAPS_WORKERS_MAX },
 	{ .name = "max_message_size", .type = PK_BYTES, .off = EP(max_message_bytes), .min = 1 },
 	{ .name = "quota", .type = PK_BYTES, .off = EP(quota_bytes), .min = 1 },
+	{ .name = "max_messages_per_hour", .type = PK_INT, .off = EP(max_messages_per_hour), .min = 1,
+	  .max = 100000000 },
 	{ .name = "pop3_port", .type = PK_INT, .off = EP(pop3_port), .min = 1, .max = MAX_PORT },
 	{ .name = "pop3_tls", .type = PK_ENUM, .off = EP(pop3_tls), .enums = e_tls, .def = PLAN_TLS_NONE },
 };
-static const struct pk_table t_dest = { "a migration destination", k_dest, N(k_dest), EP(pos),
+static const struct pk_table t_dest = { "host, port, auth, …", k_dest, N(k_dest), EP(pos),
                                         schema_endpoint_post };
 
-static void schema_send_post(struct pl_ctx *c, yaml_node_t *map, void *base)
+static void schema_send_post(struct plan_ctx *c, yaml_node_t *map, void *base)
 {
 	struct plan_endpoint *ep = base;
 	ep->proto = PLAN_PROTO_SMTP;
 	schema_endpoint_post(c, map, base);
 	if (plan_secret_is_set(&ep->master_password) && !ep->master_user)
-		pl_error_pos(c, &ep->master_password.pos, "a password needs 'user'");
+		plan_walk_error_pos(c, &ep->master_password.pos, "a password needs 'user'");
 	if (ep->master_user && !plan_secret_is_set(&ep->master_password)) {
-		pl_error_key(c, map, "user", "needs password_env or password_file beside it");
+		plan_walk_error_key(c, map, "user", "needs password_env or password_file beside it");
 	}
 }
 
@@ -275,7 +277,7 @@ static const struct pk_key k_send[] = {
 	{ .name = "per_hour", .type = PK_INT, .flags = PK_F_ROOT, .off = P(notices.per_hour), .min = 1,
 	  .max = 1000000, .def = 500 },
 };
-static const struct pk_table t_send = { "an SMTP server for notices", k_send, N(k_send), EP(pos),
+static const struct pk_table t_send = { "host, port, user, …", k_send, N(k_send), EP(pos),
                                         schema_send_post };
 
 /* ---- migration ---- */
@@ -284,14 +286,14 @@ static const struct pk_key k_rule[] = {
 	{ .name = "from", .type = PK_STR, .flags = PK_F_REQUIRED, .off = offsetof(struct plan_folder_rule, from) },
 	{ .name = "to", .type = PK_STR, .flags = PK_F_REQUIRED, .off = offsetof(struct plan_folder_rule, to) },
 };
-static const struct pk_table t_rule = { "a folder rule (from, to)", k_rule, N(k_rule),
+static const struct pk_table t_rule = { "from, to", k_rule, N(k_rule),
                                         offsetof(struct plan_folder_rule, pos), NULL };
 
-static void schema_retry_post(struct pl_ctx *c, yaml_node_t *map, void *base)
+static void schema_retry_post(struct plan_ctx *c, yaml_node_t *map, void *base)
 {
 	struct plan *p = base;
 	if (p->migration.retry.max_delay_ms < p->migration.retry.first_delay_ms) {
-		pl_error_key(c, map, "max_delay", "must not be shorter than first_delay");
+		plan_walk_error_key(c, map, "max_delay", "must not be shorter than first_delay");
 	}
 }
 
@@ -322,7 +324,7 @@ static const struct pk_key k_migration[] = {
 	{ .name = "pop3_folder", .type = PK_STR, .off = P(migration.pop3_folder), .def_str = "INBOX" },
 };
 
-static void schema_migration_post(struct pl_ctx *c, yaml_node_t *map, void *base)
+static void schema_migration_post(struct plan_ctx *c, yaml_node_t *map, void *base)
 {
 	struct plan *p = base;
 	if (!p->migration.source.max_connections)
@@ -330,7 +332,7 @@ static void schema_migration_post(struct pl_ctx *c, yaml_node_t *map, void *base
 	if (!p->migration.destination.max_connections)
 		p->migration.destination.max_connections = p->migration.workers;
 	if (p->migration.journal && !*p->migration.journal) {
-		pl_error_key(c, map, "journal", "must be a file name");
+		plan_walk_error_key(c, map, "journal", "must be a file name");
 	}
 }
 
@@ -339,33 +341,33 @@ static const struct pk_table t_migration = { "source, destination, …", k_migra
 
 /* ---- window, operator, notices ---- */
 
-static void schema_window_post(struct pl_ctx *c, yaml_node_t *map, void *base)
+static void schema_window_post(struct plan_ctx *c, yaml_node_t *map, void *base)
 {
 	struct plan *p = base;
 	char a[40], b[40];
 	if (!p->window.start.pos.line || !p->window.end.pos.line)
 		return;
 	if (p->window.end.t <= p->window.start.t)
-		pl_error_key(c, map, "end", "%s is not after start %s",
+		plan_walk_error_key(c, map, "end", "%s is not after start %s",
 		             plan_time_format(&p->window.end, a, sizeof a),
 		             plan_time_format(&p->window.start, b, sizeof b));
 	if (!p->window.unstable_until.pos.line) {
 		p->window.unstable_until.t = p->window.end.t;
 		p->window.unstable_until.utc_offset = p->window.end.utc_offset;
 	} else if (p->window.unstable_until.t < p->window.end.t) {
-		pl_error_key(c, map, "unstable_until", "%s is before end %s",
+		plan_walk_error_key(c, map, "unstable_until", "%s is before end %s",
 		             plan_time_format(&p->window.unstable_until, a, sizeof a),
 		             plan_time_format(&p->window.end, b, sizeof b));
 	}
 	if (p->window.announce_by.pos.line && p->window.announce_by.t >= p->window.start.t)
-		pl_error_key(c, map, "announce_by", "%s is not before start %s",
+		plan_walk_error_key(c, map, "announce_by", "%s is not before start %s",
 		             plan_time_format(&p->window.announce_by, a, sizeof a),
 		             plan_time_format(&p->window.start, b, sizeof b));
 	if (p->window.old_servers_until.y) {
 		const struct plan_date *d = &p->window.old_servers_until;
 		long long start_day = ((long long)p->window.start.t + p->window.start.utc_offset) / 86400;
 		if (plan_time_days(d->y, d->m, d->d) < start_day)
-			pl_error_key(c, map, "old_servers_until", "%04d-%02d-%02d is before the window "
+			plan_walk_error_key(c, map, "old_servers_until", "%04d-%02d-%02d is before the window "
 			             "starts", d->y, d->m, d->d);
 	}
 }
@@ -384,7 +386,7 @@ static const struct pk_key k_window[] = {
 static const struct pk_table t_window = { "start, end, …", k_window, N(k_window), PK_NO_POS,
                                           schema_window_post };
 
-static void schema_operator_post(struct pl_ctx *c, yaml_node_t *map, void *base)
+static void schema_operator_post(struct plan_ctx *c, yaml_node_t *map, void *base)
 {
 	struct plan *p = base;
 	(void)c, (void)map;
@@ -417,7 +419,7 @@ static bool schema_from_ok(const char *s)
 	return plan_email_valid(addr);
 }
 
-static void schema_notices_post(struct pl_ctx *c, yaml_node_t *map, void *base)
+static void schema_notices_post(struct plan_ctx *c, yaml_node_t *map, void *base)
 {
 	struct plan *p = base;
 	static const char *const charsets[] = { "ISO-2022-JP", "UTF-8" };
@@ -428,15 +430,15 @@ static void schema_notices_post(struct pl_ctx *c, yaml_node_t *map, void *base)
 			strcpy(p->notices.charset_ja, charsets[i]); /* same length: canonical case */
 		}
 	if (!ok) {
-		pl_error_key(c, map, "charset_ja", "unknown value '%s'; expected one of ISO-2022-JP, UTF-8",
+		plan_walk_error_key(c, map, "charset_ja", "unknown value '%s'; expected one of ISO-2022-JP, UTF-8",
 		             p->notices.charset_ja ? p->notices.charset_ja : "");
 	}
 	if (p->notices.from && !schema_from_ok(p->notices.from)) {
-		pl_error_key(c, map, "from", "'%s' is not an address like \"Support <support@example.jp>\"",
+		plan_walk_error_key(c, map, "from", "'%s' is not an address like \"Support <support@example.jp>\"",
 		             p->notices.from);
 	}
 	if (p->notices.reply_to && !schema_from_ok(p->notices.reply_to)) {
-		pl_error_key(c, map, "reply_to", "'%s' is not an e-mail address", p->notices.reply_to);
+		plan_walk_error_key(c, map, "reply_to", "'%s' is not an e-mail address", p->notices.reply_to);
 	}
 }
 
@@ -453,7 +455,7 @@ static const struct pk_table t_notices = { "from, send, …", k_notices, N(k_not
 
 /* ---- customers ---- */
 
-static void schema_customer_post(struct pl_ctx *c, yaml_node_t *map, void *base)
+static void schema_customer_post(struct plan_ctx *c, yaml_node_t *map, void *base)
 {
 	struct plan_customer *cu = base;
 	if (plan_yaml_map_get(c->doc, map, "language"))
@@ -479,7 +481,7 @@ static const struct pk_key k_customer[] = {
 	{ .name = "source_protocol", .type = PK_ENUM, .off = CU(source_proto), .enums = e_proto_in },
 	{ .name = "notify", .type = PK_BOOL, .off = CU(notify), .def = 1 },
 };
-const struct pk_table plan_schema_customer = { "a customer (id, email, …)", k_customer,
+const struct pk_table plan_schema_customer = { "id, email, …", k_customer,
                                                N(k_customer), CU(pos), schema_customer_post };
 
 static const struct pk_key k_customer_list = {
@@ -487,31 +489,31 @@ static const struct pk_key k_customer_list = {
 	.sub = &plan_schema_customer, .elem_size = sizeof(struct plan_customer)
 };
 
-static void schema_csv(struct pl_ctx *c, yaml_node_t *n, void *base, const struct pk_key *k)
+static void schema_csv(struct plan_ctx *c, yaml_node_t *n, void *base, const struct pk_key *k)
 {
 	const char *s = plan_yaml_scalar(n);
 	(void)base, (void)k;
 	if (!s || plan_yaml_is_null(n)) {
 		char got[64];
 		plan_yaml_describe(n, got, sizeof got);
-		pl_error(c, n, "expected a CSV file name, got %s", got);
+		plan_walk_error(c, n, "expected a CSV file name, got %s", got);
 		return;
 	}
 	free(c->csv);
 	if (!(c->csv = strdup(s)))
 		abort();
-	pl_pos(c, n, &c->csv_pos);
+	plan_walk_pos(c, n, &c->csv_pos);
 }
 
 static const struct pk_key k_customers_src[] = {
 	{ .name = "csv", .type = PK_CUSTOM, .fn = schema_csv },
 	k_customer_list,
 };
-static const struct pk_table t_customers_src = { "csv or list", k_customers_src,
+static const struct pk_table t_customers_src = { "csv, list", k_customers_src,
                                                  N(k_customers_src), PK_NO_POS, NULL };
 
 /* `customers: [ {id: …}, … ]` or `customers: { csv: FILE, list: [ … ] }`. */
-static void schema_customers(struct pl_ctx *c, yaml_node_t *n, void *base, const struct pk_key *k)
+static void schema_customers(struct plan_ctx *c, yaml_node_t *n, void *base, const struct pk_key *k)
 {
 	(void)k;
 	if (n->type == YAML_SEQUENCE_NODE) {
@@ -523,13 +525,13 @@ static void schema_customers(struct pl_ctx *c, yaml_node_t *n, void *base, const
 	} else {
 		char got[64];
 		plan_yaml_describe(n, got, sizeof got);
-		pl_error(c, n, "expected a list of customers or a mapping with 'csv', got %s", got);
+		plan_walk_error(c, n, "expected a list of customers or a mapping with 'csv', got %s", got);
 	}
 }
 
 /* ---- resolve: public names → test addresses ---- */
 
-static void schema_resolve(struct pl_ctx *c, yaml_node_t *n, void *base, const struct pk_key *k)
+static void schema_resolve(struct plan_ctx *c, yaml_node_t *n, void *base, const struct pk_key *k)
 {
 	struct plan *p = base;
 	size_t cnt;
@@ -537,12 +539,12 @@ static void schema_resolve(struct pl_ctx *c, yaml_node_t *n, void *base, const s
 	if (n->type != YAML_MAPPING_NODE) {
 		char got[64];
 		plan_yaml_describe(n, got, sizeof got);
-		pl_error(c, n, "expected a mapping of host name to address(es), got %s", got);
+		plan_walk_error(c, n, "expected a mapping of host name to address(es), got %s", got);
 		return;
 	}
 	cnt = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
 	if (cnt > 10000) {
-		pl_error(c, n, "more than 10000 names");
+		plan_walk_error(c, n, "more than 10000 names");
 		return;
 	}
 	if (!cnt)
@@ -557,22 +559,22 @@ static void schema_resolve(struct pl_ctx *c, yaml_node_t *n, void *base, const s
 		if (!name || !plan_validate_host(name)) {
 			char got[64];
 			plan_yaml_describe(kn, got, sizeof got);
-			pl_error(c, kn, "expected a host name, got %s", got);
+			plan_walk_error(c, kn, "expected a host name, got %s", got);
 			continue;
 		}
 		for (i = 0; i < p->n_resolve && strcasecmp(p->resolve[i].name, name) != 0; i++)
 			;
 		if (i < p->n_resolve) {
-			pl_error(c, kn, "duplicate name '%s' (first given at line %d, column %d)", name,
+			plan_walk_error(c, kn, "duplicate name '%s' (first given at line %d, column %d)", name,
 			         p->resolve[i].pos.line, p->resolve[i].pos.col);
 			continue;
 		}
-		pl = pl_path_push(c, "%s", name);
+		pl = plan_walk_path_push(c, "%s", name);
 		r = &p->resolve[p->n_resolve];
 		if (vn->type == YAML_SEQUENCE_NODE) {
 			size_t len = (size_t)(vn->data.sequence.items.top - vn->data.sequence.items.start);
 			if (!len)
-				pl_error(c, vn, "must not be empty");
+				plan_walk_error(c, vn, "must not be empty");
 			if (len && !(r->addresses = calloc(len, sizeof *r->addresses)))
 				abort();
 			for (yaml_node_item_t *it = vn->data.sequence.items.start;
@@ -582,7 +584,7 @@ static void schema_resolve(struct pl_ctx *c, yaml_node_t *n, void *base, const s
 				if (!a || !plan_validate_ip(a)) {
 					char got[64];
 					plan_yaml_describe(item, got, sizeof got);
-					pl_error(c, item, "expected an IPv4 or IPv6 address, got %s", got);
+					plan_walk_error(c, item, "expected an IPv4 or IPv6 address, got %s", got);
 				} else if (!(r->addresses[r->n_addresses++] = strdup(a))) {
 					abort();
 				}
@@ -592,7 +594,7 @@ static void schema_resolve(struct pl_ctx *c, yaml_node_t *n, void *base, const s
 			if (!a || !plan_validate_ip(a)) {
 				char got[64];
 				plan_yaml_describe(vn, got, sizeof got);
-				pl_error(c, vn, "expected an IPv4 or IPv6 address (or a list), got %s", got);
+				plan_walk_error(c, vn, "expected an IPv4 or IPv6 address (or a list), got %s", got);
 			} else {
 				if (!(r->addresses = calloc(1, sizeof *r->addresses)) ||
 				    !(r->addresses[0] = strdup(a)))
@@ -600,10 +602,10 @@ static void schema_resolve(struct pl_ctx *c, yaml_node_t *n, void *base, const s
 				r->n_addresses = 1;
 			}
 		}
-		pl_path_pop(c, pl);
+		plan_walk_path_pop(c, pl);
 		if (!(r->name = strdup(name)))
 			abort();
-		pl_pos(c, kn, &r->pos);
+		plan_walk_pos(c, kn, &r->pos);
 		p->n_resolve++;
 	}
 }
@@ -622,7 +624,7 @@ static bool schema_name_ok(const char *s)
 }
 
 /* Only version 1 exists; say so whatever was written. */
-static void schema_version(struct pl_ctx *c, yaml_node_t *n, void *base, const struct pk_key *k)
+static void schema_version(struct plan_ctx *c, yaml_node_t *n, void *base, const struct pk_key *k)
 {
 	const char *s = plan_yaml_plain(n) ? plan_yaml_scalar(n) : NULL;
 	char got[64];
@@ -632,24 +634,24 @@ static void schema_version(struct pl_ctx *c, yaml_node_t *n, void *base, const s
 		return;
 	}
 	plan_yaml_describe(n, got, sizeof got);
-	pl_error(c, n, "this cutover reads plan version 1, got %s", got);
+	plan_walk_error(c, n, "this cutover reads plan version 1, got %s", got);
 }
 
-static void schema_root_post(struct pl_ctx *c, yaml_node_t *map, void *base)
+static void schema_root_post(struct plan_ctx *c, yaml_node_t *map, void *base)
 {
 	struct plan *p = base;
 	if (p->name && !schema_name_ok(p->name)) {
-		pl_error_key(c, map, "name", "'%s' must be letters, digits, '-', '_' or '.' (it names the "
+		plan_walk_error_key(c, map, "name", "'%s' must be letters, digits, '-', '_' or '.' (it names the "
 		             "journal file)", p->name);
 	}
 	if (p->timezone) {
 		char near[128];
 		if (plan_time_zone_check(p->timezone, near, sizeof near) < 0) {
 			if (near[0])
-				pl_error_key(c, map, "timezone", "unknown time zone '%s' (did you mean '%s'?)",
+				plan_walk_error_key(c, map, "timezone", "unknown time zone '%s' (did you mean '%s'?)",
 				             p->timezone, near);
 			else
-				pl_error_key(c, map, "timezone", "unknown time zone '%s'; expected an IANA name "
+				plan_walk_error_key(c, map, "timezone", "unknown time zone '%s'; expected an IANA name "
 				             "like Asia/Tokyo", p->timezone);
 		}
 	}

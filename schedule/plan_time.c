@@ -1,4 +1,4 @@
-/* plan_time: RFC 3339 times with their offsets, dates, durations, sizes, and IANA time
+/* plan_time: RFC 3339 times with their offsets, dates, and IANA time
  * zone names checked against the tz database. No libc time zone state is touched. */
 #include "schedule/plan_p.h"
 
@@ -56,7 +56,7 @@ static int plan_time_ymd(const char **s, struct plan_date *dt, const char **why)
 	return 0;
 }
 
-int plan_date_parse(const char *s, struct plan_date *out, const char **why)
+int plan_time_date_parse(const char *s, struct plan_date *out, const char **why)
 {
 	struct plan_date dt = { 0 };
 	if (plan_time_ymd(&s, &dt, why) < 0)
@@ -137,73 +137,6 @@ char *plan_time_format(const struct plan_time *t, char *buf, size_t size)
 		         secs / 3600, secs / 60 % 60, secs % 60, t->utc_offset < 0 ? '-' : '+',
 		         off / 3600, off / 60 % 60);
 	return buf;
-}
-
-int plan_duration_parse(const char *s, long long *ms, const char **why)
-{
-	long long total = 0;
-	if (!*s)
-		return *why = "empty", -1;
-	while (*s) {
-		long long v = 0, unit;
-		if (*s < '0' || *s > '9')
-			return *why = "expected a number followed by ms, s, m, h or d", -1;
-		while (*s >= '0' && *s <= '9') {
-			v = v * 10 + (*s++ - '0');
-			if (v > 1000000000LL)
-				return *why = "too large", -1;
-		}
-		if (strncmp(s, "ms", 2) == 0) {
-			unit = 1;
-			s += 2;
-		} else if (*s == 's') {
-			unit = 1000, s++;
-		} else if (*s == 'm') {
-			unit = 60000, s++;
-		} else if (*s == 'h') {
-			unit = 3600000, s++;
-		} else if (*s == 'd') {
-			unit = 86400000, s++;
-		} else {
-			return *why = *s ? "unknown unit (use ms, s, m, h or d)"
-			                 : "a unit is missing (write 10s, 5m, 1h)", -1;
-		}
-		total += v * unit;
-		if (total > 366LL * 86400000)
-			return *why = "too large", -1;
-	}
-	*ms = total;
-	return 0;
-}
-
-int plan_bytes_parse(const char *s, uint64_t *out, const char **why)
-{
-	static const struct { const char *suffix; uint64_t mult; } units[] = {
-		{ "", 1 }, { "B", 1 }, { "K", 1024 }, { "KB", 1024 }, { "KiB", 1024 },
-		{ "M", 1024 * 1024 }, { "MB", 1024 * 1024 }, { "MiB", 1024 * 1024 },
-		{ "G", 1024ull * 1024 * 1024 }, { "GB", 1024ull * 1024 * 1024 },
-		{ "GiB", 1024ull * 1024 * 1024 }, { "T", 1024ull * 1024 * 1024 * 1024 },
-		{ "TB", 1024ull * 1024 * 1024 * 1024 }, { "TiB", 1024ull * 1024 * 1024 * 1024 },
-	};
-	uint64_t v = 0;
-	if (*s < '0' || *s > '9')
-		return *why = "expected a number, optionally followed by KB, MB or GB", -1;
-	while (*s >= '0' && *s <= '9') {
-		if (v > (UINT64_MAX - 9) / 10)
-			return *why = "too large", -1;
-		v = v * 10 + (uint64_t)(*s++ - '0');
-	}
-	if (*s == ' ')
-		s++;
-	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
-		if (strcmp(s, units[i].suffix) == 0) {
-			if (v > UINT64_MAX / units[i].mult)
-				return *why = "too large", -1;
-			*out = v * units[i].mult;
-			return 0;
-		}
-	}
-	return *why = "unknown unit (use KB, MB, GB; 1 MB = 1048576 bytes)", -1;
 }
 
 static const char *plan_time_tzdir(void)

@@ -71,7 +71,7 @@ bool plan_email_valid(const char *addr)
 	return plan_validate_domain(at + 1, true);
 }
 
-void plan_validate_secret_file(struct pl_ctx *c, const char *path, const struct plan_pos *pos)
+void plan_validate_secret_file(struct plan_ctx *c, const char *path, const struct plan_pos *pos)
 {
 	char full[4096];
 	struct stat st;
@@ -80,26 +80,26 @@ void plan_validate_secret_file(struct pl_ctx *c, const char *path, const struct 
 	else
 		snprintf(full, sizeof full, "%s/%s", c->plan->dir, path);
 	if (stat(full, &st) < 0) {
-		pl_error_pos(c, pos, "cannot read password file '%s': %s", path, strerror(errno));
+		plan_walk_error_pos(c, pos, "cannot read password file '%s': %s", path, strerror(errno));
 		return;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		pl_error_pos(c, pos, "password file '%s' is not a regular file", path);
+		plan_walk_error_pos(c, pos, "password file '%s' is not a regular file", path);
 		return;
 	}
 	if (st.st_mode & 077) {
-		pl_error_pos(c, pos, "password file '%s' can be read by others (mode %04o); "
+		plan_walk_error_pos(c, pos, "password file '%s' can be read by others (mode %04o); "
 		             "chmod 600 it", path, (unsigned)(st.st_mode & 07777));
 		return;
 	}
 	if (access(full, R_OK) < 0) {
-		pl_error_pos(c, pos, "cannot read password file '%s': %s", path, strerror(errno));
+		plan_walk_error_pos(c, pos, "cannot read password file '%s': %s", path, strerror(errno));
 		return;
 	}
 	if (st.st_size == 0)
-		pl_error_pos(c, pos, "password file '%s' is empty", path);
+		plan_walk_error_pos(c, pos, "password file '%s' is empty", path);
 	else if (st.st_size > (off_t)CAPS_SECRET_MAX)
-		pl_error_pos(c, pos, "password file '%s' is larger than %u bytes", path, CAPS_SECRET_MAX);
+		plan_walk_error_pos(c, pos, "password file '%s' is larger than %u bytes", path, CAPS_SECRET_MAX);
 }
 
 static bool plan_validate_id(const char *s)
@@ -129,7 +129,7 @@ static int plan_validate_cmp_email(const void *a, const void *b)
 	return r ? r : (x->i < y->i ? -1 : x->i > y->i);
 }
 
-static void plan_validate_dups(struct pl_ctx *c, bool by_email)
+static void plan_validate_dups(struct plan_ctx *c, bool by_email)
 {
 	struct plan *p = c->plan;
 	struct plan_validate_key *keys;
@@ -152,17 +152,17 @@ static void plan_validate_dups(struct pl_ctx *c, bool by_email)
 		}
 		f = &p->customers[keys[first].i];
 		if (by_email)
-			pl_error_pos(c, &cu->pos, "customer '%s': e-mail address '%s' is already used by "
+			plan_walk_error_pos(c, &cu->pos, "customer '%s': e-mail address '%s' is already used by "
 			             "customer '%s' (%s line %d)", cu->id ? cu->id : "?", cu->email,
 			             f->id ? f->id : "?", f->pos.file ? f->pos.file : "", f->pos.line);
 		else
-			pl_error_pos(c, &cu->pos, "duplicate customer id '%s' (first at %s line %d)", cu->id,
+			plan_walk_error_pos(c, &cu->pos, "duplicate customer id '%s' (first at %s line %d)", cu->id,
 			             f->pos.file ? f->pos.file : "", f->pos.line);
 	}
 	free(keys);
 }
 
-void plan_validate_customers(struct pl_ctx *c)
+void plan_validate_customers(struct plan_ctx *c)
 {
 	struct plan *p = c->plan;
 	/* With a broken auth section, "no password" for every customer would only bury the
@@ -172,20 +172,26 @@ void plan_validate_customers(struct pl_ctx *c)
 	for (size_t i = 0; i < p->n_customers; i++) {
 		struct plan_customer *cu = &p->customers[i];
 		bool from_csv = cu->pos.file != p->files[0];
-		const char *id = cu->id ? cu->id : "?";
+		const char *id = cu->id;
+		if (!id)
+			continue; /* reported where the entry was read */
 		if (cu->id && !plan_validate_id(cu->id))
-			pl_error_pos(c, &cu->pos, "customer id '%s' may only hold letters, digits and "
+			plan_walk_error_pos(c, &cu->pos, "customer id '%s' may only hold letters, digits and "
 			             ". _ @ + - (at most 64)", cu->id);
-		if (from_csv && cu->source_password.file)
-			plan_validate_secret_file(c, cu->source_password.file, &cu->pos);
-		if (from_csv && cu->dest_password.file)
-			plan_validate_secret_file(c, cu->dest_password.file, &cu->pos);
+		if (from_csv && (cu->source_password.file || cu->dest_password.file)) {
+			size_t pl = plan_walk_path_push(c, "customer '%s'", id);
+			if (cu->source_password.file)
+				plan_validate_secret_file(c, cu->source_password.file, &cu->pos);
+			if (cu->dest_password.file)
+				plan_validate_secret_file(c, cu->dest_password.file, &cu->pos);
+			plan_walk_path_pop(c, pl);
+		}
 		if (!src_master && !plan_secret_is_set(&cu->source_password))
-			pl_error_pos(c, &cu->pos, "customer '%s': no password for the old server; give "
+			plan_walk_error_pos(c, &cu->pos, "customer '%s': no password for the old server; give "
 			             "password_env or password_file, or a master_user in "
 			             "migration.source.auth", id);
 		if (!dst_master && !plan_secret_is_set(&cu->dest_password))
-			pl_error_pos(c, &cu->pos, "customer '%s': no password for the new server; give "
+			plan_walk_error_pos(c, &cu->pos, "customer '%s': no password for the new server; give "
 			             "dest_password_env or dest_password_file, or a master_user in "
 			             "migration.destination.auth", id);
 	}

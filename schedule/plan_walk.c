@@ -10,7 +10,7 @@
 
 _Static_assert(sizeof(enum plan_tls) == sizeof(int), "enums are stored as int");
 
-static void pl_vadd(struct pl_ctx *c, enum diag_sev sev, const char *file, int line, int col,
+static void plan_walk_vadd(struct plan_ctx *c, enum diag_sev sev, const char *file, int line, int col,
                     const char *fmt, va_list ap)
 {
 	char msg[900];
@@ -29,51 +29,51 @@ static void pl_vadd(struct pl_ctx *c, enum diag_sev sev, const char *file, int l
 		diag_add(c->d, sev, file, line, col, "%s", msg);
 }
 
-void pl_error(struct pl_ctx *c, const yaml_node_t *n, const char *fmt, ...)
+void plan_walk_error(struct plan_ctx *c, const yaml_node_t *n, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	pl_vadd(c, DIAG_ERROR, c->file, plan_yaml_line(n), plan_yaml_col(n), fmt, ap);
+	plan_walk_vadd(c, DIAG_ERROR, c->file, plan_yaml_line(n), plan_yaml_col(n), fmt, ap);
 	va_end(ap);
 }
 
-void pl_error_pos(struct pl_ctx *c, const struct plan_pos *pos, const char *fmt, ...)
+void plan_walk_error_pos(struct plan_ctx *c, const struct plan_pos *pos, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	pl_vadd(c, DIAG_ERROR, pos && pos->file ? pos->file : c->file, pos ? pos->line : 0,
+	plan_walk_vadd(c, DIAG_ERROR, pos && pos->file ? pos->file : c->file, pos ? pos->line : 0,
 	        pos ? pos->col : 0, fmt, ap);
 	va_end(ap);
 }
 
-void pl_error_key(struct pl_ctx *c, yaml_node_t *map, const char *key, const char *fmt, ...)
+void plan_walk_error_key(struct plan_ctx *c, yaml_node_t *map, const char *key, const char *fmt, ...)
 {
 	yaml_node_t *v = plan_yaml_map_get(c->doc, map, key);
-	size_t len = pl_path_push(c, "%s", key);
+	size_t len = plan_walk_path_push(c, "%s", key);
 	va_list ap;
 	va_start(ap, fmt);
-	pl_vadd(c, DIAG_ERROR, c->file, plan_yaml_line(v ? v : map), plan_yaml_col(v ? v : map), fmt, ap);
+	plan_walk_vadd(c, DIAG_ERROR, c->file, plan_yaml_line(v ? v : map), plan_yaml_col(v ? v : map), fmt, ap);
 	va_end(ap);
-	pl_path_pop(c, len);
+	plan_walk_path_pop(c, len);
 }
 
-void pl_warn_pos(struct pl_ctx *c, const struct plan_pos *pos, const char *fmt, ...)
+void plan_walk_warn_pos(struct plan_ctx *c, const struct plan_pos *pos, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	pl_vadd(c, DIAG_WARNING, pos && pos->file ? pos->file : c->file, pos ? pos->line : 0,
+	plan_walk_vadd(c, DIAG_WARNING, pos && pos->file ? pos->file : c->file, pos ? pos->line : 0,
 	        pos ? pos->col : 0, fmt, ap);
 	va_end(ap);
 }
 
-void pl_pos(struct pl_ctx *c, const yaml_node_t *n, struct plan_pos *pos)
+void plan_walk_pos(struct plan_ctx *c, const yaml_node_t *n, struct plan_pos *pos)
 {
 	pos->file = c->plan->files ? c->plan->files[0] : NULL;
 	pos->line = plan_yaml_line(n);
 	pos->col = plan_yaml_col(n);
 }
 
-size_t pl_path_push(struct pl_ctx *c, const char *fmt, ...)
+size_t plan_walk_path_push(struct plan_ctx *c, const char *fmt, ...)
 {
 	size_t len = strlen(c->path);
 	char seg[128];
@@ -85,7 +85,7 @@ size_t pl_path_push(struct pl_ctx *c, const char *fmt, ...)
 	return len;
 }
 
-void pl_path_pop(struct pl_ctx *c, size_t len)
+void plan_walk_path_pop(struct plan_ctx *c, size_t len)
 {
 	c->path[len] = 0;
 }
@@ -115,7 +115,7 @@ unsigned plan_walk_distance(const char *a, const char *b)
 	return row[lb];
 }
 
-static void *pk_dst(struct pl_ctx *c, const struct pk_key *k, void *base)
+static void *pk_dst(struct plan_ctx *c, const struct pk_key *k, void *base)
 {
 	return (char *)((k->flags & PK_F_ROOT) ? (void *)c->plan : base) + k->off;
 }
@@ -135,7 +135,7 @@ static void pk_expect(const struct pk_key *k, char *buf, size_t size)
 	case PK_STRLIST: snprintf(buf, size, "a list of %s", k->flags & PK_F_ADDRS
 	                                                ? "IP addresses" : "strings");
 		break;
-	case PK_LIST: snprintf(buf, size, "a list, each item %s", k->sub->what); break;
+	case PK_LIST: snprintf(buf, size, "a list of mappings (%s)", k->sub->what); break;
 	case PK_MAP: snprintf(buf, size, "a mapping (%s)", k->sub->what); break;
 	default: {
 		size_t o = 0;
@@ -152,16 +152,40 @@ static void pk_expect(const struct pk_key *k, char *buf, size_t size)
 	}
 }
 
-/* The scalar text, or NULL after reporting "expected …, got …". */
-static const char *pk_scalar(struct pl_ctx *c, yaml_node_t *n, const struct pk_key *k)
+static void pk_wrong(struct plan_ctx *c, yaml_node_t *n, const struct pk_key *k)
 {
 	char want[200], got[64];
-	if (n->type == YAML_SCALAR_NODE && !plan_yaml_is_null(n))
-		return plan_yaml_scalar(n);
 	pk_expect(k, want, sizeof want);
 	plan_yaml_describe(n, got, sizeof got);
-	pl_error(c, n, "expected %s, got %s", want, got);
+	plan_walk_error(c, n, "expected %s, got %s", want, got);
+}
+
+/* The scalar text, or NULL after reporting "expected …, got …". */
+static const char *pk_scalar(struct plan_ctx *c, yaml_node_t *n, const struct pk_key *k)
+{
+	if (n->type == YAML_SCALAR_NODE && !plan_yaml_is_null(n))
+		return plan_yaml_scalar(n);
+	pk_wrong(c, n, k);
 	return NULL;
+}
+
+static size_t *pk_count(struct plan_ctx *c, const struct pk_key *k, void *base)
+{
+	return (size_t *)((char *)((k->flags & PK_F_ROOT) ? (void *)c->plan : base) + k->count_off);
+}
+
+/* Items in a list value; 0 (after any error) when there is nothing to walk. */
+static size_t pk_seq_len(struct plan_ctx *c, yaml_node_t *n, const struct pk_key *k)
+{
+	size_t cnt;
+	if (n->type != YAML_SEQUENCE_NODE) {
+		pk_wrong(c, n, k);
+		return 0;
+	}
+	cnt = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+	if (!cnt && (k->flags & PK_F_NONEMPTY))
+		plan_walk_error(c, n, "must not be empty");
+	return cnt;
 }
 
 static bool pk_text_ok(const char *s, bool multiline)
@@ -181,18 +205,18 @@ static void pk_set_str(char **dst, const char *s)
 	*dst = v;
 }
 
-static bool pk_wrong_plain(struct pl_ctx *c, yaml_node_t *n, const struct pk_key *k,
+static bool pk_wrong_plain(struct plan_ctx *c, yaml_node_t *n, const struct pk_key *k,
                            const char *s)
 {
 	char want[200];
 	if (plan_yaml_plain(n))
 		return false;
 	pk_expect(k, want, sizeof want);
-	pl_error(c, n, "expected %s, got the quoted string '%s'", want, s);
+	plan_walk_error(c, n, "expected %s, got the quoted string '%s'", want, s);
 	return true;
 }
 
-static void pk_int(struct pl_ctx *c, yaml_node_t *n, const struct pk_key *k, void *dst)
+static void pk_int(struct plan_ctx *c, yaml_node_t *n, const struct pk_key *k, void *dst)
 {
 	const char *s = pk_scalar(c, n, k);
 	char *end;
@@ -202,20 +226,17 @@ static void pk_int(struct pl_ctx *c, yaml_node_t *n, const struct pk_key *k, voi
 	errno = 0;
 	v = strtoll(s, &end, 10);
 	if (end == s || *end) {
-		char want[200], got[64];
-		pk_expect(k, want, sizeof want);
-		plan_yaml_describe(n, got, sizeof got);
-		pl_error(c, n, "expected %s, got %s", want, got);
+		pk_wrong(c, n, k);
 		return;
 	}
 	if (errno == ERANGE || v < k->min || v > k->max) {
-		pl_error(c, n, "%s is out of range; expected %lld to %lld", s, k->min, k->max);
+		plan_walk_error(c, n, "%s is out of range; expected %lld to %lld", s, k->min, k->max);
 		return;
 	}
 	*(int *)dst = (int)v;
 }
 
-static void pk_bool(struct pl_ctx *c, yaml_node_t *n, const struct pk_key *k, void *dst)
+static void pk_bool(struct plan_ctx *c, yaml_node_t *n, const struct pk_key *k, void *dst)
 {
 	static const char *const yes[] = { "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON" };
 	static const char *const no[] = { "false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF" };
@@ -232,10 +253,10 @@ static void pk_bool(struct pl_ctx *c, yaml_node_t *n, const struct pk_key *k, vo
 			return;
 		}
 	}
-	pl_error(c, n, "expected true or false, got '%s'", s);
+	plan_walk_error(c, n, "expected true or false, got '%s'", s);
 }
 
-static void pk_enum(struct pl_ctx *c, yaml_node_t *n, const struct pk_key *k, void *dst)
+static void pk_enum(struct plan_ctx *c, yaml_node_t *n, const struct pk_key *k, void *dst)
 {
 	const char *s = pk_scalar(c, n, k);
 	const char *near = NULL;
@@ -252,137 +273,125 @@ static void pk_enum(struct pl_ctx *c, yaml_node_t *n, const struct pk_key *k, vo
 	}
 	pk_expect(k, want, sizeof want);
 	if (near)
-		pl_error(c, n, "unknown value '%s' (did you mean '%s'?); expected %s", s, near, want);
+		plan_walk_error(c, n, "unknown value '%s' (did you mean '%s'?); expected %s", s, near, want);
 	else
-		pl_error(c, n, "unknown value '%s'; expected %s", s, want);
+		plan_walk_error(c, n, "unknown value '%s'; expected %s", s, want);
 }
 
-static void pk_str(struct pl_ctx *c, yaml_node_t *n, const struct pk_key *k, void *dst)
+static void pk_str(struct plan_ctx *c, yaml_node_t *n, const struct pk_key *k, void *dst)
 {
 	const char *s = pk_scalar(c, n, k);
 	if (!s)
 		return;
 	if (!pk_text_ok(s, k->flags & PK_F_TEXT)) {
-		pl_error(c, n, "contains control characters%s",
+		plan_walk_error(c, n, "contains control characters%s",
 		         k->flags & PK_F_TEXT ? " (only newlines and tabs are allowed)" : "");
 		return;
 	}
 	if ((k->flags & PK_F_HOST) && !plan_validate_host(s)) {
-		pl_error(c, n, "'%s' is not a host name or IP address", s);
+		plan_walk_error(c, n, "'%s' is not a host name or IP address", s);
 		return;
 	}
 	if ((k->flags & PK_F_EMAIL) && !plan_email_valid(s)) {
-		pl_error(c, n, "'%s' is not a valid e-mail address", s);
+		plan_walk_error(c, n, "'%s' is not a valid e-mail address", s);
 		return;
 	}
 	pk_set_str(dst, s);
 }
 
-static void pk_strlist(struct pl_ctx *c, yaml_node_t *n, const struct pk_key *k, void *base)
+static void pk_strlist(struct plan_ctx *c, yaml_node_t *n, const struct pk_key *k, void *base)
 {
 	char ***list = (char ***)pk_dst(c, k, base);
-	size_t *count = (size_t *)((char *)((k->flags & PK_F_ROOT) ? (void *)c->plan : base) +
-	                           k->count_off);
+	size_t *count = pk_count(c, k, base);
 	size_t cnt, i = 0;
-	if (n->type != YAML_SEQUENCE_NODE) {
-		char want[200], got[64];
-		pk_expect(k, want, sizeof want);
-		plan_yaml_describe(n, got, sizeof got);
-		pl_error(c, n, "expected %s, got %s", want, got);
+	if (!(cnt = pk_seq_len(c, n, k)))
 		return;
-	}
-	cnt = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
-	if (!cnt) {
-		if (k->flags & PK_F_NONEMPTY)
-			pl_error(c, n, "must not be empty");
-		return;
-	}
 	*list = calloc(cnt, sizeof **list);
 	if (!*list)
 		abort();
 	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
 	     it++, i++) {
 		yaml_node_t *e = plan_yaml_node(c->doc, *it);
-		size_t pl = pl_path_push(c, "[%zu]", i);
+		size_t pl = plan_walk_path_push(c, "[%zu]", i);
 		const char *s = pk_scalar(c, e, k);
 		if (s && !pk_text_ok(s, k->flags & PK_F_TEXT))
-			pl_error(c, e, "contains control characters");
+			plan_walk_error(c, e, "contains control characters");
 		else if (s && (k->flags & PK_F_ADDRS) && !plan_validate_ip(s))
-			pl_error(c, e, "'%s' is not an IPv4 or IPv6 address", s);
+			plan_walk_error(c, e, "'%s' is not an IPv4 or IPv6 address", s);
 		else if (s)
 			pk_set_str(&(*list)[(*count)++], s);
-		pl_path_pop(c, pl);
+		plan_walk_path_pop(c, pl);
 	}
 }
 
-static void pk_time(struct pl_ctx *c, yaml_node_t *n, const struct pk_key *k, void *dst)
+static void pk_time(struct plan_ctx *c, yaml_node_t *n, const struct pk_key *k, void *dst)
 {
 	const char *s = pk_scalar(c, n, k), *why = NULL;
 	struct plan_time t;
 	if (!s)
 		return;
 	if (plan_time_parse(s, &t, &why) < 0) {
-		pl_error(c, n, "'%s' is not an RFC 3339 time like 2002-10-22T23:30:00+09:00: %s", s,
+		plan_walk_error(c, n, "'%s' is not an RFC 3339 time like 2002-10-22T23:30:00+09:00: %s", s,
 		         why);
 		return;
 	}
-	pl_pos(c, n, &t.pos);
+	plan_walk_pos(c, n, &t.pos);
 	*(struct plan_time *)dst = t;
 }
 
-static void pk_date(struct pl_ctx *c, yaml_node_t *n, const struct pk_key *k, void *dst)
+static void pk_date(struct plan_ctx *c, yaml_node_t *n, const struct pk_key *k, void *dst)
 {
 	const char *s = pk_scalar(c, n, k), *why = NULL;
 	struct plan_date dt;
 	if (!s)
 		return;
-	if (plan_date_parse(s, &dt, &why) < 0) {
-		pl_error(c, n, "'%s' is not a date like 2008-06-20: %s", s, why);
+	if (plan_time_date_parse(s, &dt, &why) < 0) {
+		plan_walk_error(c, n, "'%s' is not a date like 2008-06-20: %s", s, why);
 		return;
 	}
-	pl_pos(c, n, &dt.pos);
+	plan_walk_pos(c, n, &dt.pos);
 	*(struct plan_date *)dst = dt;
 }
 
-static void pk_duration(struct pl_ctx *c, yaml_node_t *n, const struct pk_key *k, void *dst)
+static void pk_duration(struct plan_ctx *c, yaml_node_t *n, const struct pk_key *k, void *dst)
 {
 	const char *s = pk_scalar(c, n, k), *why = NULL;
 	long long ms, unit = k->type == PK_SEC ? 1000 : 1;
 	if (!s)
 		return;
-	if (plan_duration_parse(s, &ms, &why) < 0) {
-		pl_error(c, n, "'%s' is not a duration like 10s, 5m or 1h: %s", s, why);
+	if (plan_units_duration(s, &ms, &why) < 0) {
+		plan_walk_error(c, n, "'%s' is not a duration like 10s, 5m or 1h: %s", s, why);
 		return;
 	}
 	if (ms < k->min * unit || ms > k->max * unit || ms % unit) {
 		if (unit == 1)
-			pl_error(c, n, "%s is out of range; expected %lldms to %llds", s, k->min,
+			plan_walk_error(c, n, "%s is out of range; expected %lldms to %llds", s, k->min,
 			         k->max / 1000);
 		else
-			pl_error(c, n, "%s is out of range; expected whole seconds from %llds to %llds",
+			plan_walk_error(c, n, "%s is out of range; expected whole seconds from %llds to %llds",
 			         s, k->min, k->max);
 		return;
 	}
 	*(int *)dst = (int)(ms / unit);
 }
 
-static void pk_bytes(struct pl_ctx *c, yaml_node_t *n, const struct pk_key *k, void *dst)
+static void pk_bytes(struct plan_ctx *c, yaml_node_t *n, const struct pk_key *k, void *dst)
 {
 	const char *s = pk_scalar(c, n, k), *why = NULL;
 	uint64_t v;
 	if (!s)
 		return;
-	if (plan_bytes_parse(s, &v, &why) < 0) {
-		pl_error(c, n, "'%s' is not a size like 20MB or 20971520: %s", s, why);
+	if (plan_units_bytes(s, &v, &why) < 0) {
+		plan_walk_error(c, n, "'%s' is not a size like 20MB or 20971520: %s", s, why);
 		return;
 	}
 	if (v < (uint64_t)k->min) {
-		pl_error(c, n, "%s is too small; expected at least %lld byte%s", s, k->min,
+		plan_walk_error(c, n, "%s is too small; expected at least %lld byte%s", s, k->min,
 		         k->min == 1 ? "" : "s");
 		return;
 	}
 	if (k->max && v > (uint64_t)k->max) {
-		pl_error(c, n, "%s is too large; expected at most %lld bytes", s, k->max);
+		plan_walk_error(c, n, "%s is too large; expected at most %lld bytes", s, k->max);
 		return;
 	}
 	*(uint64_t *)dst = v;
@@ -399,7 +408,7 @@ static bool pk_env_name_ok(const char *s)
 	return true;
 }
 
-static void pk_secret(struct pl_ctx *c, yaml_node_t *n, const struct pk_key *k, void *dst)
+static void pk_secret(struct plan_ctx *c, yaml_node_t *n, const struct pk_key *k, void *dst)
 {
 	struct plan_secret *sec = dst;
 	const char *s = pk_scalar(c, n, k);
@@ -409,48 +418,36 @@ static void pk_secret(struct pl_ctx *c, yaml_node_t *n, const struct pk_key *k, 
 		/* A refused value is still kept (the load fails anyway), so that "no password"
 		 * is not reported on top of it. */
 		if (!pk_env_name_ok(s))
-			pl_error(c, n, "'%s' is not an environment variable name (letters, digits, '_')",
+			plan_walk_error(c, n, "'%s' is not an environment variable name (letters, digits, '_')",
 			         s);
 		pk_set_str(&sec->env, s);
 	} else if (k->type == PK_SECRET_FILE) {
 		struct plan_pos pos;
-		pl_pos(c, n, &pos);
+		plan_walk_pos(c, n, &pos);
 		if (!pk_text_ok(s, false)) {
-			pl_error(c, n, "contains control characters");
+			plan_walk_error(c, n, "contains control characters");
 			return;
 		}
 		plan_validate_secret_file(c, s, &pos);
 		pk_set_str(&sec->file, s);
 	} else {
 		if (!c->plan->allow_inline_secrets)
-			pl_error(c, n, "a password written in the plan needs 'allow_inline_secrets: true'"
+			plan_walk_error(c, n, "a password written in the plan needs 'allow_inline_secrets: true'"
 			               "; use %s_env or %s_file instead", k->name, k->name);
 		pk_set_str(&sec->value, s);
 	}
 	if (!sec->pos.line)
-		pl_pos(c, n, &sec->pos);
+		plan_walk_pos(c, n, &sec->pos);
 }
 
-void plan_walk_list(struct pl_ctx *c, yaml_node_t *n, const struct pk_key *k, void *base)
+void plan_walk_list(struct plan_ctx *c, yaml_node_t *n, const struct pk_key *k, void *base)
 {
 	char **arr = (char **)pk_dst(c, k, base);
-	size_t *count = (size_t *)((char *)((k->flags & PK_F_ROOT) ? (void *)c->plan : base) +
-	                           k->count_off);
+	size_t *count = pk_count(c, k, base);
 	size_t cnt, i = 0;
 	char *items;
-	if (n->type != YAML_SEQUENCE_NODE) {
-		char want[200], got[64];
-		pk_expect(k, want, sizeof want);
-		plan_yaml_describe(n, got, sizeof got);
-		pl_error(c, n, "expected %s, got %s", want, got);
+	if (!(cnt = pk_seq_len(c, n, k)))
 		return;
-	}
-	cnt = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
-	if (!cnt) {
-		if (k->flags & PK_F_NONEMPTY)
-			pl_error(c, n, "must not be empty");
-		return;
-	}
 	/* Append: the customer list may already hold entries. */
 	items = realloc(*arr, (*count + cnt) * k->elem_size);
 	if (!items)
@@ -460,15 +457,15 @@ void plan_walk_list(struct pl_ctx *c, yaml_node_t *n, const struct pk_key *k, vo
 	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
 	     it++, i++) {
 		void *elem = items + (*count) * k->elem_size;
-		size_t pl = pl_path_push(c, "[%zu]", i);
+		size_t pl = plan_walk_path_push(c, "[%zu]", i);
 		(*count)++;
 		plan_walk_defaults(c, k->sub, elem);
 		plan_walk_map(c, plan_yaml_node(c->doc, *it), k->sub, elem);
-		pl_path_pop(c, pl);
+		plan_walk_path_pop(c, pl);
 	}
 }
 
-static void pk_value(struct pl_ctx *c, yaml_node_t *n, const struct pk_key *k, void *base)
+static void pk_value(struct plan_ctx *c, yaml_node_t *n, const struct pk_key *k, void *base)
 {
 	void *dst = pk_dst(c, k, base);
 	switch (k->type) {
@@ -490,7 +487,7 @@ static void pk_value(struct pl_ctx *c, yaml_node_t *n, const struct pk_key *k, v
 	}
 }
 
-static void pk_unknown(struct pl_ctx *c, yaml_node_t *kn, const char *name,
+static void pk_unknown(struct plan_ctx *c, yaml_node_t *kn, const char *name,
                        const struct pk_table *t)
 {
 	const char *best = NULL;
@@ -508,36 +505,36 @@ static void pk_unknown(struct pl_ctx *c, yaml_node_t *kn, const char *name,
 			                      t->keys[i].name);
 	}
 	if (best)
-		pl_error(c, kn, "unknown key '%s' (did you mean '%s'?)", name, best);
+		plan_walk_error(c, kn, "unknown key '%s' (did you mean '%s'?)", name, best);
 	else
-		pl_error(c, kn, "unknown key '%s'; expected one of: %s", name, known);
+		plan_walk_error(c, kn, "unknown key '%s'; expected one of: %s", name, known);
 }
 
-void plan_walk_map(struct pl_ctx *c, yaml_node_t *n, const struct pk_table *t, void *base)
+void plan_walk_map(struct plan_ctx *c, yaml_node_t *n, const struct pk_table *t, void *base)
 {
 	yaml_node_t *seen[PLAN_TABLE_MAX] = { 0 };
 	if (!n || c->gave_up)
 		return;
 	if (++c->visits > PLAN_VISITS_MAX) {
-		pl_error(c, n, "the plan is too large (more than %u mappings walked)", PLAN_VISITS_MAX);
+		plan_walk_error(c, n, "the plan is too large (more than %u mappings walked)", PLAN_VISITS_MAX);
 		c->gave_up = true;
 		return;
 	}
 	if (n->type != YAML_MAPPING_NODE) {
 		char got[64];
 		plan_yaml_describe(n, got, sizeof got);
-		pl_error(c, n, "expected a mapping (%s), got %s", t->what, got);
+		plan_walk_error(c, n, "expected a mapping (%s), got %s", t->what, got);
 		return;
 	}
 	if (t->pos_off != PK_NO_POS)
-		pl_pos(c, n, (struct plan_pos *)((char *)base + t->pos_off));
+		plan_walk_pos(c, n, (struct plan_pos *)((char *)base + t->pos_off));
 	for (yaml_node_pair_t *pr = n->data.mapping.pairs.start; pr < n->data.mapping.pairs.top;
 	     pr++) {
 		yaml_node_t *kn = plan_yaml_node(c->doc, pr->key), *vn = plan_yaml_node(c->doc, pr->value);
 		const char *name = plan_yaml_scalar(kn);
 		size_t i;
 		if (!name || kn->type != YAML_SCALAR_NODE) {
-			pl_error(c, kn, "a key must be a plain word, not a list or mapping");
+			plan_walk_error(c, kn, "a key must be a plain word, not a list or mapping");
 			continue;
 		}
 		for (i = 0; i < t->n && strcmp(t->keys[i].name, name) != 0; i++)
@@ -547,18 +544,18 @@ void plan_walk_map(struct pl_ctx *c, yaml_node_t *n, const struct pk_table *t, v
 			continue;
 		}
 		if (seen[i]) {
-			pl_error(c, kn, "duplicate key '%s' (first given at line %d, column %d)", name,
+			plan_walk_error(c, kn, "duplicate key '%s' (first given at line %d, column %d)", name,
 			         plan_yaml_line(seen[i]), plan_yaml_col(seen[i]));
 			continue;
 		}
 		seen[i] = kn;
-		size_t pl = pl_path_push(c, "%s", name);
+		size_t pl = plan_walk_path_push(c, "%s", name);
 		pk_value(c, vn, &t->keys[i], base);
-		pl_path_pop(c, pl);
+		plan_walk_path_pop(c, pl);
 	}
 	for (size_t i = 0; i < t->n; i++)
 		if ((t->keys[i].flags & PK_F_REQUIRED) && !seen[i])
-			pl_error(c, n, "missing required key '%s'", t->keys[i].name);
+			plan_walk_error(c, n, "missing required key '%s'", t->keys[i].name);
 	/* One secret, one source: password_env, password_file and password exclude each other. */
 	for (size_t i = 0; i < t->n; i++) {
 		const struct pk_key *a = &t->keys[i];
@@ -568,7 +565,7 @@ void plan_walk_map(struct pl_ctx *c, yaml_node_t *n, const struct pk_table *t, v
 			const struct pk_key *b = &t->keys[j];
 			if (j != i && seen[j] && b->off == a->off &&
 			    (b->type == PK_SECRET_FILE || b->type == PK_SECRET_VALUE))
-				pl_error(c, seen[j], "give only one of '%s' and '%s'", a->name, b->name);
+				plan_walk_error(c, seen[j], "give only one of '%s' and '%s'", a->name, b->name);
 		}
 	}
 	for (size_t i = 0; i < t->n; i++) {
@@ -577,14 +574,14 @@ void plan_walk_map(struct pl_ctx *c, yaml_node_t *n, const struct pk_table *t, v
 			continue;
 		for (size_t j = 0; j < t->n; j++)
 			if (seen[j] && t->keys[j].off == a->off && t->keys[j].type == PK_SECRET_VALUE)
-				pl_error(c, seen[j], "give only one of '%s' and '%s'", a->name,
+				plan_walk_error(c, seen[j], "give only one of '%s' and '%s'", a->name,
 				         t->keys[j].name);
 	}
 	if (t->post)
 		t->post(c, n, base);
 }
 
-void plan_walk_defaults(struct pl_ctx *c, const struct pk_table *t, void *base)
+void plan_walk_defaults(struct plan_ctx *c, const struct pk_table *t, void *base)
 {
 	for (size_t i = 0; i < t->n; i++) {
 		const struct pk_key *k = &t->keys[i];

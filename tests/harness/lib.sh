@@ -12,6 +12,8 @@
 #                                Sets H_DIR, H_ROOT (repo root), H_BUILD (build dir),
 #                                H_TOOLS ($H_BUILD/tools, the C helpers), H_PY (python3).
 #                                H_KEEP=1 in the environment keeps $H_DIR after exit.
+#   harness_detach               keep servers and $H_DIR after exit (they run on until
+#                                dovecot_stop from another shell; see demo-servers.sh).
 #   harness_on_exit CMD...       run CMD at exit (before servers stop); use instead of
 #                                your own `trap ... EXIT`, which would replace the harness's.
 #   harness_certs                own CA + server certificates for 127.0.0.1 and localhost,
@@ -55,15 +57,25 @@
 #                                RS; "" for none) puts them into cur/ with ":2,FLAGS".
 #                                -m FOLDER: an IMAP folder name as the server shows it
 #                                (mUTF-7, "." hierarchy separator, e.g. Sent or Work.2002);
-#                                the folder is created and subscribed. -t EPOCH: the time of
-#                                the first message (file mtime = IMAP INTERNALDATE); the
-#                                default continues after the newest delivered message.
+#                                the folder is created and subscribed. -t EPOCH sets the
+#                                user's delivery clock: the messages get EPOCH+1, EPOCH+2, …
+#                                as file mtime (= IMAP INTERNALDATE); by default the clock
+#                                goes on from the newest message delivered to that user
+#                                (first ever: 1034567891, October 2002).
 #                                Prints the created file names (base names), one per line.
 #   pop3_uidls NAME USER PASSWORD    print "N UIDL" lines as a client sees them (python3
 #                                poplib, plain port, USER/PASS).
 #   imap_flags NAME USER PASSWORD [FOLDER]   print "UID FLAGS…" lines (python3 imaplib).
+#   pop3_hold NAME USER PASSWORD SECONDS     log in over POP3 and keep the session (so the
+#                                maildrop lock: a second login gets -ERR [IN-USE]) for
+#                                SECONDS in the background; prints the holder's pid.
+#   dovecot_doveadm NAME ARGS... run doveadm against the server (quota get -u USER, fetch …).
+#   h_var VAR                    print the value of the variable named VAR ("${NAME}_IMAP").
+#   h_alive PID / h_port_open PORT   true while PID runs / while 127.0.0.1:PORT accepts.
 #   harness_free_ports N         print N distinct free TCP ports on 127.0.0.1 (20000–32767,
 #                                below the kernel's ephemeral range), one per line.
+#   h_etpan PASSWORD ARGS...     run tests/tools/etpan_login (ETPAN_PASSWORD=PASSWORD);
+#                                see etpan_login.c for ARGS and its output.
 #   tap_ok DESC CMD...           run CMD; print "ok N - DESC" or "not ok N - DESC".
 #   tap_not DESC CMD...          the same, but CMD must fail.
 #   tap_is GOT WANT DESC         compare strings; prints both on failure.
@@ -99,6 +111,12 @@ harness_init() {
 	trap 'exit 143' TERM
 }
 
+# Leave the servers running and $H_DIR in place when this shell exits (demo-servers.sh).
+harness_detach() {
+	H_SERVERS=""
+	H_KEEP=1 H_DETACHED=1
+}
+
 harness_on_exit() {
 	H_EXIT_CMDS+=("$*")
 }
@@ -110,7 +128,7 @@ harness_cleanup() {
 	for n in $H_SERVERS; do dovecot_stop "$n" || true; done
 	if [ -n "${H_DIR:-}" ] && [ -d "$H_DIR" ]; then
 		if [ "${H_KEEP:-}" = 1 ]; then
-			echo "# harness: kept $H_DIR" >&2
+			[ -n "${H_DETACHED:-}" ] || echo "# harness: kept $H_DIR" >&2
 		else
 			rm -rf "$H_DIR"
 		fi
@@ -204,10 +222,10 @@ harness_certs() {
 # runs as the current user.
 h_ids() {
 	if [ "$(id -u)" = 0 ]; then
-		H_INTERNAL_USER=dovecot H_LOGIN_USER=dovenull
+		H_INTERNAL_USER=dovecot H_LOGIN_USER=dovenull H_INTERNAL_GROUP=dovecot
 		H_MAIL_UID=$(id -u dovecot) H_MAIL_GID=$(id -g dovecot)
 	else
-		H_INTERNAL_USER=$(id -un) H_LOGIN_USER=$(id -un)
+		H_INTERNAL_USER=$(id -un) H_LOGIN_USER=$(id -un) H_INTERNAL_GROUP=$(id -gn)
 		H_MAIL_UID=$(id -u) H_MAIL_GID=$(id -g)
 	fi
 }
@@ -221,8 +239,9 @@ h_check_name() {
 h_var() { eval "printf '%s' \"\${$1:-}\""; }
 
 # h_listeners SERVICE PROTO PORT TLS_PORT: a login service with a plain and a TLS listener.
+# No chroot: a non-root master (CI runners) cannot chroot, and one config for both is simpler.
 h_listeners() {
-	printf 'service %s {\n  inet_listener %s {\n    address = 127.0.0.1\n    port = %s\n  }\n' "$1" "$2" "$3"
+	printf 'service %s {\n  chroot =\n  inet_listener %s {\n    address = 127.0.0.1\n    port = %s\n  }\n' "$1" "$2" "$3"
 	printf '  inet_listener %ss {\n    address = 127.0.0.1\n    port = %s\n    ssl = yes\n  }\n}\n' "$2" "$4"
 }
 
@@ -246,6 +265,7 @@ log_path = $d/dovecot.log
 info_log_path = $d/dovecot.log
 default_internal_user = $H_INTERNAL_USER
 default_login_user = $H_LOGIN_USER
+default_internal_group = $H_INTERNAL_GROUP
 first_valid_uid = $H_MAIL_UID
 last_valid_uid = $H_MAIL_UID
 first_valid_gid = $H_MAIL_GID
@@ -295,6 +315,7 @@ $(h_listeners pop3-login pop3 "$(h_var "${name}_POP3")" "$(h_var "${name}_POP3S"
 # No auth penalty: anvil would delay every later login from 127.0.0.1 by 2–15 s after one
 # failed attempt, and tests try wrong passwords on purpose.
 service anvil {
+  chroot =
   unix_listener anvil-auth-penalty {
     mode = 0
   }
@@ -500,48 +521,60 @@ h_chown() {
 
 maildir_deliver() {
 	local name=$1 user=$2; shift 2
-	local flags="" incur=0 folder="" t0="" OPTIND=1 o
+	local flags="-" folder="" t0="" OPTIND=1 o d root
 	while getopts "f:m:t:" o; do
 		case "$o" in
-		f) flags=$OPTARG incur=1 ;;
+		f) flags=":2,$OPTARG" ;;
 		m) folder=$OPTARG ;;
 		t) t0=$OPTARG ;;
 		*) return 1 ;;
 		esac
 	done
 	shift $((OPTIND - 1))
-	local d root m f seqf seq t base host=mx1.example.jp
 	d=$(h_var "${name}_DIR")
 	root="$d/home/$user/Maildir"
 	[ -d "$root" ] || { echo "harness: no user $user on $name" >&2; return 1; }
 	h_ids
-	m=$root
-	if [ -n "$folder" ]; then
-		m="$root/.$folder"
-		mkdir -p "$m/cur" "$m/new" "$m/tmp"
-		touch "$m/maildirfolder"
-		grep -qxF "$folder" "$root/subscriptions" 2>/dev/null || printf '%s\n' "$folder" >>"$root/subscriptions"
-	fi
-	# One clock per user so names stay strictly increasing across calls and folders;
-	# Dovecot orders new mail by the time in the name, a POP3 client sees that order.
-	seqf="$d/home/$user/.deliver-clock"
-	t=$(cat "$seqf" 2>/dev/null || echo 1034567890)
-	[ -n "$t0" ] && t=$t0
-	for f in "$@"; do
-		t=$((t + 1))
-		seq=$(( $(cat "$seqf.n" 2>/dev/null || echo 0) + 1 ))
-		echo "$seq" >"$seqf.n"
-		base="$t.$((4000 + seq % 30000)).$host"
-		if [ "$incur" = 1 ]; then
-			cp "$f" "$m/tmp/$base" && mv "$m/tmp/$base" "$m/cur/$base:2,$flags" || return 1
-			touch -d "@$t" "$m/cur/$base:2,$flags"
-		else
-			cp "$f" "$m/tmp/$base" && mv "$m/tmp/$base" "$m/new/$base" || return 1
-			touch -d "@$t" "$m/new/$base"
-		fi
-		printf '%s\n' "$base"
-	done
-	echo "$t" >"$seqf"
+	# One process for any number of files: the bench delivers thousands.
+	"$H_PY" - "$root" "$d/home/$user/.deliver-clock" "$flags" "$folder" "$t0" "$@" <<'PY' || return 1
+import os, shutil, sys
+root, clock, flags, folder, t0 = sys.argv[1:6]
+files = sys.argv[6:]
+m = root
+if folder:
+    m = os.path.join(root, "." + folder)
+    for sub in ("cur", "new", "tmp"):
+        os.makedirs(os.path.join(m, sub), exist_ok=True)
+    open(os.path.join(m, "maildirfolder"), "a").close()
+    subs = os.path.join(root, "subscriptions")
+    have = open(subs).read().split("\n") if os.path.exists(subs) else []
+    if folder not in have:
+        with open(subs, "a") as f:
+            f.write(folder + "\n")
+# One clock per user, so names stay strictly increasing across calls and folders: Dovecot
+# orders new mail by the time in the name, and a POP3 client sees that order.
+try:
+    t, seq = (int(x) for x in open(clock).read().split())
+except (OSError, ValueError):
+    t, seq = 1034567890, 0
+if t0:
+    t = int(t0)
+out = []
+for path in files:
+    t += 1
+    seq += 1
+    base = "%d.%d.mx1.example.jp" % (t, 4000 + seq % 30000)
+    tmp = os.path.join(m, "tmp", base)
+    shutil.copyfile(path, tmp)
+    os.utime(tmp, (t, t))
+    final = os.path.join(m, "new", base) if flags == "-" else os.path.join(m, "cur", base + flags)
+    os.rename(tmp, final)
+    out.append(base)
+with open(clock, "w") as f:
+    f.write("%d %d\n" % (t, seq))
+if out:
+    print("\n".join(out))
+PY
 	h_chown "$d/home/$user"
 }
 
@@ -555,6 +588,40 @@ for line in p.uidl()[1]:
     print(line.decode())
 p.quit()
 EOF
+}
+
+# Hold a POP3 session (and with pop3_lock_session, the maildrop lock) for SECONDS in the
+# background; returns once logged in and prints the holder's pid (kill it to let go).
+pop3_hold() {
+	local name=$1 user=$2 secs=$4
+	H_PW=$3 "$H_PY" - 127.0.0.1 "$(h_var "${name}_POP3")" "$user" "$secs" <<'EOF'
+import os, poplib, sys, time
+p = poplib.POP3(sys.argv[1], int(sys.argv[2]), timeout=10)
+p.user(sys.argv[3]); p.pass_(os.environ["H_PW"])
+pid = os.fork()
+if pid:
+    print(pid)
+    sys.stdout.flush()
+    os._exit(0)
+os.setsid()
+devnull = os.open(os.devnull, os.O_RDWR)
+for fd in (0, 1, 2):
+    os.dup2(devnull, fd)
+time.sleep(float(sys.argv[4]))
+try:
+    p.quit()
+except OSError:
+    pass
+EOF
+}
+
+# dovecot_doveadm NAME ARGS...: doveadm against this server, e.g. `quota get -u USER`,
+# `fetch -u USER 'uid flags hdr.x-uidl' mailbox INBOX`, `mailbox status -u USER messages INBOX`.
+dovecot_doveadm() {
+	local d
+	d=$(h_var "${1}_DIR")
+	shift
+	doveadm -c "$d/dovecot.conf" "$@"
 }
 
 imap_flags() {
@@ -576,6 +643,14 @@ for d in data:
         print(uid.group(1), fl.group(1) if fl else "")
 m.logout()
 EOF
+}
+
+# h_etpan PASSWORD ARGS...: $H_TOOLS/etpan_login with the password in its environment.
+h_etpan() {
+	local pw=$1
+	shift
+	[ -x "$H_TOOLS/etpan_login" ] || { echo "fail build: $H_TOOLS/etpan_login missing (make tests-bin)"; return 2; }
+	ETPAN_PASSWORD=$pw "$H_TOOLS/etpan_login" "$@"
 }
 
 tap_ok() {

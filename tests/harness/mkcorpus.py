@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """mkcorpus.py: write deterministic sample mailboxes for tests, the demo and the benchmark.
 
-    mkcorpus.py OUTDIR [--users N | --user NAME...] [--count N] [--seed S]
+    mkcorpus.py OUTDIR [--users N | --user NAME[=COUNT]...] [--count N] [--seed S]
                 [--sizes small|mixed|SPEC] [--bare-lf N] [--large SIZE [--large-user NAME]]
                 [--plain] [--domain D]
 
@@ -306,17 +306,25 @@ class Gen:
         return msg + head + bytes(filler) + CRLF
 
 
-def user_names(a):
-    if a.user:
-        return a.user
-    return ["user%02d" % (i + 1) for i in range(a.users)]
+def user_counts(a):
+    """[(name, message count)]: --user NAME[=COUNT]..., or user01..userNN."""
+    if not a.user:
+        return [("user%02d" % (i + 1), a.count) for i in range(a.users)]
+    out = []
+    for u in a.user:
+        name, eq, count = u.partition("=")
+        if not name or "/" in name or name.startswith(".") or (eq and not count.isdigit()):
+            raise ValueError("bad --user '%s' (NAME or NAME=COUNT)" % u)
+        out.append((name, int(count) if eq else a.count))
+    return out
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("outdir")
     ap.add_argument("--users", type=int, default=3, help="number of users user01..userNN")
-    ap.add_argument("--user", action="append", help="a user name (repeatable; overrides --users)")
+    ap.add_argument("--user", action="append",
+                    help="NAME or NAME=COUNT (repeatable; overrides --users)")
     ap.add_argument("--count", type=int, default=20, help="messages per user")
     ap.add_argument("--seed", type=int, default=2002)
     ap.add_argument("--sizes", default="mixed")
@@ -331,19 +339,21 @@ def main():
         parse_mix(a.sizes)
     except (ValueError, KeyError, argparse.ArgumentTypeError) as e:
         ap.error("--sizes: %s" % e)
+    try:
+        users = user_counts(a)
+    except ValueError as e:
+        ap.error(str(e))
     g = Gen(a)
-    users = user_names(a)
-    large_user = a.large_user or users[0]
+    large_user = a.large_user or users[0][0]
     os.makedirs(a.outdir, exist_ok=True)
-    width = max(4, len(str(a.count)))
+    width = max(4, len(str(max(n for _, n in users))))
     manifest = ["user\tfile\tbytes\tsha256\tmessage_id\tkinds"]
     total = 0
-    for user in users:
+    for user, n in users:
         udir = os.path.join(a.outdir, user)
         os.makedirs(udir, exist_ok=True)
         # Per-user generator: adding users never changes earlier users' mail.
         g.rnd = random.Random("%d/%s" % (a.seed, user))
-        n = a.count
         special = {}
         if not a.plain and n >= 8:
             picks = g.rnd.sample(range(2, n), 4)

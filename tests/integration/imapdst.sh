@@ -83,6 +83,20 @@ tap_ok "error names OVERQUOTA and the message" grep -q "message $((fit + 1)) of 
 out=$(IMAP_PASSWORD='bob-Pw1' "$APP" "${STLS[@]}" -u bob limits 2>&1)
 tap_ok "limits reports the quota ($out)" bash -c "[[ '$out' == *'limit=10240'* || '$out' == *'limit=11264'* || '$out' == *'limit=10752'* ]]"
 
+# --- a message over the server's size limit (Dovecot: NO [LIMIT]) -> ERR_TOOBIG ------------
+H_EXTRA_CONF='plugin {
+  quota_max_mail_size = 3k
+}' dovecot_start big dest good || tap_skip_all "cannot start dovecot (size limit)"
+dovecot_add_user big alice 'alice-Pw1' 0
+B=$H_DIR/big
+$PY corpus "$B" 6 1000
+$PY corpus "$H_DIR/big1" 1 5000
+cp "$H_DIR/big1/001.eml" "$B/004.eml"
+out=$("$APP" -p "$big_IMAP" -u alice append INBOX 50 "$B" 2>"$H_DIR/big.err"); rc=$?
+tap_is "$rc $(grep '^error:' "$H_DIR/big.err" | cut -d: -f2) $(echo "$out" | grep -e '^done=' -e '^failed=' | tr '\n' ' ')" \
+	"65  too-big done=3 failed=004.eml " "oversized message in a batch -> ERR_TOOBIG, the 3 before it stored, it is named"
+dovecot_stop big
+
 # --- find_header ---------------------------------------------------------------------------
 out=$("$APP" "${STLS[@]}" -u alice find One X-UIDL uidl-00007 2>&1)
 tap_is "$out" "$(sed -n 7p "$H_DIR/one.out" | cut -f1)" "find_header finds X-UIDL uidl-00007 (and not uidl-000070…)"
@@ -99,6 +113,32 @@ out=$("$APP" "${STLS[@]}" -u alice folders | grep '^日本語' | cut -f1 | sort 
 tap_is "$out" "日本語 日本語/受信トレイ " "Japanese folder names round-trip (mUTF-7 on the wire)"
 tap_ok "server stores the mUTF-7 name" test -d "$(dovecot_maildir dst alice)/.&ZeVnLIqe-.&U9dP4TDIMOwwpA-"
 out=$("$DUMP" "${STLS[@]}" -u alice dump '日本語/受信トレイ' | $PY check "$C"); tap_is "$?" 0 "messages appended into the Japanese folder"
+
+# --- special-use folders from LIST --------------------------------------------------------
+H_EXTRA_CONF='namespace inbox {
+  inbox = yes
+  mailbox Sent {
+    special_use = \Sent
+    auto = subscribe
+  }
+  mailbox "Deleted Items" {
+    special_use = \Trash
+    auto = create
+  }
+}' dovecot_start su dest good || tap_skip_all "cannot start dovecot (special-use)"
+dovecot_add_user su alice 'alice-Pw1' 0
+out=$("$APP" -p "$su_IMAP" -u alice folders 2>&1 | LC_ALL=C sort | tr '\t\n' '| ')
+tap_is "$out" "Deleted Items|.|trash INBOX|.|- Sent|.|sent subscribed " "special-use flags (\\Sent, \\Trash) and subscriptions from LIST/LSUB"
+dovecot_stop su
+
+# --- a server that hangs up after login -> ERR_NET, not a SIGPIPE death ----------------------
+H_EXTRA_CONF='namespace broken {
+  prefix = x.
+}' dovecot_start hup dest good || tap_skip_all "cannot start dovecot (hang-up)"
+dovecot_add_user hup alice 'alice-Pw1' 0
+out=$("$APP" -p "$hup_IMAP" -u alice caps 2>&1); rc=$?
+tap_is "$rc $(echo "$out" | head -n 1 | cut -d: -f2)" "69  network" "server closing the session -> ERR_NET"
+dovecot_stop hup
 
 # --- a silent server -> ERR_TIMEOUT --------------------------------------------------------
 port=$(harness_free_ports 1)

@@ -1,7 +1,8 @@
 /* etpan_login: log in to a POP3 or IMAP server with libetpan and print what a client sees,
  * so integration tests can prove a server (or a harness setting) works from C.
  *
- *   etpan_login [-t none|starttls|implicit] [-m MASTER] [-f FOLDER] [-u] [-s] pop3|imap HOST PORT USER
+ *   etpan_login [-t none|starttls|implicit] [-c CAFILE] [-m MASTER] [-f FOLDER] [-u] [-s]
+ *               pop3|imap HOST PORT USER
  *
  * The password comes from $ETPAN_PASSWORD (the master user's when -m is given), never argv.
  * POP3: USER/PASS (with -m: USER "USER*MASTER"), then LIST; prints "count N" and with -u
@@ -9,18 +10,22 @@
  * IMAP: LOGIN (with -m: AUTHENTICATE PLAIN, authzid USER, authcid MASTER), SELECT FOLDER
  *       (default INBOX); prints "count N" (EXISTS) and "uidvalidity N".
  * Exit 0 on success; 1 with "fail STAGE: CODE SERVER-TEXT" on stdout otherwise; 2 on usage.
- * TLS peers are not verified here (libetpan cannot; see migrate/tlsverify.h for that). */
+ * With -c, the TLS peer is verified (migrate/tlsverify: CAFILE, name HOST) after the
+ * handshake and before any credential goes out; a failure prints "fail tls: MESSAGE".
+ * Without -c, any certificate is accepted (libetpan's own behaviour). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <libetpan/libetpan.h>
 
+#include "migrate/tlsverify.h"
+
 enum tls_mode { TLS_NONE, TLS_STARTTLS, TLS_IMPLICIT };
 
 struct opts {
 	enum tls_mode tls;
-	const char *master, *folder, *proto, *host, *user, *password;
+	const char *master, *folder, *proto, *host, *user, *password, *ca_file;
 	int uidls, sizes;
 	uint16_t port;
 };
@@ -29,6 +34,22 @@ static int fail(const char *stage, int code, const char *text)
 {
 	printf("fail %s: %d %s\n", stage, code, text ? text : "");
 	return 1;
+}
+
+/* 0 when no verification was asked for or the peer chain verifies. */
+static int verify_peer(const struct opts *o, mailstream *stream)
+{
+	struct plan_endpoint ep = { 0 };
+	struct err e = { 0 };
+
+	if (!o->ca_file || o->tls == TLS_NONE)
+		return 0;
+	ep.host = (char *)o->host;
+	ep.ca_file = (char *)o->ca_file;
+	ep.tls_verify = true;
+	if (tlsverify_stream(stream, &ep, &e) < 0)
+		return fail("tls", 0, e.msg);
+	return 0;
 }
 
 static int run_pop3(const struct opts *o)
@@ -53,6 +74,8 @@ static int run_pop3(const struct opts *o)
 		fail("stls", r, f->pop3_response);
 		goto out;
 	}
+	if (verify_peer(o, f->pop3_stream))
+		goto out;
 	if (o->master)
 		snprintf(login, sizeof login, "%s*%s", o->user, o->master);
 	else
@@ -112,6 +135,8 @@ static int run_imap(const struct opts *o)
 		fail("starttls", r, s->imap_response);
 		goto out;
 	}
+	if (verify_peer(o, s->imap_stream))
+		goto out;
 	if (o->master)
 		r = mailimap_authenticate(s, "PLAIN", o->host, NULL, NULL, o->user, o->master,
 		                          o->password, NULL);
@@ -136,7 +161,7 @@ out:
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: etpan_login [-t none|starttls|implicit] [-m MASTER] [-f FOLDER] [-u] [-s] "
+	fprintf(stderr, "usage: etpan_login [-t none|starttls|implicit] [-c CAFILE] [-m MASTER] [-f FOLDER] [-u] [-s] "
 	                "pop3|imap HOST PORT USER   (password in $ETPAN_PASSWORD)\n");
 	return 2;
 }
@@ -147,7 +172,7 @@ int main(int argc, char **argv)
 	int c;
 	long port;
 
-	while ((c = getopt(argc, argv, "t:m:f:us")) != -1) {
+	while ((c = getopt(argc, argv, "t:c:m:f:us")) != -1) {
 		switch (c) {
 		case 't':
 			if (strcmp(optarg, "none") == 0)
@@ -159,6 +184,7 @@ int main(int argc, char **argv)
 			else
 				return usage();
 			break;
+		case 'c': o.ca_file = optarg; break;
 		case 'm': o.master = optarg; break;
 		case 'f': o.folder = optarg; break;
 		case 'u': o.uidls = 1; break;

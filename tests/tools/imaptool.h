@@ -4,6 +4,7 @@
 #define CUTOVER_IMAPTOOL_H
 
 #include <gnutls/crypto.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,9 @@ struct imaptool {
 static inline int imaptool_opts(struct imaptool *t, int argc, char **argv, const char *usage)
 {
 	memset(t, 0, sizeof *t);
+	/* libetpan writes to sockets without MSG_NOSIGNAL: a server that hangs up would kill
+	 * the process with SIGPIPE instead of giving an error. cutover's main does the same. */
+	signal(SIGPIPE, SIG_IGN);
 	t->ep.proto = PLAN_PROTO_IMAP;
 	t->ep.host = (char *)"127.0.0.1";
 	t->ep.tls_verify = true;

@@ -4,13 +4,16 @@
  *   pop3_fetch --host H --port P [--tls none|starttls|tls] [--auth user|apop|plain|cram-md5]
  *              --user U [--master M] [--ca FILE] [--tls-name N] [--no-verify]
  *              [--timeout S] [--password-env VAR (default POP3_PASSWORD)]
- *              [--list-only] [--save DIR] [--rate]
+ *              [--list-only] [--save DIR] [--rate] [--between CMD]
  *
  * stdout: "style STYLE", "caps uidl|-", then one line per message in server order:
  * "SEQ KEY SIZE SHA256" (SHA256 = "-" with --list-only). Warnings go to stderr as
  * "warning: …"; a failure prints "error CLASS [CODE]: message" to stderr and exits with
  * the class's sysexits code. --save writes each message to DIR/SEQ. --rate prints
- * "rate N msgs in S s = R msg/s" to stderr for the fetch phase. */
+ * "rate N msgs in S s = R msg/s" to stderr for the fetch phase. --between CMD closes the
+ * session after LIST, runs CMD (sh -c) and fetches the old list in a new session, as the
+ * engine does after a reconnect; a message gone by then prints "missing KEY" and the rest
+ * is fetched (a not-found failure has message scope). */
 #include <gnutls/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,6 +79,7 @@ int main(int argc, char **argv)
 	struct drv_login login = {0};
 	const char *pwenv = "POP3_PASSWORD";
 	bool list_only = false, rate = false;
+	const char *between = NULL;
 	struct fetch_ctx ctx = {0};
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -94,6 +98,7 @@ int main(int argc, char **argv)
 		else if (strcmp(a, "--timeout") == 0) ep.timeout_seconds = atoi(v);
 		else if (strcmp(a, "--password-env") == 0) pwenv = v;
 		else if (strcmp(a, "--save") == 0) ctx.save = v;
+		else if (strcmp(a, "--between") == 0) between = v;
 		else if (strcmp(a, "--tls") == 0)
 			ep.tls = strcmp(v, "tls") == 0 ? PLAN_TLS_IMPLICIT
 			       : strcmp(v, "starttls") == 0 ? PLAN_TLS_STARTTLS : PLAN_TLS_NONE;
@@ -130,9 +135,29 @@ int main(int argc, char **argv)
 		}
 		for (size_t i = 0; i < l.n; i++)
 			v[i] = &l.v[i];
+		if (between) {
+			drain_warnings(s);
+			ops->close(s);
+			s = NULL;
+			if (system(between) != 0) {
+				err_set(&e, ERR_INTERNAL, "--between command failed");
+				goto fail;
+			}
+			if (ops->open(&s, NULL, &ep, &login, &e) < 0)
+				goto fail;
+		}
 		double t0 = now();
-		if (ops->fetch(s, v, l.n, on_message, &ctx, &e) < 0)
-			goto fail;
+		size_t done = 0;
+		while (done < l.n) {
+			size_t before = ctx.n;
+			if (ops->fetch(s, v + done, l.n - done, on_message, &ctx, &e) == 0)
+				break;
+			if (e.scope != ERR_SCOPE_MESSAGE)
+				goto fail;
+			done += ctx.n - before;
+			printf("missing %s (%s)\n", v[done]->key, err_class_name(e.cls));
+			done++;
+		}
 		double dt = now() - t0;
 		if (rate)
 			fprintf(stderr, "rate %zu msgs in %.3f s = %.0f msg/s\n", ctx.n, dt, dt > 0 ? ctx.n / dt : 0.0);

@@ -2,6 +2,9 @@
  * quoting, bad UTF-8, unknown and missing columns, bad values, refused password column. */
 #include <stdarg.h>
 #include <stdlib.h>
+#include <unistd.h>
+
+#include "base/caps.h"
 
 #include "schedule/customers.h"
 #include "t.h"
@@ -99,6 +102,19 @@ static void lf_any_column_order_fullwidth(void)
 	T_STREQ(p.customers[0].email, "mari@example.jp");
 	T_STREQ(p.customers[0].client_raw, "Thunderbird 2.0");
 	T_INTEQ(p.customers[0].pos.line, 3);
+	diag_release(&d);
+	t_plan_release(&p);
+}
+
+static void classic_mac_line_ends(void)
+{
+	struct plan p;
+	struct diag d;
+	T_INTEQ(load(&p, &d, "cr.csv"), 0);
+	T_REQUIRE(p.n_customers == 2);
+	T_INTEQ(p.customers[0].pos.line, 3);
+	T_STREQ(p.customers[0].name, "two\rlines");
+	T_INTEQ(p.customers[1].pos.line, 5);
 	diag_release(&d);
 	t_plan_release(&p);
 }
@@ -218,12 +234,31 @@ static void unreadable_file_at_plan_position(void)
 	t_plan_release(&p);
 }
 
+static void file_size_is_capped(void)
+{
+	struct plan p;
+	struct diag d;
+	char path[] = "/tmp/cutover-csv-big.XXXXXX";
+	int fd = mkstemp(path);
+	T_REQUIRE(fd >= 0);
+	/* sparse: no disk used, but fstat sees a size over CAPS_CSV_FILE_MAX */
+	T_REQUIRE(ftruncate(fd, (off_t)CAPS_CSV_FILE_MAX + 1) == 0);
+	close(fd);
+	T_INTEQ(load(&p, &d, path), 1);
+	T_REQUIRE(d.n == 1);
+	T_CHECK(strstr(d.items[0].msg, "larger than 256 MiB") != NULL);
+	unlink(path);
+	diag_release(&d);
+	t_plan_release(&p);
+}
+
 int main(void)
 {
 	const char *root = getenv("CUTOVER_ROOT");
 	snprintf(t_dir, sizeof t_dir, "%s/tests/data/csv", root ? root : ".");
 	T_RUN(bom_crlf_quotes_and_blank_lines);
 	T_RUN(lf_any_column_order_fullwidth);
+	T_RUN(classic_mac_line_ends);
 	T_RUN(bad_utf8_names_the_row);
 	T_RUN(unknown_column_suggests);
 	T_RUN(missing_column);
@@ -232,5 +267,6 @@ int main(void)
 	T_RUN(malformed_quoting);
 	T_RUN(secrets_become_env_or_file);
 	T_RUN(unreadable_file_at_plan_position);
+	T_RUN(file_size_is_capped);
 	return T_DONE();
 }

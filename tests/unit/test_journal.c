@@ -2,6 +2,7 @@
  * concurrent writers, the crash switch, notices, summaries. */
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -434,7 +435,7 @@ static void *t_worker_main(void *arg)
 
 struct t_reader {
 	const char *path;
-	volatile int stop;
+	atomic_int stop;
 	int reads, failures;
 };
 
@@ -448,7 +449,7 @@ static void *t_reader_main(void *arg)
 		r->failures++;
 		return NULL;
 	}
-	while (!r->stop) {
+	while (!atomic_load(&r->stop)) {
 		struct journal_customer_summary *s;
 		size_t n;
 		if (journal_summary(j, &s, &n, &e) < 0)
@@ -496,7 +497,7 @@ static void t_threads(void)
 			printf("# worker %d: %d failures, last: %s\n", i, w[i].failures, w[i].err);
 		T_INTEQ(w[i].failures, 0);
 	}
-	r.stop = 1;
+	atomic_store(&r.stop, 1);
 	pthread_join(rt, NULL);
 	T_INTEQ(r.failures, 0);
 	T_CHECK(r.reads > 0);

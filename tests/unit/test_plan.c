@@ -103,6 +103,7 @@ static const char full_plan[] =
 	"    auth: { master_user: migrate, password_file: master.pw }\n"
 	"    max_message_size: 20MB\n"
 	"    quota: 1GB\n"
+	"    max_messages_per_hour: 3000\n"
 	"    pop3_port: 12110\n"
 	"    pop3_tls: starttls\n"
 	"  uidl: record\n"
@@ -225,6 +226,7 @@ static void full_plan_loads_every_field(void)
 	T_STREQ(p->migration.destination.master_password.file, "master.pw");
 	T_INTEQ(p->migration.destination.max_message_bytes, 20971520);
 	T_INTEQ(p->migration.destination.quota_bytes, 1073741824);
+	T_INTEQ(p->migration.destination.max_messages_per_hour, 3000);
 	T_INTEQ(p->migration.destination.pop3_port, 12110);
 	T_INTEQ(p->migration.destination.pop3_tls, PLAN_TLS_STARTTLS);
 	T_INTEQ(p->migration.destination.max_connections, 8); /* = workers */
@@ -363,6 +365,7 @@ static void minimal_plan_gets_documented_defaults(void)
 	T_INTEQ(p->migration.destination.proto, PLAN_PROTO_IMAP);
 	T_INTEQ(p->migration.destination.port, 143);
 	T_INTEQ(p->migration.destination.max_message_bytes, 0);
+	T_INTEQ(p->migration.destination.max_messages_per_hour, 0);
 	T_INTEQ(p->migration.uidl, PLAN_UIDL_PRESERVE);
 	T_INTEQ(p->migration.workers, 4);
 	T_INTEQ(p->migration.source.max_connections, 4);
@@ -414,9 +417,9 @@ static void times_parse_with_offsets(void)
 	T_INTEQ(plan_time_parse("2002-10-22T24:00:00Z", &t, &why), -1);
 	T_INTEQ(plan_time_parse("2002-10-22", &t, &why), -1);
 	T_INTEQ(plan_time_parse("2002-10-22T23:30:00+9:00", &t, &why), -1);
-	T_INTEQ(plan_date_parse("2008-06-20", &dt, &why), 0);
+	T_INTEQ(plan_time_date_parse("2008-06-20", &dt, &why), 0);
 	T_INTEQ(dt.d, 20);
-	T_INTEQ(plan_date_parse("2008-06-20T00:00:00Z", &dt, &why), -1);
+	T_INTEQ(plan_time_date_parse("2008-06-20T00:00:00Z", &dt, &why), -1);
 }
 
 static void durations_and_sizes(void)
@@ -424,23 +427,23 @@ static void durations_and_sizes(void)
 	long long ms;
 	uint64_t b;
 	const char *why;
-	T_INTEQ(plan_duration_parse("10s", &ms, &why), 0);
+	T_INTEQ(plan_units_duration("10s", &ms, &why), 0);
 	T_INTEQ(ms, 10000);
-	T_INTEQ(plan_duration_parse("1h30m", &ms, &why), 0);
+	T_INTEQ(plan_units_duration("1h30m", &ms, &why), 0);
 	T_INTEQ(ms, 5400000);
-	T_INTEQ(plan_duration_parse("250ms", &ms, &why), 0);
+	T_INTEQ(plan_units_duration("250ms", &ms, &why), 0);
 	T_INTEQ(ms, 250);
-	T_INTEQ(plan_duration_parse("10", &ms, &why), -1);
-	T_INTEQ(plan_duration_parse("99999999999999999999s", &ms, &why), -1);
-	T_INTEQ(plan_bytes_parse("20MB", &b, &why), 0);
+	T_INTEQ(plan_units_duration("10", &ms, &why), -1);
+	T_INTEQ(plan_units_duration("99999999999999999999s", &ms, &why), -1);
+	T_INTEQ(plan_units_bytes("20MB", &b, &why), 0);
 	T_INTEQ(b, 20971520);
-	T_INTEQ(plan_bytes_parse("512 KB", &b, &why), 0);
+	T_INTEQ(plan_units_bytes("512 KB", &b, &why), 0);
 	T_INTEQ(b, 524288);
-	T_INTEQ(plan_bytes_parse("20971520", &b, &why), 0);
+	T_INTEQ(plan_units_bytes("20971520", &b, &why), 0);
 	T_INTEQ(b, 20971520);
-	T_INTEQ(plan_bytes_parse("20XB", &b, &why), -1);
-	T_INTEQ(plan_bytes_parse("99999999999999999999999", &b, &why), -1);
-	T_INTEQ(plan_bytes_parse("17179869184GB", &b, &why), -1);
+	T_INTEQ(plan_units_bytes("20XB", &b, &why), -1);
+	T_INTEQ(plan_units_bytes("99999999999999999999999", &b, &why), -1);
+	T_INTEQ(plan_units_bytes("17179869184GB", &b, &why), -1);
 }
 
 static void zones_emails_names(void)
@@ -468,6 +471,39 @@ static void zones_emails_names(void)
 	T_INTEQ(plan_walk_distance("colour", "color"), 1);
 }
 
+/* Limits: a file over the cap is refused unread; hundreds of errors stop at 200. */
+static void limits_hold(void)
+{
+	struct diag d;
+	struct plan *p;
+	char path[256];
+	FILE *f;
+	snprintf(path, sizeof path, "%s/big.yaml", tmpdir);
+	f = fopen(path, "w");
+	T_REQUIRE(f != NULL);
+	for (unsigned i = 0; i < 4u * 1024 * 1024 / 16 + 1; i++)
+		fputs("# padding 12345\n", f); /* 16 bytes */
+	fclose(f);
+	p = load("big.yaml", &d);
+	T_CHECK(p == NULL);
+	T_INTEQ(d.errors, 1);
+	T_CHECK(d.n == 1 && strstr(d.items[0].msg, "larger than") != NULL);
+	diag_release(&d);
+	unlink(path);
+
+	f = fopen(path, "w");
+	T_REQUIRE(f != NULL);
+	for (int i = 0; i < 500; i++)
+		fprintf(f, "unknown_%d: %d\n", i, i);
+	fclose(f);
+	p = load("big.yaml", &d);
+	T_CHECK(p == NULL);
+	T_INTEQ(d.errors, 201);
+	T_CHECK(d.n > 0 && strstr(d.items[0].msg, "too many errors") != NULL); /* line 0 sorts first */
+	diag_release(&d);
+	unlink(path);
+}
+
 int main(void)
 {
 	snprintf(tmpdir, sizeof tmpdir, "%s", "/tmp/test_plan.XXXXXX");
@@ -480,6 +516,7 @@ int main(void)
 	T_RUN(times_parse_with_offsets);
 	T_RUN(durations_and_sizes);
 	T_RUN(zones_emails_names);
+	T_RUN(limits_hold);
 	const char *files[] = { "full.yaml", "customers.csv", "master.pw", "min.yaml" };
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
 		char path[256];

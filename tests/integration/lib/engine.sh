@@ -71,11 +71,12 @@ e_users() {
 
 # e_gen DIR N [PREFIX]: N small plain messages, each with its own Message-ID.
 e_gen() {
-	local dir=$1 n=$2 pre=${3:-m} i
+	local dir=$1 n=$2 pre=${3:-m} i f
 	mkdir -p "$dir"
 	for ((i = 1; i <= n; i++)); do
+		printf -v f '%s/%s.%05d.eml' "$dir" "$pre" "$i"
 		printf 'Received: from mx0.example.jp by mx1.example.jp; Wed, 9 Oct 2002 23:%02d:00 +0900\r\nFrom: sender%d@example.com\r\nTo: user@example.jp\r\nSubject: %s message %d\r\nMessage-ID: <%s.%d@example.com>\r\nDate: Wed, 9 Oct 2002 23:00:00 +0900\r\n\r\nbody of %s %d\r\n' \
-			$((i % 60)) "$i" "$pre" "$i" "$pre" "$i" "$pre" "$i" >"$dir/$pre.$(printf '%05d' "$i").eml"
+			$((i % 60)) "$i" "$pre" "$i" "$pre" "$i" "$pre" "$i" >"$f"
 	done
 }
 
@@ -142,4 +143,26 @@ e_special() {
 	cp "$d/08-bare.eml" "$d/09-bare.eml"
 	# A leading "From " line's cousin: a body line starting with a dot (POP3 dot-stuffing).
 	printf 'From: dot@example.com\r\nSubject: dots\r\nMessage-ID: <dot@example.com>\r\n\r\n.\r\n..two\r\n.three\r\n' >"$d/10-dots.eml"
+}
+
+# e_deliver SERVER USER FILE...: like the harness's maildir_deliver (qmail-style names in
+# new/, increasing times, so UIDL order = file order) in one python process: thousands of
+# messages in a second. Only for users that get no maildir_deliver mail.
+e_deliver() {
+	local name=$1 user=$2 root; shift 2
+	root=$(dovecot_maildir "$name" "$user")
+	"$H_PY" - "$root" "$@" <<'PYEOF' || return 1
+import os, shutil, sys
+root, files = sys.argv[1], sys.argv[2:]
+t = 1034567890
+for i, f in enumerate(files):
+    t += 1
+    base = "%d.%d_%d.mx1.example.jp" % (t, 40000 + i, i)
+    tmp = os.path.join(root, "tmp", base)
+    shutil.copyfile(f, tmp)
+    os.utime(tmp, (t, t))
+    os.rename(tmp, os.path.join(root, "new", base))
+PYEOF
+	h_ids
+	h_chown "$(dirname "$root")"
 }
