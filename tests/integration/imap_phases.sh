@@ -135,6 +135,8 @@ tap_is "$(dst_dump | grep -c "^Gesendet")" 1 "the destination still holds the de
 run fin2 --phase final --mirror-deletes
 tap_is "$(j fin2 copied)/$(j fin2 removed)" 0/1 "--mirror-deletes removes it, copies nothing"
 tap_ok "after the final phase the destination is what the source shows" same
+order() { "$@" --ordered | awk -F'\t' '$1 == "INBOX" || $1 == "Work" { print $1, $2 }'; }
+tap_is "$(order dst_dump)" "$(order src_dump --skip-deleted)" "messages keep the source's order in INBOX and Work"
 ver v3
 tap_is "$VRC/$(vj v3 content_matched lost pending flags_differ dates_differ)" 0/final/16/0/0/0/0 \
 	"verify after the final phase: everything there, identical"

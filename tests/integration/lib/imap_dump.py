@@ -3,7 +3,8 @@ folder<TAB>sha256 of the message (CRLF line ends)<TAB>flags (sorted, without \\R
 INTERNALDATE as epoch; sorted. Read-only (EXAMINE, BODY.PEEK). Folder names are decoded
 from modified UTF-7 and written with '/' between levels.
 
-usage: imap_dump.py PORT USER [--skip-deleted] [--map FROM=TO]...   (password in $H_PW)
+usage: imap_dump.py PORT USER [--skip-deleted] [--ordered] [--map FROM=TO]...   (password in $H_PW)
+--ordered: each folder's messages in sequence (UID) order instead of sorted lines.
 """
 import base64, hashlib, imaplib, os, re, sys, time
 
@@ -28,11 +29,13 @@ def mutf7_decode(s):
 
 def main():
     port, user = int(sys.argv[1]), sys.argv[2]
-    skip_deleted, mapping, args = False, {}, sys.argv[3:]
+    skip_deleted, ordered, mapping, args = False, False, {}, sys.argv[3:]
     while args:
         a = args.pop(0)
         if a == "--skip-deleted":
             skip_deleted = True
+        elif a == "--ordered":
+            ordered = True
         elif a == "--map":
             f, t = args.pop(0).split("=", 1)
             mapping[f] = t
@@ -71,7 +74,7 @@ def main():
             lines.append("%s\t%s\t%s\t%d" % (shown, hashlib.sha256(body).hexdigest(),
                                              " ".join(flags), date))
     m.logout()
-    for l in sorted(lines):
+    for l in (sorted(lines, key=lambda l: l.split("\t", 1)[0]) if ordered else sorted(lines)):
         print(l)
 
 
