@@ -2,6 +2,7 @@
  * summary table; the exit status says whether anyone failed. */
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,16 +86,15 @@ static void run_hms(double s, char *out, size_t cap)
 	snprintf(out, cap, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
 }
 
-/* Remaining time from bytes when every customer has been listed, else from customers. */
+/* Remaining time from messages once every customer has been listed, else from customers. */
 static bool run_eta(const struct engine_progress *p, double *eta)
 {
 	if (p->elapsed < 1 || p->msgs_handled == 0)
 		return false;
-	if (p->customers_started >= p->customers && p->bytes_listed > 0) {
-		double rate = p->bytes_handled / p->elapsed;
-		if (rate <= 0)
-			return false;
-		*eta = (double)(p->bytes_listed - p->bytes_handled) / rate;
+	if (p->customers_started >= p->customers) {
+		double rate = p->msgs_handled / p->elapsed;
+		uint64_t left = p->msgs_listed > p->msgs_handled ? p->msgs_listed - p->msgs_handled : 0;
+		*eta = rate > 0 ? (double)left / rate : 0;
 		return true;
 	}
 	size_t fin = p->customers_done + p->customers_failed;
@@ -285,8 +285,12 @@ static int run_exec(const struct opt_result *args, struct err *e)
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = run_on_signal;
+	sa.sa_flags = SA_RESETHAND; /* a second signal ends the process at once */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* A server that hangs up mid-APPEND must be an error on that connection, not the end
+	 * of the process: libetpan writes with plain write(). */
+	signal(SIGPIPE, SIG_IGN);
 	if (!quiet && !ui.tty) {
 		char ts[32];
 		run_stamp(ts, sizeof ts);

@@ -1,6 +1,7 @@
 /* cmd_verify: `cutover verify PLAN` — per customer, what a POP3 client sees on the source
  * and on the destination: counts, bytes, the SHA-256 of every message (our X-UIDL line
  * aside, line endings normalised) and the UIDL lists; exit 1 on any loss. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -388,13 +389,14 @@ static int verify_exec(const struct opt_result *args, struct err *e)
 	struct verify_phase ph;
 	if (!p)
 		return EX_DATAERR;
-	verify_phase_read(p, &j, &ph);
+	signal(SIGPIPE, SIG_IGN);   /* a server hanging up is an error, not the end */
 	rows = calloc(p->n_customers + (only ? only->n_list : 0) + 1, sizeof *rows);
 	if (!rows) {
 		plan_free(p);
 		err_set(e, ERR_NOMEM, "out of memory");
 		return EX_OSERR;
 	}
+	verify_phase_read(p, &j, &ph);
 	if (only && only->set) {
 		for (size_t i = 0; i < only->n_list; i++) {
 			const struct plan_customer *c = plan_customer_find(p, only->list[i]);
