@@ -19,7 +19,7 @@ WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototy
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -fPIE \
               -I. $(ETPAN_CFLAGS) $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS) $(EXTRA_CFLAGS)
-LDLIBS   := $(ETPAN_LIBS) $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread
+LDLIBS   := $(ETPAN_LIBS) $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread -lm
 ALL_LDFLAGS := -pie $(LDFLAGS) $(EXTRA_LDFLAGS)
 
 MODULES  := base schedule mapping migrate notices cmd
@@ -85,6 +85,7 @@ install: cutover
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 cutover $(DESTDIR)$(PREFIX)/bin/cutover
 	install -m 0644 docs/cutover.1 $(DESTDIR)$(PREFIX)/share/man/man1/cutover.1
+	install -d $(DESTDIR)$(PREFIX)/share/cutover && cp -R notices/templates $(DESTDIR)$(PREFIX)/share/cutover/
 
 clean:
 	rm -rf build build-san build-* cutover

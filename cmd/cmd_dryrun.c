@@ -8,6 +8,8 @@
 
 #include "cmd/cmd.h"
 #include "cmd/dryrun.h"
+#include "mapping/journal.h"
+#include "mapping/journal_plan.h"
 #include "migrate/driver.h"
 
 static void dryrun_addf(char ***list, size_t *n, const char *fmt, ...)
@@ -86,6 +88,36 @@ static void dryrun_customers(struct dryrun_report *r)
 	}
 }
 
+/* What a pre-stage already copied, per customer, so the window only has to hold the
+ * final delta. No journal (or an unreadable one) means the whole copy happens tonight. */
+static void dryrun_prestaged(struct dryrun_report *r, const char *id, uint64_t *msgs, uint64_t *bytes)
+{
+	for (size_t i = 0; i < r->n_done; i++)
+		if (strcmp(r->done[i].id, id) == 0) {
+			*msgs = *msgs > r->done[i].msgs_done ? *msgs - r->done[i].msgs_done : 0;
+			*bytes = *bytes > r->done[i].bytes_done ? *bytes - r->done[i].bytes_done : 0;
+			return;
+		}
+}
+
+static void dryrun_load_journal(struct dryrun_report *r)
+{
+	struct journal *j = NULL;
+	struct err e;
+	char *path = journal_plan_path(r->plan);
+	int rc;
+	err_clear(&e);
+	rc = path ? journal_open_ro(&j, path, &e) : -1;
+	free(path);
+	if (rc < 0)
+		return;
+	if (journal_summary(j, &r->done, &r->n_done, &e) < 0) {
+		r->done = NULL;
+		r->n_done = 0;
+	}
+	journal_close(j);
+}
+
 static void dryrun_estimate(struct dryrun_report *r)
 {
 	const struct plan *p = r->plan;
@@ -127,8 +159,11 @@ static void dryrun_estimate(struct dryrun_report *r)
 		r->jobs[r->n_jobs].id = ic->c->id;
 		r->jobs[r->n_jobs].msgs = ic->msgs;
 		r->jobs[r->n_jobs].bytes = ic->bytes;
+		dryrun_prestaged(r, ic->c->id, &r->jobs[r->n_jobs].msgs, &r->jobs[r->n_jobs].bytes);
+		r->phase_msgs += r->jobs[r->n_jobs].msgs;
 		r->n_jobs++;
 	}
+	r->final_phase = r->phase_msgs < r->total_msgs;
 	estimate_schedule(r->jobs, r->n_jobs, r->workers, &r->rate, p->window.start.t, p->window.end.t,
 	                  &r->est);
 	r->estimated = true;
@@ -166,6 +201,7 @@ static void dryrun_release(struct dryrun_report *r)
 	free(r->reasons);
 	free(r->warnings);
 	free(r->jobs);
+	journal_summary_free(r->done, r->n_done);
 	preflight_list_free(&r->preflight);
 	inventory_free(&r->inv);
 }
@@ -196,6 +232,7 @@ static int dryrun_exec(const struct opt_result *args, struct err *e)
 		r.total_msgs += r.inv.v[i].msgs;
 		r.total_bytes += r.inv.v[i].bytes;
 	}
+	dryrun_load_journal(&r);
 	dryrun_preflight_verdict(&r);
 	dryrun_customers(&r);
 	dryrun_estimate(&r);

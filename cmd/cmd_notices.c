@@ -67,6 +67,21 @@ static int notices_write(const char *path, const struct buf *b, struct err *e)
 	return 0;
 }
 
+/* mkdir -p */
+static int notices_mkdirs(const char *dir)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s", dir);
+	for (char *s = path + 1; *s; s++)
+		if (*s == '/') {
+			*s = 0;
+			if (mkdir(path, 0755) < 0 && errno != EEXIST)
+				return -1;
+			*s = '/';
+		}
+	return mkdir(path, 0755) < 0 && errno != EEXIST ? -1 : 0;
+}
+
 /* srv: one zone snippet per mail domain, not per customer. */
 static bool notices_domain_seen(struct notices_run *r, const char *domain)
 {
@@ -97,18 +112,19 @@ static int notices_one(struct notices_run *r, const struct plan_customer *c, str
 		ci = clients_generic();
 	if (r->fmt == RENDER_SRV && notices_domain_seen(r, model_domain(c->email)))
 		return 0;
+	/* A bad address is this customer's problem; any other rendering error (a template
+	 * mistake) would repeat for everyone, so it stops the run. */
+	if (!eml_addr_ok(c->email)) {
+		fprintf(stderr, "cutover notices: customer %s: address '%s' cannot be used in a mail\n",
+		        c->id, c->email);
+		r->failed++;
+		return 0;
+	}
 	err_clear(&ce);
 	if (render_notice(&b, &r->ro, r->p, c, ci, r->fmt, &skipped, mid, sizeof mid, &ce) < 0) {
 		buf_release(&b);
-		/* A template error is the same for everyone: stop at the first. */
-		if (strstr(ce.msg, ".txt:") || strstr(ce.msg, ".html:") || strstr(ce.msg, ".xml:") ||
-		    ce.cls == ERR_NOINPUT || ce.cls == ERR_NOMEM) {
-			*e = ce;
-			return -1;
-		}
-		fprintf(stderr, "cutover notices: %s\n", ce.msg);
-		r->failed++;
-		return 0;
+		*e = ce;
+		return -1;
 	}
 	if (skipped) {
 		r->skipped++;
@@ -216,6 +232,8 @@ static int notices_exec(const struct opt_result *args, struct err *e)
 
 	if (!p)
 		return cmd_exit_for(e);
+	if (only && (!only->set || !only->n_list))
+		only = NULL;
 	memset(&r, 0, sizeof r);
 	r.p = p;
 	r.quiet = opt_flag(args, "quiet");
@@ -244,7 +262,7 @@ static int notices_exec(const struct opt_result *args, struct err *e)
 		goto out;
 	}
 	r.to_stdout_many = n_selected > 1 && r.fmt != RENDER_SRV;
-	if (r.out_dir && mkdir(r.out_dir, 0755) < 0 && errno != EEXIST) {
+	if (r.out_dir && notices_mkdirs(r.out_dir) < 0) {
 		err_set(e, ERR_IO, "%s: %s", r.out_dir, strerror(errno));
 		goto out;
 	}

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "mapping/journal.h"
 #include "migrate/inventory.h"
 #include "migrate/preflight.h"
 #include "schedule/estimate.h"
@@ -29,6 +30,11 @@ struct dryrun_report {
 	size_t n_jobs;
 	struct estimate_result est;
 	uint64_t total_msgs, total_bytes;
+	/* A pre-stage in the journal: the window only holds the rest (the final phase). */
+	struct journal_customer_summary *done;
+	size_t n_done;
+	bool final_phase;
+	uint64_t phase_msgs;         /* messages the projected phase copies */
 };
 
 void dryrun_text(FILE *f, const struct dryrun_report *r);

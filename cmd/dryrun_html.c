@@ -166,6 +166,8 @@ void dryrun_html(FILE *f, const struct dryrun_report *r)
 			fprintf(f, "%llu over the size limit. ", (unsigned long long)ic->oversize);
 		if (ic->over_quota)
 			fprintf(f, "Over quota. ");
+		if (ic->no_message_id > 0)
+			fprintf(f, "%lld without Message-ID. ", (long long)ic->no_message_id);
 		if (ic->redownload) {
 			fprintf(f, "Re-download: ");
 			dryrun_esc(f, ic->redownload_why);

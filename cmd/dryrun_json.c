@@ -56,10 +56,11 @@ int dryrun_json(FILE *f, const struct dryrun_report *r)
 			                                         "messages", (json_int_t)ic->folders[k].msgs,
 			                                         "bytes", (json_int_t)ic->folders[k].bytes));
 		json_array_append_new(
-			cs, json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:s, s:b, s:s, s:b, s:s, s:s, s:s, s:o}",
+			cs, json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:s, s:b, s:s, s:b, s:s, s:s, s:s, s:o}",
 			              "id", ic->c->id, "email", ic->c->email, "messages", (json_int_t)ic->msgs,
 			              "bytes", (json_int_t)ic->bytes, "largest", (json_int_t)ic->largest,
-			              "oversize", (json_int_t)ic->oversize, "max_message_bytes",
+			              "oversize", (json_int_t)ic->oversize, "without_message_id",
+			              (json_int_t)ic->no_message_id, "max_message_bytes",
 			              (json_int_t)ic->max_message, "quota_bytes", (json_int_t)ic->quota_limit,
 			              "quota_used_bytes", (json_int_t)ic->quota_used, "over_quota", ic->over_quota,
 			              "uidl_style", ic->uidl_style, "source_ok", ic->src_ok, "source_error",
@@ -73,7 +74,9 @@ int dryrun_json(FILE *f, const struct dryrun_report *r)
 		json_t *dom = json_array();
 		for (size_t i = 0; i < r->est.n_dominant; i++)
 			json_array_append_new(dom, json_string(r->jobs[r->est.dominant[i]].id));
-		est = json_pack("{s:I, s:s, s:I, s:i, s:f, s:f, s:s, s:o, s:I, s:I}", "seconds",
+		est = json_pack("{s:s, s:I, s:I, s:s, s:I, s:i, s:f, s:f, s:s, s:o, s:I, s:I}", "phase",
+		                r->final_phase ? "final" : "full", "phase_messages",
+		                (json_int_t)r->phase_msgs, "seconds",
 		                (json_int_t)(r->est.seconds + 0.5), "finish",
 		                dryrun_iso(t3, sizeof t3, r->est.finish, off), "margin_seconds",
 		                (json_int_t)r->est.margin_s, "workers", r->workers, "msgs_per_second",

@@ -78,6 +78,9 @@ void dryrun_text(FILE *f, const struct dryrun_report *r)
 		dryrun_fmt_duration(c, sizeof c, r->est.margin_s);
 		fprintf(f, "Estimate   %s with %d workers: finish %s, %s %s\n", a, r->workers, b, c,
 		        r->est.margin_s < 0 ? "too late" : "to spare");
+		if (r->final_phase)
+			fprintf(f, "           final phase only: the pre-stage in the journal leaves %llu of %llu messages\n",
+			        (unsigned long long)r->phase_msgs, (unsigned long long)r->total_msgs);
 		fprintf(f, "           %.0f msg/s and %.1f MB/s per connection pair; %s\n",
 		        r->rate.msgs_per_s, r->rate.bytes_per_s / (1024 * 1024), r->rate_note);
 		for (size_t i = 0; i < r->est.n_dominant; i++) {
@@ -109,6 +112,9 @@ void dryrun_text(FILE *f, const struct dryrun_report *r)
 			         (unsigned long long)ic->oversize);
 		if (ic->over_quota)
 			snprintf(notes + strlen(notes), sizeof notes - strlen(notes), "over quota; ");
+		if (ic->no_message_id > 0)
+			snprintf(notes + strlen(notes), sizeof notes - strlen(notes), "%lld without Message-ID; ",
+			         (long long)ic->no_message_id);
 		if (ic->redownload)
 			snprintf(notes + strlen(notes), sizeof notes - strlen(notes), "re-download: %s",
 			         ic->redownload_why);

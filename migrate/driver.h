@@ -44,7 +44,10 @@ struct drv_folder {
 };
 
 /* One message as the source lists it. For POP3: key = UIDL (or a content-derived key
- * "sha256:<hex>" when the server has no UIDL), seq = message number, uid = 0.
+ * "sha256:<hex>" when the server has no UIDL: SHA-256 over the header block from TOP n 0,
+ * "\n" and the LIST size; a repeat of the same key in one mailbox gets "-2", "-3" …),
+ * seq = message number, uid = 0. Real UIDLs may repeat (RFC 1939 allows it): the
+ * driver warns but keeps them, since they are what the clients remember.
  * For IMAP: key = "<uidvalidity>/<uid>", uid = UID. */
 struct drv_msg {
 	char *key;
@@ -86,9 +89,14 @@ struct src_ops {
 	/* Read-only selection (EXAMINE). POP3: only "INBOX". */
 	int (*select)(struct src *s, const char *folder, uint32_t *uidvalidity, struct err *e);
 	int (*list)(struct src *s, struct drv_msg_list *out, struct err *e);
-	/* Fetch msgs[0..n) and call cb for each, in order; never changes the source. */
+	/* Fetch msgs[0..n) and call cb for each, in order; never changes the source. On a
+	 * failure with e->scope == ERR_SCOPE_MESSAGE (vanished, too big) only the message after
+	 * the last one passed to cb is affected: the caller may skip it and go on. */
 	int (*fetch)(struct src *s, const struct drv_msg *const *msgs, size_t n, drv_fetch_cb cb,
 	             void *ctx, struct err *e);
+	/* Header blocks only (POP3 TOP n 0), for the dry-run inventory; may be NULL. */
+	int (*headers)(struct src *s, const struct drv_msg *const *msgs, size_t n, drv_fetch_cb cb,
+	               void *ctx, struct err *e);
 	void (*close)(struct src *s);   /* polite logout (POP3: RSET, QUIT) and free */
 	/* Things the operator should know that are not failures ("server has no UIDL: keys
 	 * are header digests", "TOP size differs from LIST, fetching with RETR"). Returns the

@@ -12,6 +12,7 @@
 #include "base/caps.h"
 #include "migrate/driver.h"
 #include "migrate/creds.h"
+#include "migrate/hdr.h"
 #include "schedule/clients.h"
 
 #define INV_SAMPLE_CUSTOMERS 8   /* customers whose first messages are fetched, timed */
@@ -109,6 +110,40 @@ static int inv_fetch_cb(void *ctx, const struct drv_msg *m, const char *data, si
 	}
 	fc->last = inv_now();
 	return 0;
+}
+
+static int inv_header_cb(void *ctx, const struct drv_msg *m, const char *data, size_t len,
+                         struct err *e)
+{
+	char id[8];
+	(void)m;
+	(void)e;
+	if (!hdr_message_id(data, len, id, sizeof id))
+		(*(int64_t *)ctx)++;
+	return 0;
+}
+
+/* Messages without a Message-ID: cutover copies them like any other (identity is the
+ * source's key), but peers that deduplicate by Message-ID drop them, and the report says
+ * how many a customer has. Headers only (TOP n 0), never bodies. */
+static int inv_count_no_id(const struct src_ops *ops, struct src *s, const struct drv_msg_list *l,
+                           struct inventory_customer *ic, struct err *e)
+{
+	const struct drv_msg **v;
+	if (!ops->headers || ic->no_message_id < 0) {
+		ic->no_message_id = -1;
+		return 0;
+	}
+	if (!l->n)
+		return 0;
+	v = malloc(l->n * sizeof *v);
+	if (!v)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < l->n; i++)
+		v[i] = &l->v[i];
+	int rc = ops->headers(s, v, l->n, inv_header_cb, &ic->no_message_id, e);
+	free(v);
+	return rc;
 }
 
 static void inv_redownload(const struct plan *p, struct inventory_customer *ic)
@@ -225,6 +260,10 @@ static void inv_source(struct inv_shared *sh, struct inventory_customer *ic, str
 		}
 		ic->msgs += inf->msgs;
 		ic->bytes += inf->bytes;
+		if (inv_count_no_id(ops, s, &l, ic, &e) < 0) {
+			drv_msg_list_free(&l);
+			goto fail;
+		}
 		if (sample && l.n) {
 			const struct drv_msg *pick[INV_SAMPLE_MSGS];
 			size_t np = 0;

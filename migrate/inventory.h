@@ -27,6 +27,7 @@ struct inventory_customer {
 	size_t n_folders;
 	uint64_t msgs, bytes, largest;
 	uint64_t oversize;          /* messages over the destination's limit */
+	int64_t no_message_id;      /* messages without a Message-ID; -1 = not counted */
 	uint64_t max_message;       /* the limit used (0 = unknown) */
 	uint64_t quota_limit, quota_used;
 	bool over_quota;

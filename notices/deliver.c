@@ -52,6 +52,8 @@ int deliver_one(struct deliver *d, const char *customer, const char *from, const
 		return -1;
 	*e = se;
 	err_prefix(e, "customer %s: ", customer);
-	/* A refused login or certificate will refuse every customer: stop here. */
-	return se.cls == ERR_AUTH || se.cls == ERR_TLS ? -1 : 0;
+	/* A refused login or certificate, or a server that stays unreachable, fails every
+	 * customer the same way: stop here. */
+	return se.cls == ERR_AUTH || se.cls == ERR_TLS || se.cls == ERR_NET || se.cls == ERR_TIMEOUT
+	       ? -1 : 0;
 }

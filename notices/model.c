@@ -217,7 +217,8 @@ int model_vars_common(struct tmpl_dict *d, const struct plan *p, enum plan_lang 
 	SET("company", p->operator_.company);
 	SET("service", p->operator_.service ? p->operator_.service : p->operator_.company);
 	SET("support_email", p->operator_.support_email);
-	SET("mail_domain", model_domain(p->operator_.support_email));
+	/* An example address for the account-name change: the customers' domain, not support's. */
+	SET("mail_domain", model_domain(p->n_customers ? p->customers[0].email : p->operator_.support_email));
 	SET("support_phone", p->operator_.support_phone);
 	SET("support_url", p->operator_.support_url);
 	SET("support_hours", p->operator_.support_hours);

@@ -16,7 +16,7 @@ struct send {
 	char url[600];
 	char *password;        /* wiped on close */
 	struct curl_slist *resolve;
-	char last_reply[ERR_SERVER_MAX]; /* the server's last line, for errors */
+	char last_reply[ERR_SERVER_MAX]; /* the server's first 4xx/5xx line, for errors */
 	const char *body;
 	size_t len, off;
 };
@@ -27,7 +27,9 @@ static int send_debug(CURL *h, curl_infotype type, char *data, size_t size, void
 {
 	struct send *s = ud;
 	(void)h;
-	if (type == CURLINFO_HEADER_IN && size) {
+	/* The first refusal (4xx/5xx) of the transaction is what matters, not QUIT's 221. */
+	if (type == CURLINFO_HEADER_IN && size >= 3 && (data[0] == '4' || data[0] == '5') &&
+	    !s->last_reply[0]) {
 		size_t n = size < sizeof s->last_reply - 1 ? size : sizeof s->last_reply - 1;
 		memcpy(s->last_reply, data, n);
 		while (n && (s->last_reply[n - 1] == '\n' || s->last_reply[n - 1] == '\r'))
@@ -174,6 +176,8 @@ int send_message(struct send *s, const char *from, const char *to, const char *m
 		break;
 	default:
 		/* The reply code decides: 4xx try again later, 5xx will not change. */
+		if (s->last_reply[0])
+			code = strtol(s->last_reply, NULL, 10);
 		cls = code >= 500 && code < 600 ? ERR_PERM : ERR_TEMP;
 		break;
 	}

@@ -19,7 +19,7 @@ void send_close(struct send *s);
 
 /* One message. On failure e->cls says what a retry can do: ERR_TEMP (4xx, a dropped
  * connection), ERR_PERM (5xx for this message), ERR_AUTH, ERR_TLS, ERR_NET; e->server
- * holds the server's last reply line. */
+ * holds the server's refusal line. */
 int send_message(struct send *s, const char *from, const char *to, const char *msg, size_t len,
                  struct err *e);
 

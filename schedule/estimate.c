@@ -1,6 +1,7 @@
 /* estimate: longest-processing-time-first scheduling of customers onto workers. */
 #include "schedule/estimate.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,7 +57,8 @@ void estimate_schedule(struct estimate_job *jobs, size_t n, int workers,
 			makespan = busy[w];
 	}
 	out->seconds = makespan;
-	out->finish = window_start + (time_t)(makespan + 0.5);
+	/* Round up: a copy that needs 1.2 s does not fit a 1 s window. */
+	out->finish = window_start + (time_t)ceil(makespan);
 	out->margin_s = difftime(window_end, out->finish);
 	for (size_t i = 0; i < n && i < 3; i++)
 		out->dominant[out->n_dominant++] = (size_t)(order[i] - jobs);

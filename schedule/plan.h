@@ -96,6 +96,8 @@ struct plan_endpoint {
 	char *master_user;     /* Dovecot-style master user / SASL authorization by an admin */
 	struct plan_secret master_password;
 	int timeout_seconds;   /* default 60 */
+	bool checks_client_dns;/* source refuses clients whose forward and reverse DNS disagree
+	                          (BeToMail FAQ): dry-run checks the migrating host's; default false */
 	int max_connections;   /* per host; default = workers */
 	/* destination limits when the server does not tell (0 = unknown / discover) */
 	uint64_t max_message_bytes;
@@ -230,6 +232,10 @@ const struct plan_customer *plan_customer_find(const struct plan *p, const char 
  * protocol's standard port). *out shares the plan's strings. */
 void plan_customer_source(const struct plan *p, const struct plan_customer *c,
                           struct plan_endpoint *out);
+
+/* Free what one customer owns (strings, secrets wiped) and zero it; for readers that
+ * build a customer and drop it (the CSV reader on a bad row). */
+void plan_customer_release(struct plan_customer *c);
 
 /* Record a file read for this plan (e.g. a customer CSV) and return the plan's own copy,
  * for plan_pos.file. NULL when out of memory. */

@@ -76,20 +76,24 @@ void plan_customers_fill(struct plan_ctx *c)
 		plan_walk_warn_pos(c, NULL, "%zu more customers with unknown mail programs", more);
 }
 
+void plan_customer_release(struct plan_customer *cu)
+{
+	free(cu->id);
+	free(cu->email);
+	free(cu->name);
+	free(cu->client);
+	free(cu->client_raw);
+	free(cu->source_login);
+	free(cu->dest_login);
+	plan_secret_wipe(&cu->source_password);
+	plan_secret_wipe(&cu->dest_password);
+	memset(cu, 0, sizeof *cu);
+}
+
 void plan_customers_free(struct plan *p)
 {
-	for (size_t i = 0; i < p->n_customers; i++) {
-		struct plan_customer *cu = &p->customers[i];
-		free(cu->id);
-		free(cu->email);
-		free(cu->name);
-		free(cu->client);
-		free(cu->client_raw);
-		free(cu->source_login);
-		free(cu->dest_login);
-		plan_secret_wipe(&cu->source_password);
-		plan_secret_wipe(&cu->dest_password);
-	}
+	for (size_t i = 0; i < p->n_customers; i++)
+		plan_customer_release(&p->customers[i]);
 	free(p->customers);
 	p->customers = NULL;
 	p->n_customers = 0;

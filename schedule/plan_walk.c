@@ -10,8 +10,8 @@
 
 _Static_assert(sizeof(enum plan_tls) == sizeof(int), "enums are stored as int");
 
-static void plan_walk_vadd(struct plan_ctx *c, enum diag_sev sev, const char *file, int line, int col,
-                    const char *fmt, va_list ap)
+static void plan_walk_vadd(struct plan_ctx *c, enum diag_sev sev, const char *file, int line,
+                           int col, const char *fmt, va_list ap)
 {
 	char msg[900];
 	if (c->gave_up)
@@ -37,22 +37,31 @@ void plan_walk_error(struct plan_ctx *c, const yaml_node_t *n, const char *fmt, 
 	va_end(ap);
 }
 
+static void plan_walk_vadd_pos(struct plan_ctx *c, enum diag_sev sev,
+                               const struct plan_pos *pos, const char *fmt, va_list ap)
+{
+	plan_walk_vadd(c, sev, pos && pos->file ? pos->file : c->file, pos ? pos->line : 0,
+	               pos ? pos->col : 0, fmt, ap);
+}
+
 void plan_walk_error_pos(struct plan_ctx *c, const struct plan_pos *pos, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	plan_walk_vadd(c, DIAG_ERROR, pos && pos->file ? pos->file : c->file, pos ? pos->line : 0,
-	        pos ? pos->col : 0, fmt, ap);
+	plan_walk_vadd_pos(c, DIAG_ERROR, pos, fmt, ap);
 	va_end(ap);
 }
 
-void plan_walk_error_key(struct plan_ctx *c, yaml_node_t *map, const char *key, const char *fmt, ...)
+void plan_walk_error_key(struct plan_ctx *c, yaml_node_t *map, const char *key,
+                         const char *fmt, ...)
 {
 	yaml_node_t *v = plan_yaml_map_get(c->doc, map, key);
 	size_t len = plan_walk_path_push(c, "%s", key);
 	va_list ap;
 	va_start(ap, fmt);
-	plan_walk_vadd(c, DIAG_ERROR, c->file, plan_yaml_line(v ? v : map), plan_yaml_col(v ? v : map), fmt, ap);
+	if (!v)
+		v = map;
+	plan_walk_vadd(c, DIAG_ERROR, c->file, plan_yaml_line(v), plan_yaml_col(v), fmt, ap);
 	va_end(ap);
 	plan_walk_path_pop(c, len);
 }
@@ -61,8 +70,7 @@ void plan_walk_warn_pos(struct plan_ctx *c, const struct plan_pos *pos, const ch
 {
 	va_list ap;
 	va_start(ap, fmt);
-	plan_walk_vadd(c, DIAG_WARNING, pos && pos->file ? pos->file : c->file, pos ? pos->line : 0,
-	        pos ? pos->col : 0, fmt, ap);
+	plan_walk_vadd_pos(c, DIAG_WARNING, pos, fmt, ap);
 	va_end(ap);
 }
 

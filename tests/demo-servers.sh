@@ -3,8 +3,8 @@
 # source server full of sample mail and an empty "new" destination server, left running
 # until stopped.
 #
-#   tests/demo-servers.sh start DIR [--users FILE] [--count N] [--large SIZE] [--seed S]
-#                                   [--sizes small|mixed|SPEC]
+#   tests/demo-servers.sh start DIR [--users FILE | --customers N] [--count N] [--large SIZE]
+#                                   [--seed S] [--sizes small|mixed|SPEC]
 #   tests/demo-servers.sh stop DIR
 #   tests/demo-servers.sh status DIR        exit 0 if both servers run
 #
@@ -28,13 +28,17 @@
 # --users FILE: one customer per line, whitespace-separated, '#' comments:
 #       SOURCE_USER SOURCE_PASSWORD DEST_USER DEST_PASSWORD [QUOTA_BYTES [MESSAGES]]
 #   (no spaces in passwords). Without it, five sample customers of example.jp are made with
-#   random passwords; the first one gets one large message (--large, default 15M), one has
-#   an empty mailbox. MESSAGES defaults to --count (default 30).
+#   random passwords (yamada … ito; ito's mailbox is empty), or with --customers N, N of
+#   them named cust001 … (all with --count messages: the benchmark's 40 × 150). The first
+#   customer gets one large message (--large, default 15M; 0 = none). MESSAGES defaults to
+#   --count (default 30).
+# The ${NAME}_... variables come from lib.sh through export "NAME=...", unseen by shellcheck.
+# shellcheck disable=SC2034,SC2154
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 
 usage() {
-	sed -n '5,8p' "$0" | sed 's/^# *//' >&2
+	sed -n '6,9p' "$0" | sed 's/^# *//' >&2
 	exit 64
 }
 
@@ -69,9 +73,11 @@ status_servers() {
 	)
 }
 
+# default_users [N]: the five sample customers, or N numbered ones.
 default_users() {
-	local u pw
-	for u in yamada tanaka suzuki sato ito; do
+	local u pw names="yamada tanaka suzuki sato ito"
+	[ -n "${1:-}" ] && names=$(seq -f 'cust%03g' 1 "$1")
+	for u in $names; do
 		pw=$(head -c 9 /dev/urandom | base64 | tr '+/' 'xy')
 		printf '%s %s %s@example.jp %s 0' "$u" "old-$pw" "$u" "new-$pw"
 		[ "$u" = ito ] && printf ' 0'
@@ -81,10 +87,11 @@ default_users() {
 
 start_servers() {
 	local dir=$1; shift
-	local users_file="" count=30 large=15M seed=2002 sizes=mixed
+	local users_file="" customers="" count=30 large=15M seed=2002 sizes=mixed
 	while [ $# -gt 0 ]; do
 		case "$1" in
 		--users) users_file=$2; shift 2 ;;
+		--customers) customers=$2; shift 2 ;;
 		--count) count=$2; shift 2 ;;
 		--large) large=$2; shift 2 ;;
 		--seed) seed=$2; shift 2 ;;
@@ -111,7 +118,7 @@ start_servers() {
 	if [ -n "$users_file" ]; then
 		mapfile -t list < <(grep -v '^[[:space:]]*\(#\|$\)' "$users_file")
 	else
-		mapfile -t list < <(default_users)
+		mapfile -t list < <(default_users "$customers")
 	fi
 	[ ${#list[@]} -gt 0 ] || { echo "demo-servers: no users" >&2; return 1; }
 	local line su sp du dp q n gen=() first=""
@@ -124,8 +131,10 @@ start_servers() {
 		[ -n "$first" ] || first=$su
 	done
 	rm -rf "$dir/corpus"
+	local big=()
+	[ "$large" = 0 ] || big=(--large "$large" --large-user "$first")
 	"$H_PY" "$here/harness/mkcorpus.py" "$dir/corpus" "${gen[@]}" --seed "$seed" \
-		--sizes "$sizes" --large "$large" --large-user "$first" || return 1
+		--sizes "$sizes" "${big[@]}" || return 1
 
 	umask 077
 	{

@@ -38,7 +38,10 @@
 #                                ${NAME}_LOG (log file), ${NAME}_MASTER_USER (= migrate),
 #                                ${NAME}_MASTER_PW (random per server), ${NAME}_ROLE.
 #                                Returns when all four ports answer. Extra config lines:
-#                                put them in $H_EXTRA_CONF (appended to dovecot.conf).
+#                                put them in $H_EXTRA_CONF (appended to dovecot.conf, so
+#                                they override). Call it directly, not in $(…): the master
+#                                must be a child of the test's shell, and the variables
+#                                would be lost.
 #   dovecot_stop NAME            stop it and wait until every process is gone.
 #   dovecot_restart NAME         stop and start again on the same ports, users and mail.
 #   dovecot_pids NAME            print the pids of the server's processes (for tests).
@@ -51,12 +54,14 @@
 #   maildir_deliver NAME USER [-f FLAGS] [-m FOLDER] [-t EPOCH] FILE...
 #                                put messages into the Maildir in the order given. Without -f
 #                                they go to new/ with qmail-style unique names
-#                                (TIME.PID_SEQ.HOST, TIME strictly increasing), so the source's
-#                                POP3 UIDLs look like qmail-pop3d's and Dovecot assigns UIDs
-#                                in the given order. -f FLAGS (Maildir letters, e.g. S, SF,
+#                                (TIME.NNNN.mx1.example.jp, TIME strictly increasing), so the
+#                                source's POP3 UIDLs look like qmail-pop3d's and Dovecot
+#                                assigns UIDs in the given order. -f FLAGS (Maildir letters, e.g. S, SF,
 #                                RS; "" for none) puts them into cur/ with ":2,FLAGS".
-#                                -m FOLDER: an IMAP folder name as the server shows it
-#                                (mUTF-7, "." hierarchy separator, e.g. Sent or Work.2002);
+#                                -m FOLDER: an IMAP folder name with "." as the hierarchy
+#                                separator (Sent, Work.2002, 仕事.2002); a name with non-ASCII
+#                                characters is encoded to mUTF-7, an ASCII one is taken as
+#                                mUTF-7 already (&ZeVnLIqe- = 日本語);
 #                                the folder is created and subscribed. -t EPOCH sets the
 #                                user's delivery clock: the messages get EPOCH+1, EPOCH+2, …
 #                                as file mtime (= IMAP INTERNALDATE); by default the clock
@@ -79,15 +84,27 @@
 #   tap_ok DESC CMD...           run CMD; print "ok N - DESC" or "not ok N - DESC".
 #   tap_not DESC CMD...          the same, but CMD must fail.
 #   tap_is GOT WANT DESC         compare strings; prints both on failure.
-#   tap_done                     print the plan "1..N"; exit 1 if any test failed.
+#   tap_done                     print the plan "1..N"; returns 1 if any test failed
+#                                (make it the script's last command).
 #   tap_skip_all REASON          print "1..0 # SKIP REASON" and exit 77.
 #
 # Dovecot settings that matter for drivers (see dovecot_conf below): auth_mechanisms
 # plain login apop cram-md5; disable_plaintext_auth=no (plaintext allowed without TLS);
 # auth_master_user_separator=* (log in as "user*migrate" or SASL PLAIN with authzid=user,
-# authcid=migrate); pop3_lock_session=yes (a second POP3 session gets -ERR [IN-USE]);
+# authcid=migrate); pop3_lock_session=yes (a second POP3 session waits Dovecot's fixed
+# 10 s for the lock, then gets -ERR [IN-USE]: client timeouts must be longer than that);
 # auth_failure_delay=0 (a wrong password fails at once: set H_EXTRA_CONF to change it);
-# mail_max_userip_connections=50; quota backend "count" (APPEND over quota: NO [OVERQUOTA]).
+# mail_max_userip_connections=50; quota backend "count" (APPEND over quota: NO [OVERQUOTA]);
+# no auth penalty (anvil's 2-15 s delay after a failed login from an IP is switched off);
+# no chroot for login processes. As root, Dovecot's own users run it (dovecot/dovenull) and
+# Maildirs belong to the dovecot user; otherwise everything runs as the calling user.
+# Logs: ${NAME}_LOG (auth_verbose on: failed logins say why).
+#
+# Other old servers, through H_EXTRA_CONF (later lines win), e.g.
+#     H_EXTRA_CONF='pop3_uidl_format = %08Xu%08Xv' dovecot_start uw source   # UW ipop3d UIDLs
+#     H_EXTRA_CONF='auth_mechanisms = plain login' dovecot_start noapop source   # no APOP
+# also: auth_failure_delay = 2s (real servers' slow "wrong password"), pop3_no_flag_updates
+# = yes (RETR leaves \Seen alone), mail_fsync = never (benchmarks of the tool, not the disk).
 
 H_MASTER_USER=migrate
 
@@ -113,6 +130,7 @@ harness_init() {
 
 # Leave the servers running and $H_DIR in place when this shell exits (demo-servers.sh).
 harness_detach() {
+	touch "$H_DIR/detached"
 	H_SERVERS=""
 	H_KEEP=1 H_DETACHED=1
 }
@@ -207,7 +225,7 @@ harness_certs() {
 			openssl req -x509 -new -key self.key -subj "/CN=127.0.0.1" -days 825 \
 				-addext "subjectAltName=IP:127.0.0.1,DNS:localhost" -out self.pem 2>/dev/null
 			chmod 644 ./*.pem ./*.key
-			touch done
+			touch ./done
 		) || { echo "harness_certs: openssl failed" >&2; return 1; }
 	fi
 	export H_CA="$d/ca.pem" H_CA_OTHER="$d/other-ca.pem"
@@ -352,10 +370,17 @@ h_alive() {
 h_launch() {
 	local name=$1 d p i pid
 	d=$(h_var "${name}_DIR")
-	setsid dovecot -F -c "$d/dovecot.conf" </dev/null >>"$d/start.err" 2>&1 &
+	# A watchdog in the server's own session stops it within a second when the test's shell
+	# dies without running its traps (SIGKILL, a CI timeout), unless harness_detach said so.
+	# shellcheck disable=SC2016
+	setsid bash -c '
+		(while kill -0 "$1" 2>/dev/null && [ ! -e "$2/detached" ]; do sleep 1; done
+		 [ -e "$2/detached" ] || kill -TERM 0) &
+		exec dovecot -F -c "$3"' _ "$$" "$H_DIR" "$d/dovecot.conf" </dev/null >>"$d/start.err" 2>&1 &
 	pid=$!
 	echo "$pid" >"$d/master.pid"
-	for ((i = 0; i < 400; i++)); do
+	# 20 s: ~0.1 s on an idle machine, seconds when other test runs load it.
+	for ((i = 0; i < 1000; i++)); do
 		h_alive "$pid" || { wait "$pid" 2>/dev/null; return 1; }
 		local all=1
 		for p in IMAP IMAPS POP3 POP3S; do
@@ -364,12 +389,12 @@ h_launch() {
 		[ "$all" = 1 ] && return 0
 		sleep 0.02
 	done
-	echo "harness: $name: ports did not open within 8 s" >&2
+	echo "harness: $name: ports did not open within 20 s" >&2
 	return 1
 }
 
 dovecot_start() {
-	local name=$1 role=$2 which=${3:-good} d cert key tries ports
+	local name=$1 role=$2 which=${3:-good} d cert key ports
 	h_check_name "$name" || return 1
 	case "$role" in source | dest) ;; *) echo "harness: role must be source or dest" >&2; return 1 ;; esac
 	[ -n "${H_CERT_GOOD:-}" ] || harness_certs || return 1
@@ -380,6 +405,7 @@ dovecot_start() {
 	wrongname) cert=$H_CERT_WRONGNAME key=$H_KEY_WRONGNAME ;;
 	*) echo "harness: unknown cert '$which'" >&2; return 1 ;;
 	esac
+	case " $H_SERVERS " in *" $name "*) echo "harness: $name is already running" >&2; return 1 ;; esac
 	h_ids
 	d="$H_DIR/$name"
 	mkdir -p "$d/run" "$d/state" "$d/home" || return 1
@@ -395,8 +421,8 @@ dovecot_start() {
 		"${name}_CERT=$which"
 	# A port can be taken between our bind test and Dovecot's bind (other test runs on
 	# this machine): retry with fresh ports.
-	for tries in 1 2 3 4 5; do
-		ports=($(harness_free_ports 4))
+	for _ in 1 2 3 4 5; do
+		mapfile -t ports < <(harness_free_ports 4)
 		export "${name}_IMAP=${ports[0]}" "${name}_IMAPS=${ports[1]}" \
 			"${name}_POP3=${ports[2]}" "${name}_POP3S=${ports[3]}"
 		dovecot_conf "$name" "$role" "$cert" "$key" >"$d/dovecot.conf"
@@ -407,6 +433,7 @@ dovecot_start() {
 		h_kill_master "$name"
 		grep -q 'Address already in use' "$d/start.err" "$d/dovecot.log" 2>/dev/null || break
 		: >"$d/start.err"
+		: >"$d/dovecot.log"
 	done
 	echo "harness: dovecot $name failed to start:" >&2
 	tail -n 20 "$d/start.err" "$d/dovecot.log" >&2 2>/dev/null
@@ -537,9 +564,33 @@ maildir_deliver() {
 	h_ids
 	# One process for any number of files: the bench delivers thousands.
 	"$H_PY" - "$root" "$d/home/$user/.deliver-clock" "$flags" "$folder" "$t0" "$@" <<'PY' || return 1
-import os, shutil, sys
+import base64, os, shutil, sys
 root, clock, flags, folder, t0 = sys.argv[1:6]
 files = sys.argv[6:]
+
+
+def mutf7(name):
+    """RFC 3501 modified UTF-7 for names with non-ASCII characters; ASCII-only names are
+    taken as already encoded (so '&ZeVnLIqe-' stays as it is)."""
+    if name.isascii():
+        return name
+    out, run = [], ""
+    for ch in name + "\0":
+        if ch != "\0" and not (" " <= ch <= "~"):
+            run += ch
+            continue
+        if run:
+            b = base64.b64encode(run.encode("utf-16-be")).decode().rstrip("=")
+            out.append("&" + b.replace("/", ",") + "-")
+            run = ""
+        if ch == "&":
+            out.append("&-")
+        elif ch != "\0":
+            out.append(ch)
+    return "".join(out)
+
+
+folder = mutf7(folder)
 m = root
 if folder:
     m = os.path.join(root, "." + folder)

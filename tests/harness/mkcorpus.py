@@ -354,28 +354,30 @@ def main():
         os.makedirs(udir, exist_ok=True)
         # Per-user generator: adding users never changes earlier users' mail.
         g.rnd = random.Random("%d/%s" % (a.seed, user))
+        large_at = n // 2 if (a.large and user == large_user and n > 0) else None
         special = {}
         if not a.plain and n >= 8:
-            picks = g.rnd.sample(range(2, n), 4)
+            picks = g.rnd.sample([i for i in range(2, n) if i != large_at], 4)
             special = {picks[0]: "no_message_id", picks[1]: "no_received",
                        picks[2]: "dup_message_id", picks[3]: "dup_bytes"}
         bare = set(g.rnd.sample(range(n), min(a.bare_lf, n)))
-        large_at = n // 2 if (a.large and user == large_user and n > 0) else None
         when = datetime(2002, 9, 1, 8, 0, tzinfo=JST) + timedelta(minutes=g.rnd.randrange(600))
-        done = []  # (bytes, message_id)
+        done = []  # (bytes, message_id, kinds)
         for i in range(n):
             when += timedelta(seconds=g.rnd.randint(600, 6 * 3600))
             flavour = g.rnd.choices(["ascii", "iso2022jp", "utf8"], [30, 45, 25])[0]
             kind = special.get(i)
-            if kind == "dup_bytes" and done:
-                msg, mid = done[g.rnd.randrange(len(done))]
-                kinds = ["dup-bytes"]
+            small = [d for d in done if "large" not in d[2]]
+            if kind == "dup_bytes" and small:
+                # A copy of an earlier message, line ends and all.
+                msg, mid, was = small[g.rnd.randrange(len(small))]
+                kinds = ["dup-bytes"] + [k for k in was if k == "bare-lf"]
             else:
                 opts = {}
                 if kind in ("no_message_id", "no_received"):
                     opts[kind] = True
                 if kind == "dup_message_id":
-                    earlier = [m for _, m in done if m]
+                    earlier = [m for _, m, _ in done if m]
                     if earlier:
                         opts["message_id"] = g.rnd.choice(earlier)
                 size = g.pick_size()
@@ -387,10 +389,10 @@ def main():
                     kinds.append("dup-message-id")
                 if i == large_at:
                     kinds.append("large")
-            if i in bare:
+            if i in bare and "dup-bytes" not in kinds:
                 msg = msg.replace(CRLF, b"\n")
                 kinds = kinds + ["bare-lf"]
-            done.append((msg, mid))
+            done.append((msg, mid, kinds))
             fname = "%0*d.eml" % (width, i + 1)
             with open(os.path.join(udir, fname), "wb") as f:
                 f.write(msg)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # demo_servers.sh: tests/demo-servers.sh start leaves two filled servers running and
 # describes them in DIR/servers.env and DIR/users.tsv; stop ends them from another shell.
+# shellcheck disable=SC2154 # ${NAME}_PORT variables are exported by lib.sh
 set -u
 . "$(dirname "$0")/../harness/lib.sh"
 harness_init
@@ -35,7 +36,7 @@ hara hara@example.jp 0 0" "users.tsv lists customers, quotas and message counts"
 tap_is "$(awk -F'\t' '$6 ~ /large/ { print $1 " " $3 }' "$DEMO_CORPUS/manifest.tsv")" "kato 307200" \
 	"the first customer has the large message"
 
-while IFS=$'\t' read -r su sp du dp q n b; do
+while IFS=$'\t' read -r su sp du _ _ n _; do
 	[ "$su" = source_user ] && continue
 	tap_is "$(ETPAN_PASSWORD=$sp "$LOGIN" -t starttls pop3 127.0.0.1 "$SRC_POP3" "$su" | head -n 1)" \
 		"count $n" "old server: $su has $n messages over POP3"

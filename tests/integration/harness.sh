@@ -3,6 +3,7 @@
 # users, Maildir delivery, logins from C (libetpan) over every port, master user, qmail-style
 # UIDLs on the source, X-UIDL reuse on the destination, quota, clean stop (TLS certificates:
 # harness_tls.sh).
+# shellcheck disable=SC2154 # ${NAME}_PORT variables are exported by lib.sh
 set -u
 . "$(dirname "$0")/../harness/lib.sh"
 harness_init
@@ -76,6 +77,9 @@ tap_ok "destination's own UIDLs for other messages" \
 	test "$(grep '^uidl 2 ' <<<"$out" | cut -d' ' -f3)" != "$(sed -n 2p <<<"$names")"
 tap_is "$(imap_flags dst alice 'al1ce-new' | sed -n 3p)" '3 \Flagged \Seen' "flags on delivery reach IMAP"
 tap_is "$(etpan 'al1ce-new' -f Sent imap 127.0.0.1 "$dst_IMAP" alice | head -n 1)" "count 1" "delivery into a folder"
+maildir_deliver dst alice -m '日本語.Café & Co' "$m/1.eml" "$m/2.eml" >/dev/null
+tap_is "$(etpan 'al1ce-new' -f '&ZeVnLIqe-.Caf&AOk- &- Co' imap 127.0.0.1 "$dst_IMAP" alice | head -n 1)" \
+	"count 2" "a UTF-8 folder name is stored as mUTF-7 (日本語.Café & Co)"
 
 out=$(etpan "$dst_MASTER_PW" -m "$dst_MASTER_USER" -t starttls imap 127.0.0.1 "$dst_IMAP" alice)
 tap_is "$(head -n 1 <<<"$out")" "count 3" "destination IMAP master user (AUTHENTICATE PLAIN authzid)"
@@ -108,6 +112,19 @@ tap_ok "APPEND over the 20000-byte quota gets NO [OVERQUOTA]" append_big "$dst_I
 tap_ok "doveadm sees the 20000-byte quota" grep -qE 'STORAGE +[0-9]+ +(19|20) ' <<<"$(dovecot_doveadm dst quota get -u alice)"
 dovecot_set_quota dst alice 0
 tap_ok "quota can be lifted while running" append_big "$dst_IMAP" OK
+
+# A test killed with SIGKILL runs no trap: the watchdog must still stop its servers.
+bash -c '. "$1"; harness_init; dovecot_start k source; echo "$k_DIR" >"$2"; sleep 60' _ \
+	"$H_ROOT/tests/harness/lib.sh" "$H_DIR/kdir" >/dev/null 2>&1 &
+kpid=$!
+disown "$kpid"
+for _ in $(seq 400); do [ -s "$H_DIR/kdir" ] && break; sleep 0.05; done
+kdir=$(cat "$H_DIR/kdir")
+kmaster=$(cat "$kdir/master.pid")
+kill -KILL "$kpid"
+for _ in $(seq 100); do h_alive "$kmaster" || break; sleep 0.05; done
+tap_not "a SIGKILLed test's server stops by itself within 5 s" h_alive "$kmaster"
+[ -n "$kdir" ] && rm -rf "$(dirname "$kdir")"
 
 pids=$(dovecot_pids src)
 tap_ok "restart keeps ports and mail" dovecot_restart src

@@ -2,6 +2,7 @@
 # harness_tls.sh: the harness's certificates (own CA; good, self-signed, expired, wrong
 # name) and servers presenting them, checked by OpenSSL, Python's ssl and the project's
 # own verifier (migrate/tlsverify through etpan_login -c) after implicit TLS and STARTTLS.
+# shellcheck disable=SC2154 # ${NAME}_PORT variables are exported by lib.sh
 set -u
 . "$(dirname "$0")/../harness/lib.sh"
 harness_init

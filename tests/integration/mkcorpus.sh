@@ -2,6 +2,7 @@
 # mkcorpus.sh: the sample-mail generator is deterministic, makes every promised kind of
 # message, writes mail Python's email parser reads without defects, hits --large exactly,
 # and a real POP3 server serves the messages with the sizes in the manifest.
+# shellcheck disable=SC2154 # ${NAME}_PORT variables are exported by lib.sh
 set -u
 . "$(dirname "$0")/../harness/lib.sh"
 harness_init

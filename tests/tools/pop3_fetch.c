@@ -4,7 +4,7 @@
  *   pop3_fetch --host H --port P [--tls none|starttls|tls] [--auth user|apop|plain|cram-md5]
  *              --user U [--master M] [--ca FILE] [--tls-name N] [--no-verify]
  *              [--timeout S] [--password-env VAR (default POP3_PASSWORD)]
- *              [--list-only] [--save DIR] [--rate] [--between CMD]
+ *              [--list-only | --headers] [--save DIR] [--rate] [--between CMD]
  *
  * stdout: "style STYLE", "caps uidl|-", then one line per message in server order:
  * "SEQ KEY SIZE SHA256" (SHA256 = "-" with --list-only). Warnings go to stderr as
@@ -13,7 +13,8 @@
  * "rate N msgs in S s = R msg/s" to stderr for the fetch phase. --between CMD closes the
  * session after LIST, runs CMD (sh -c) and fetches the old list in a new session, as the
  * engine does after a reconnect; a message gone by then prints "missing KEY" and the rest
- * is fetched (a not-found failure has message scope). */
+ * is fetched (a not-found failure has message scope). --headers reads only the header
+ * blocks (the headers op, TOP n 0) and prints them like messages. */
 #include <gnutls/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,13 +79,14 @@ int main(int argc, char **argv)
 	                           .tls_verify = true, .timeout_seconds = 20};
 	struct drv_login login = {0};
 	const char *pwenv = "POP3_PASSWORD";
-	bool list_only = false, rate = false;
+	bool list_only = false, rate = false, headers = false;
 	const char *between = NULL;
 	struct fetch_ctx ctx = {0};
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (strcmp(a, "--list-only") == 0) { list_only = true; continue; }
 		if (strcmp(a, "--rate") == 0) { rate = true; continue; }
+		if (strcmp(a, "--headers") == 0) { headers = true; continue; }
 		if (strcmp(a, "--no-verify") == 0) { ep.tls_verify = false; continue; }
 		if (!v)
 			return usage();
@@ -150,7 +152,7 @@ int main(int argc, char **argv)
 		size_t done = 0;
 		while (done < l.n) {
 			size_t before = ctx.n;
-			if (ops->fetch(s, v + done, l.n - done, on_message, &ctx, &e) == 0)
+			if ((headers ? ops->headers : ops->fetch)(s, v + done, l.n - done, on_message, &ctx, &e) == 0)
 				break;
 			if (e.scope != ERR_SCOPE_MESSAGE)
 				goto fail;

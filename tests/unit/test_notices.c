@@ -406,7 +406,8 @@ static void plan_dependent_warnings(void)
 		c = plan_customer_find_fx(&p, "c003");
 		T_INTEQ(render_notice(&b, &o, &p, c, client_of(c), RENDER_TEXT, &skipped, NULL, 0, &e), 0);
 		T_CHECK(strstr(b.data, "受信の認証方式を APOPにしていると SMTP AUTHを利用することができません"));
-		T_CHECK(strstr(b.data, "ログイン名にメールアドレス全体(ichiro@infonia.ne.jp)を指定"));
+		T_CHECK(strstr(b.data, "[ログイン名]にメールアドレス全体(ichiro@infonia.ne.jp)を入力します"));
+		T_CHECK(strstr(b.data, "ログイン名にメールアドレス全体を指定します"));
 		buf_release(&b);
 	}
 }
@@ -432,6 +433,33 @@ static void unchanged_customers(void)
 	T_INTEQ(render_notice(&b, &o, &p, c, client_of(c), RENDER_EML, &skipped, NULL, 0, &e), 0);
 	T_CHECK(skipped);
 	T_INTEQ(b.len, 0);
+	buf_release(&b);
+}
+
+/* UTF-8 when the plan asks for it, and when a name has a character ISO-2022-JP lacks. */
+static void eml_charsets(void)
+{
+	struct plan p;
+	struct render_opts o = opts();
+	struct plan_customer c;
+	struct buf b = BUF_INIT;
+	struct err e;
+	char mid[256];
+	bool skipped;
+	fx_infonia(&p);
+	c = p.customers[0];
+	err_clear(&e);
+	p.notices.charset_ja = S("UTF-8");
+	T_INTEQ(render_notice(&b, &o, &p, &c, client_of(&c), RENDER_EML, &skipped, mid, sizeof mid, &e), 0);
+	T_CHECK(strstr(b.data, "Subject: =?UTF-8?B?"));
+	T_CHECK(strstr(b.data, "Content-Type: text/plain; charset=UTF-8"));
+	T_CHECK(strstr(b.data, "<meta charset=\"UTF-8\">") == NULL); /* HTML part is base64 */
+	buf_reset(&b);
+	p.notices.charset_ja = S("ISO-2022-JP");
+	c.name = S("\xf0\xa0\xae\xb7野 花子"); /* 𠮷 (U+20BB7) is not in JIS X 0208 */
+	T_INTEQ(render_notice(&b, &o, &p, &c, client_of(&c), RENDER_EML, &skipped, mid, sizeof mid, &e), 0);
+	T_CHECK(strstr(b.data, "Content-Type: text/plain; charset=UTF-8"));
+	T_CHECK(strstr(b.data, "To: =?UTF-8?B?"));
 	buf_release(&b);
 }
 
@@ -474,6 +502,7 @@ int main(void)
 	T_RUN(xml_is_well_formed);
 	T_RUN(plan_dependent_warnings);
 	T_RUN(unchanged_customers);
+	T_RUN(eml_charsets);
 	T_RUN(template_errors_name_the_line);
 	return T_DONE();
 }

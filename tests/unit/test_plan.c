@@ -93,6 +93,7 @@ static const char full_plan[] =
 	"    auth: apop\n"
 	"    timeout: 2m\n"
 	"    max_connections: 2\n"
+	"    checks_client_dns: yes\n"
 	"  destination:\n"
 	"    protocol: imap\n"
 	"    host: 127.0.0.1\n"
@@ -217,6 +218,7 @@ static void full_plan_loads_every_field(void)
 	T_INTEQ(p->migration.source.auth, PLAN_AUTH_APOP);
 	T_INTEQ(p->migration.source.timeout_seconds, 120);
 	T_INTEQ(p->migration.source.max_connections, 2);
+	T_CHECK(p->migration.source.checks_client_dns);
 	T_CHECK(p->migration.source.tls_verify);
 	T_INTEQ(p->migration.destination.tls, PLAN_TLS_STARTTLS);
 	T_CHECK(!p->migration.destination.tls_verify);
@@ -361,6 +363,7 @@ static void minimal_plan_gets_documented_defaults(void)
 	T_INTEQ(p->migration.source.tls, PLAN_TLS_NONE);
 	T_CHECK(p->migration.source.tls_verify);
 	T_INTEQ(p->migration.source.timeout_seconds, 60);
+	T_CHECK(!p->migration.source.checks_client_dns);
 	T_INTEQ(p->migration.source.auth, PLAN_AUTH_PLAIN);
 	T_INTEQ(p->migration.destination.proto, PLAN_PROTO_IMAP);
 	T_INTEQ(p->migration.destination.port, 143);
