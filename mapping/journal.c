@@ -46,6 +46,8 @@ int journal_fail(struct journal *j, int rc, const char *what, struct err *e)
 	const char *msg = (j && j->db) ? sqlite3_errmsg(j->db) : sqlite3_errstr(rc);
 	enum err_class cls;
 
+	if (j)
+		j->last_rc = rc;
 	switch (rc & 0xff) {
 	case SQLITE_NOMEM: cls = ERR_NOMEM; break;
 	case SQLITE_CORRUPT: case SQLITE_NOTADB: case SQLITE_FORMAT: cls = ERR_DATA; break;
@@ -167,9 +169,64 @@ static int journal_pragma(struct journal *j, const char *sql, struct err *e)
 	return rc == SQLITE_OK ? 0 : journal_fail(j, rc, sql, e);
 }
 
+/* WAL, pragmas, schema. Separate so that journal_open_common can retry it. */
+static int journal_setup(struct journal *j, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+	if (!j->ro) {
+		/* WAL: readers (status) never block the workers; NORMAL: a commit is durable
+		 * against a process crash, and a power cut loses at most the last commits,
+		 * which the in-doubt check on resume covers. */
+		rc = sqlite3_prepare_v2(j->db, "PRAGMA journal_mode = WAL", -1, &st, NULL);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_step(st);
+		if (rc != SQLITE_ROW) {
+			sqlite3_finalize(st);
+			return journal_fail(j, rc, "switching to WAL mode", e);
+		}
+		if (strcmp((const char *)sqlite3_column_text(st, 0), "wal") != 0) {
+			err_set(e, ERR_IO, "%s: cannot switch to WAL mode (got '%s')", j->path,
+			        (const char *)sqlite3_column_text(st, 0));
+			sqlite3_finalize(st);
+			return -1;
+		}
+		sqlite3_finalize(st);
+		if (journal_pragma(j, "PRAGMA synchronous = NORMAL", e) < 0)
+			return -1;
+	}
+	if (journal_pragma(j, "PRAGMA foreign_keys = ON", e) < 0)
+		return -1;
+	return journal_schema_apply(j, e);
+}
+
+static long journal_ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long)(t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* SQLite's own busy_timeout backs off to 100 ms sleeps, so under load a waiting worker
+ * loses the lock again and again to those that retry sooner and can starve past the
+ * timeout. Polling every millisecond or two keeps the waiters on an even footing; a
+ * write transaction here lasts well under a millisecond per message. */
+static int journal_busy(void *arg, int count)
+{
+	struct journal *j = arg;
+	struct timespec pause = { 0, (count < 20 ? 1 : 2) * 1000 * 1000 };
+	if (count == 0)
+		clock_gettime(CLOCK_MONOTONIC, &j->busy_since);
+	else if (journal_ms_since(&j->busy_since) >= j->busy_ms)
+		return 0;
+	nanosleep(&pause, NULL);
+	return 1;
+}
+
 static int journal_open_common(struct journal **out, const char *path, bool ro, struct err *e)
 {
 	struct journal *j;
+	struct timespec t0;
 	int rc, flags = SQLITE_OPEN_NOMUTEX | (ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE);
 
 	*out = NULL;
@@ -186,36 +243,24 @@ static int journal_open_common(struct journal **out, const char *path, bool ro, 
 		return -1;
 	}
 	sqlite3_extended_result_codes(j->db, 1);
-	sqlite3_busy_timeout(j->db, JOURNAL_BUSY_TIMEOUT_MS);
-	if (!ro) {
-		/* WAL: readers (status) never block the workers; NORMAL: a commit is durable
-		 * against a process crash, and a power cut loses at most the last commits,
-		 * which the in-doubt check on resume covers. */
-		sqlite3_stmt *st = NULL;
-		rc = sqlite3_prepare_v2(j->db, "PRAGMA journal_mode = WAL", -1, &st, NULL);
-		if (rc == SQLITE_OK)
-			rc = sqlite3_step(st);
-		if (rc != SQLITE_ROW || strcmp((const char *)sqlite3_column_text(st, 0), "wal") != 0) {
-			if (rc == SQLITE_ROW)
-				err_set(e, ERR_IO, "%s: cannot switch to WAL mode (got '%s')", path,
-				        (const char *)sqlite3_column_text(st, 0));
-			else
-				journal_fail(j, rc, "switching to WAL mode", e);
-			sqlite3_finalize(st);
+	j->busy_ms = JOURNAL_BUSY_TIMEOUT_MS;
+	sqlite3_busy_handler(j->db, journal_busy, j);
+	/* Workers opening a fresh file together: while one switches it to WAL and creates
+	 * the schema, SQLite may answer the others BUSY at once, without the busy handler
+	 * (it would deadlock). Retry for as long as the busy timeout. */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (journal_setup(j, e) < 0) {
+		struct timespec pause = { 0, 10 * 1000 * 1000 };
+		if ((j->last_rc & 0xff) != SQLITE_BUSY || journal_ms_since(&t0) > JOURNAL_BUSY_TIMEOUT_MS) {
 			journal_close(j);
 			return -1;
 		}
-		sqlite3_finalize(st);
-		if (journal_pragma(j, "PRAGMA synchronous = NORMAL", e) < 0)
-			goto fail;
+		err_clear(e);
+		j->last_rc = SQLITE_OK;
+		nanosleep(&pause, NULL);
 	}
-	if (journal_pragma(j, "PRAGMA foreign_keys = ON", e) < 0 || journal_schema_apply(j, e) < 0)
-		goto fail;
 	*out = j;
 	return 0;
-fail:
-	journal_close(j);
-	return -1;
 }
 
 int journal_open(struct journal **out, const char *path, struct err *e)
@@ -260,7 +305,7 @@ const char *journal_path(const struct journal *j)
 
 void journal_set_busy_timeout(struct journal *j, int ms)
 {
-	sqlite3_busy_timeout(j->db, ms);
+	j->busy_ms = ms;
 }
 
 /* ---- runs ------------------------------------------------------------------------ */

@@ -4,6 +4,7 @@
 #define CUTOVER_JOURNAL_P_H
 
 #include <sqlite3.h>
+#include <time.h>
 
 #include "mapping/journal.h"
 
@@ -25,6 +26,9 @@ struct journal {
 	char *path;
 	bool ro;
 	int64_t run_id;
+	int last_rc;                 /* of the last failure journal_fail translated */
+	int busy_ms;                 /* how long a write waits for the lock */
+	struct timespec busy_since;  /* when the current wait began */
 	sqlite3_stmt *stmt[JS_COUNT];
 };
 

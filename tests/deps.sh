@@ -4,7 +4,7 @@ set -eu
 PKGS="build-essential pkg-config libetpan-dev libcurl4-gnutls-dev libyaml-dev libsqlite3-dev
 libcsv-dev libjansson-dev libgnutls28-dev libsasl2-modules ca-certificates
 dovecot-core dovecot-imapd dovecot-pop3d openssl sqlite3 fetchmail python3-aiosmtpd
-libxml2-utils iproute2 procps chromium tzdata isync"
+libxml2-utils iproute2 procps tzdata chromium isync"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
