@@ -22,7 +22,10 @@ static const char *const run_phases[] = { "prestage", "final", NULL };
 static const struct opt_spec run_opts[] = {
 	{ "customer", 'c', OPT_LIST, "ID", "copy only this customer (repeatable)", NULL },
 	{ "workers", 'w', OPT_INT, "N", "customers copied at once (default: the plan's workers)", NULL },
-	{ "phase", 0, OPT_STRING, "prestage|final", "recorded in the journal's run row", run_phases },
+	{ "phase", 0, OPT_STRING, "prestage|final", "prestage (default): bulk copy while the old server is live; "
+	  "final: in the window, only what changed since (the time it took is printed)", run_phases },
+	{ "mirror-deletes", 0, OPT_FLAG, NULL, "remove on the destination the messages deleted on the "
+	  "source since they were copied (default: only report them)", NULL },
 	{ "json", 0, OPT_FLAG, NULL, "print the summary as JSON on stdout", NULL },
 	CMD_COMMON_OPTS,
 };
@@ -172,7 +175,8 @@ static void run_table(FILE *f, const struct engine_result *r, size_t n, bool onl
 	}
 }
 
-static int run_json(const struct engine_result *r, size_t n, int64_t run_id, int code)
+static int run_json(const struct engine_result *r, size_t n, int64_t run_id, int code,
+                    const char *phase, double took)
 {
 	json_t *root = json_object(), *arr = json_array();
 	for (size_t i = 0; i < n; i++) {
@@ -185,6 +189,10 @@ static int run_json(const struct engine_result *r, size_t n, int64_t run_id, int
 		json_object_set_new(o, "bytes", json_integer((json_int_t)r[i].bytes));
 		json_object_set_new(o, "seconds", json_real(r[i].seconds));
 		json_object_set_new(o, "attempts", json_integer(r[i].attempts));
+		json_object_set_new(o, "flags_updated", json_integer((json_int_t)r[i].flags_updated));
+		json_object_set_new(o, "deleted_on_source", json_integer((json_int_t)r[i].deleted_on_source));
+		json_object_set_new(o, "removed", json_integer((json_int_t)r[i].removed));
+		json_object_set_new(o, "rematched", json_integer((json_int_t)r[i].rematched));
 		if (r[i].uidl_style[0])
 			json_object_set_new(o, "uidl_style", json_string(r[i].uidl_style));
 		if (!r[i].ok) {
@@ -194,6 +202,8 @@ static int run_json(const struct engine_result *r, size_t n, int64_t run_id, int
 		json_array_append_new(arr, o);
 	}
 	json_object_set_new(root, "run_id", json_integer(run_id));
+	json_object_set_new(root, "phase", json_string(phase));
+	json_object_set_new(root, "seconds", json_real(took));
 	json_object_set_new(root, "exit", json_integer(code));
 	json_object_set_new(root, "customers", arr);
 	int rc = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII) == 0 ? 0 : -1;
@@ -262,6 +272,8 @@ static int run_exec(const struct opt_result *args, struct err *e)
 	eo.journal_path = jpath;
 	eo.run_id = run_id;
 	eo.workers = (int)opt_int(args, "workers", 0);
+	eo.phase = phase;
+	eo.mirror_deletes = opt_flag(args, "mirror-deletes");
 	if (only && only->set) {
 		eo.only = only->list;
 		eo.n_only = only->n_list;
@@ -284,7 +296,11 @@ static int run_exec(const struct opt_result *args, struct err *e)
 		run_stamp(ts, sizeof ts);
 		fprintf(stderr, "%s - run %lld (%s) started; journal %s\n", ts, (long long)run_id, phase, jpath);
 	}
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	int rc = engine_run(p, &eo, &res, &n, e);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double took = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	if (ui.tty) {
 		pthread_mutex_lock(&ui.mu);
 		run_erase(&ui);
@@ -302,24 +318,33 @@ static int run_exec(const struct opt_result *args, struct err *e)
 	}
 	code = run_exit_code(res, n);
 
-	uint64_t copied = 0, skipped = 0, bytes = 0;
+	uint64_t copied = 0, skipped = 0, bytes = 0, flagged = 0, deleted = 0, removed = 0, rematched = 0;
 	size_t failed = 0;
 	for (size_t i = 0; i < n; i++) {
+		flagged += res[i].flags_updated;
+		deleted += res[i].deleted_on_source;
+		removed += res[i].removed;
+		rematched += res[i].rematched;
 		copied += res[i].copied;
 		skipped += res[i].skipped;
 		bytes += res[i].bytes;
 		failed += !res[i].ok;
 	}
-	char summary[256];
-	snprintf(summary, sizeof summary, "%zu customers, %zu failed; %llu messages copied, %llu already there, %llu bytes",
-	         n, failed, (unsigned long long)copied, (unsigned long long)skipped,
-	         (unsigned long long)bytes);
+	char summary[512], hms[32];
+	run_hms(took, hms, sizeof hms);
+	snprintf(summary, sizeof summary, "%s phase: %zu customers, %zu failed; %llu messages copied, "
+	         "%llu already there, %llu bytes; flags updated on %llu; %llu deleted on the source "
+	         "since (%llu removed on the destination); %llu re-matched after a UIDVALIDITY change; "
+	         "took %.1f s (%s)",
+	         phase, n, failed, (unsigned long long)copied, (unsigned long long)skipped,
+	         (unsigned long long)bytes, (unsigned long long)flagged, (unsigned long long)deleted,
+	         (unsigned long long)removed, (unsigned long long)rematched, took, hms);
 	if (journal_run_end(j, run_id, code, summary, e) < 0) {
 		code = cmd_exit_for(e);
 		goto out;
 	}
 	if (json) {
-		run_json(res, n, run_id, code);
+		run_json(res, n, run_id, code, phase, took);
 	} else if (!quiet || failed) {
 		run_table(stdout, res, n, quiet);
 		if (!quiet)
@@ -339,11 +364,15 @@ out:
 const struct cmd_entry cmd_run_entry = {
 	"run",
 	"copy the customers' mail to the new server (resumable, keeps POP3 UIDLs)",
-	"PLAN [--customer ID]... [--workers N] [--phase prestage|final] [--json]",
+	"PLAN [--customer ID]... [--workers N] [--phase prestage|final] [--mirror-deletes] [--json]",
 	"Copies every customer's mailbox from migration.source to migration.destination,\n"
 	"N customers at a time, recording every message in the journal before and after it is\n"
 	"appended. Interrupt it at any moment and run it again: it continues, and every message\n"
 	"ends up on the destination exactly once; a second run copies nothing.\n"
+	"Two-phase cutover: `--phase prestage` days before, `--phase final` in the window: it\n"
+	"copies only mail that arrived since, carries flag changes made on the source to the\n"
+	"messages copied before, reports messages deleted on the source since (removed on the\n"
+	"destination with --mirror-deletes), and prints how long it took.\n"
 	"Exit: 0 all customers ok, 1 some failed (see the table and `cutover status`),\n"
 	"75 only temporary failures (run again), 65 bad plan.",
 	run_opts, sizeof run_opts / sizeof run_opts[0], 1, 1, run_exec,

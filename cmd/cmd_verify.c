@@ -14,6 +14,8 @@
 #include "migrate/creds.h"
 #include "migrate/digest.h"
 #include "migrate/dstpop3.h"
+#include "migrate/engine.h"
+#include "migrate/imapverify.h"
 #include "migrate/xuidl.h"
 
 static const struct opt_spec verify_opts[] = {
@@ -39,6 +41,16 @@ struct verify_row {
 	size_t uidl_preserved, uidl_missing, uidl_extra, uidl_changed;
 	bool order_kept;
 	bool loss;
+	bool imap;                 /* IMAP source: folders, flags, dates (iv) instead of UIDLs */
+	struct imapverify_result iv;
+};
+
+/* Which phase the journal says was copied last: after a pre-stage the source is still in
+ * use, so mail newer than the run and flag changes since are expected, not a loss. */
+struct verify_phase {
+	char phase[16];            /* "prestage", "final", "" = no run yet */
+	int64_t run_id;
+	bool final;
 };
 
 struct verify_fetch {
@@ -171,7 +183,33 @@ static int verify_compare(const struct plan *p, const struct verify_side *src,
 	return 0;
 }
 
-static void verify_customer(const struct plan *p, const struct plan_customer *c, struct verify_row *r)
+static void verify_imap(const struct plan *p, const struct plan_customer *c, struct journal *j,
+                        const struct verify_phase *ph, struct verify_row *r)
+{
+	struct err e;
+	err_clear(&e);
+	r->customer = c->id;
+	r->imap = true;
+	if (imapverify_customer(p, c, j, &r->iv, &e) < 0) {
+		r->loss = true;
+		snprintf(r->error, sizeof r->error, "%s%s%s", e.msg, e.server[0] ? " — server: " : "",
+		         e.server);
+		return;
+	}
+	r->checked = true;
+	r->src_n = r->iv.src_n;
+	r->dst_n = r->iv.dst_n;
+	r->src_bytes = r->iv.src_bytes;
+	r->dst_bytes = r->iv.dst_bytes;
+	r->content_matched = r->iv.matched;
+	r->content_missing = r->iv.missing + r->iv.pending;
+	r->order_kept = true;
+	r->loss = r->iv.missing > 0 || r->iv.folders_missing > 0 ||
+	          (ph->final && (r->iv.pending > 0 || r->iv.flags_differ > 0 || r->iv.dates_differ > 0));
+}
+
+static void verify_customer(const struct plan *p, const struct plan_customer *c, struct journal *j,
+                            const struct verify_phase *ph, struct verify_row *r)
 {
 	struct creds sc, dc;
 	struct src *s = NULL, *d = NULL;
@@ -180,6 +218,10 @@ static void verify_customer(const struct plan *p, const struct plan_customer *c,
 	                                                                : p->migration.source.proto);
 	struct err e;
 
+	if ((c->has_source_proto ? c->source_proto : p->migration.source.proto) == PLAN_PROTO_IMAP) {
+		verify_imap(p, c, j, ph, r);
+		return;
+	}
 	memset(&sc, 0, sizeof sc);
 	memset(&dc, 0, sizeof dc);
 	memset(&src, 0, sizeof src);
@@ -192,7 +234,9 @@ static void verify_customer(const struct plan *p, const struct plan_customer *c,
 	}
 	if (creds_get(&sc, p, c, false, &e) < 0 || creds_get(&dc, p, c, true, &e) < 0)
 		goto out;
-	if (sops->open(&s, p, &p->migration.source, &sc.login, &e) < 0) {
+	struct plan_endpoint sep;
+	plan_customer_source(p, c, &sep);
+	if (sops->open(&s, p, &sep, &sc.login, &e) < 0) {
 		err_prefix(&e, "source: ");
 		goto out;
 	}
@@ -247,6 +291,16 @@ static void verify_table(const struct verify_row *r, size_t n)
 			printf("%-*s  NOT VERIFIED: %s\n", w, x->customer, x->error);
 			continue;
 		}
+		if (x->imap) {
+			printf("%-*s %6zu %6zu %12llu %12llu %9zu/%zu  IMAP: %zu folders (%zu missing), %zu lost, "
+			       "%zu newer than the last run, flags differ %zu, dates differ %zu  %s%s%s\n", w,
+			       x->customer, x->src_n, x->dst_n, (unsigned long long)x->src_bytes,
+			       (unsigned long long)x->dst_bytes, x->content_matched, x->src_n, x->iv.folders,
+			       x->iv.folders_missing, x->iv.missing, x->iv.pending, x->iv.flags_differ,
+			       x->iv.dates_differ, x->loss ? "LOSS" : "ok", x->iv.first_problem[0] ? " — " : "",
+			       x->iv.first_problem);
+			continue;
+		}
 		char content[32], pct[16];
 		snprintf(content, sizeof content, "%zu/%zu", x->content_matched, x->src_n);
 		snprintf(pct, sizeof pct, "%.1f%%", verify_pct(x));
@@ -257,9 +311,10 @@ static void verify_table(const struct verify_row *r, size_t n)
 	}
 }
 
-static void verify_json(const struct verify_row *r, size_t n, int code)
+static void verify_json(const struct verify_row *r, size_t n, int code, const struct verify_phase *ph)
 {
 	json_t *root = json_object(), *arr = json_array();
+	json_object_set_new(root, "phase", ph->phase[0] ? json_string(ph->phase) : json_null());
 	for (size_t i = 0; i < n; i++) {
 		const struct verify_row *x = &r[i];
 		json_t *o = json_object();
@@ -280,6 +335,14 @@ static void verify_json(const struct verify_row *r, size_t n, int code)
 			json_object_set_new(o, "uidls_extra", json_integer((json_int_t)x->uidl_extra));
 			json_object_set_new(o, "uidls_changed", json_integer((json_int_t)x->uidl_changed));
 			json_object_set_new(o, "order_kept", json_boolean(x->order_kept));
+			if (x->imap) {
+				json_object_set_new(o, "folders", json_integer((json_int_t)x->iv.folders));
+				json_object_set_new(o, "folders_missing", json_integer((json_int_t)x->iv.folders_missing));
+				json_object_set_new(o, "lost", json_integer((json_int_t)x->iv.missing));
+				json_object_set_new(o, "pending", json_integer((json_int_t)x->iv.pending));
+				json_object_set_new(o, "flags_differ", json_integer((json_int_t)x->iv.flags_differ));
+				json_object_set_new(o, "dates_differ", json_integer((json_int_t)x->iv.dates_differ));
+			}
 		}
 		json_object_set_new(o, "loss", json_boolean(x->loss));
 		json_array_append_new(arr, o);
@@ -291,6 +354,30 @@ static void verify_json(const struct verify_row *r, size_t n, int code)
 	json_decref(root);
 }
 
+/* The journal (read-only; NULL when there is none yet) and the phase of its last copy run. */
+static void verify_phase_read(const struct plan *p, struct journal **j, struct verify_phase *ph)
+{
+	struct journal_run run;
+	bool found = false;
+	struct err e;
+	char *path = engine_journal_path(p);
+	memset(ph, 0, sizeof *ph);
+	*j = NULL;
+	err_clear(&e);
+	if (!path || journal_open_ro(j, path, &e) < 0) {
+		free(path);
+		*j = NULL;
+		return;
+	}
+	free(path);
+	if (journal_run_last_of(*j, "run", &run, &found, &e) < 0 || !found)
+		return;
+	snprintf(ph->phase, sizeof ph->phase, "%s", run.phase ? run.phase : "prestage");
+	ph->run_id = run.id;
+	ph->final = strcmp(ph->phase, "final") == 0;
+	journal_run_release(&run);
+}
+
 static int verify_exec(const struct opt_result *args, struct err *e)
 {
 	const struct opt_value *only = opt_get(args, "customer");
@@ -298,6 +385,8 @@ static int verify_exec(const struct opt_result *args, struct err *e)
 	size_t n = 0;
 	int code = EX_OK;
 	struct plan *p = cmd_load_plan(args->pos[0], opt_flag(args, "quiet"), e);
+	struct journal *j = NULL;
+	struct verify_phase ph;
 	if (!p)
 		return EX_DATAERR;
 	rows = calloc(p->n_customers + (only ? only->n_list : 0) + 1, sizeof *rows);
@@ -306,6 +395,7 @@ static int verify_exec(const struct opt_result *args, struct err *e)
 		err_set(e, ERR_NOMEM, "out of memory");
 		return EX_OSERR;
 	}
+	verify_phase_read(p, &j, &ph);
 	if (only && only->set) {
 		for (size_t i = 0; i < only->n_list; i++) {
 			const struct plan_customer *c = plan_customer_find(p, only->list[i]);
@@ -314,11 +404,11 @@ static int verify_exec(const struct opt_result *args, struct err *e)
 				code = EX_USAGE;
 				goto out;
 			}
-			verify_customer(p, c, &rows[n++]);
+			verify_customer(p, c, j, &ph, &rows[n++]);
 		}
 	} else {
 		for (size_t i = 0; i < p->n_customers; i++)
-			verify_customer(p, &p->customers[i], &rows[n++]);
+			verify_customer(p, &p->customers[i], j, &ph, &rows[n++]);
 	}
 	size_t lost = 0;
 	uint64_t pres = 0, total = 0;
@@ -329,8 +419,13 @@ static int verify_exec(const struct opt_result *args, struct err *e)
 	}
 	code = lost ? 1 : EX_OK;
 	if (opt_flag(args, "json")) {
-		verify_json(rows, n, code);
+		verify_json(rows, n, code, &ph);
 	} else {
+		if (ph.phase[0])
+			printf("checking after the %s phase (run %lld)%s\n\n", ph.phase, (long long)ph.run_id,
+			       ph.final ? "" : ": mail and flag changes newer than it are expected");
+		else
+			printf("no copy run in the journal yet\n\n");
 		verify_table(rows, n);
 		printf("\n%zu customer%s verified, %zu with loss; UIDLs preserved: %llu/%llu (%.1f%%) "
 		       "(strategy: %s)\n", n, n == 1 ? "" : "s", lost, (unsigned long long)pres,
@@ -339,18 +434,24 @@ static int verify_exec(const struct opt_result *args, struct err *e)
 	}
 out:
 	free(rows);
+	if (j)
+		journal_close(j);
 	plan_free(p);
 	return code;
 }
 
 const struct cmd_entry cmd_verify_entry = {
 	"verify",
-	"compare source and destination as a POP3 client sees them: counts, digests, UIDLs",
+	"compare source and destination as a client sees them: counts, digests, UIDLs; IMAP: folders, flags, dates",
 	"PLAN [--customer ID]... [--json]",
 	"For each customer, logs in to the source and to the destination over POP3 (the\n"
 	"destination's pop3_port), reads every message and the UIDL list, and compares: message\n"
 	"count, bytes, the SHA-256 of every message (the added X-UIDL line aside, line endings\n"
 	"normalised), and the UIDLs — preserved %, missing, extra, changed, order.\n"
+	"IMAP sources: every folder (mapped as `run` maps it) is read on both sides with EXAMINE\n"
+	"and compared: messages by digest, flags and keywords, INTERNALDATE. Verify reads the\n"
+	"journal's last `run` phase: after a pre-stage, mail newer than it and flag changes are\n"
+	"expected; after the final phase they count as a loss.\n"
 	"Exit 1 when any message or (with uidl: preserve) any UIDL is lost.",
 	verify_opts, sizeof verify_opts / sizeof verify_opts[0], 1, 1, verify_exec,
 };

@@ -349,14 +349,22 @@ void journal_set_run(struct journal *j, int64_t run_id)
 
 int journal_run_last(struct journal *j, struct journal_run *out, bool *found, struct err *e)
 {
+	return journal_run_last_of(j, NULL, out, found, e);
+}
+
+int journal_run_last_of(struct journal *j, const char *command, struct journal_run *out,
+                        bool *found, struct err *e)
+{
 	sqlite3_stmt *st = journal_stmt(j, JS_RUN_LAST,
 	                                "SELECT id, command, phase, started, ended, exit_code, summary "
-	                                "FROM run ORDER BY id DESC LIMIT 1", e);
+	                                "FROM run WHERE ?1 IS NULL OR command = ?1 "
+	                                "ORDER BY id DESC LIMIT 1", e);
 	int rc;
 	memset(out, 0, sizeof *out);
 	*found = false;
 	if (!st)
 		return -1;
+	journal_bind_text(st, 1, command);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_DONE)
 		return 0;

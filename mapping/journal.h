@@ -15,7 +15,7 @@
 
 struct journal;
 
-#define JOURNAL_SCHEMA_VERSION 1
+#define JOURNAL_SCHEMA_VERSION 2
 #define JOURNAL_BUSY_TIMEOUT_MS 15000
 
 /* Open for writing, creating the file (mode 0600) and creating or migrating the schema.
@@ -47,6 +47,9 @@ struct journal_run {
 };
 /* The latest run; *found false when there is none. Free with journal_run_release. */
 int journal_run_last(struct journal *j, struct journal_run *out, bool *found, struct err *e);
+/* The latest run of one command ("run": which phase was copied last). */
+int journal_run_last_of(struct journal *j, const char *command, struct journal_run *out,
+                        bool *found, struct err *e);
 void journal_run_release(struct journal_run *r);
 
 /* Customers: state is "pending", "running", "done", "failed". Upsert keeps the state. */
@@ -79,6 +82,7 @@ struct journal_msg {
 	uint32_t dst_uidvalidity, dst_uid;   /* 0 = unknown (no APPENDUID) */
 	const char *dst_uidl;       /* the UIDL the destination serves (record strategy / verify) */
 	unsigned flags;             /* DRV_FLAG_* as copied */
+	const char *keywords;       /* IMAP keywords as copied, space-separated; NULL = none */
 	enum journal_msg_state state;
 	const char *why;            /* SKIPPED/FAILED reason; NULL otherwise */
 };
@@ -112,6 +116,9 @@ int journal_msgs_done(struct journal *j, const struct journal_msg *m, size_t n, 
 int journal_msgs_set_seq(struct journal *j, const struct journal_msg *m, size_t n, struct err *e);
 int journal_msg_state(struct journal *j, int64_t id, enum journal_msg_state st, const char *why,
                       struct err *e);
+/* The flags and keywords now on the destination (a later phase applied the source's changes). */
+int journal_msg_set_flags(struct journal *j, int64_t id, unsigned flags, const char *keywords,
+                          struct err *e);
 int journal_msg_set_dst_uidl(struct journal *j, int64_t id, const char *uidl, struct err *e);
 
 /* Events: free text for the operator, never a secret. level: "info", "warn", "error". */

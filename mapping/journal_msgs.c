@@ -8,7 +8,7 @@
 
 #define JOURNAL_MSG_COLS                                                                         \
 	"id, customer, folder, src_key, src_seq, src_uidvalidity, src_uid, size, sha256, "        \
-	"message_id, dst_folder, dst_uidvalidity, dst_uid, dst_uidl, flags, state, why"
+	"message_id, dst_folder, dst_uidvalidity, dst_uid, dst_uidl, flags, state, why, keywords"
 
 /* Rows per page of a walk: small enough to keep memory flat, large enough that the
  * per-page query cost disappears. */
@@ -30,12 +30,13 @@ static void journal_msg_strings_free(struct journal_msg *m)
 	free((char *)m->dst_folder);
 	free((char *)m->dst_uidl);
 	free((char *)m->why);
+	free((char *)m->keywords);
 }
 
 /* Fill m from the current row (columns JOURNAL_MSG_COLS); strings are copies. */
 static int journal_msg_from_row(sqlite3_stmt *st, struct journal_msg *m)
 {
-	char *s[7];
+	char *s[8];
 	const unsigned char *sha;
 	memset(m, 0, sizeof *m);
 	m->id = sqlite3_column_int64(st, 0);
@@ -53,8 +54,8 @@ static int journal_msg_from_row(sqlite3_stmt *st, struct journal_msg *m)
 	if (journal_col_dup(st, 1, &s[0]) | journal_col_dup(st, 2, &s[1]) |
 	    journal_col_dup(st, 3, &s[2]) | journal_col_dup(st, 9, &s[3]) |
 	    journal_col_dup(st, 10, &s[4]) | journal_col_dup(st, 13, &s[5]) |
-	    journal_col_dup(st, 16, &s[6])) {
-		for (int i = 0; i < 7; i++)
+	    journal_col_dup(st, 16, &s[6]) | journal_col_dup(st, 17, &s[7])) {
+		for (int i = 0; i < 8; i++)
 			free(s[i]);
 		return -1;
 	}
@@ -65,6 +66,7 @@ static int journal_msg_from_row(sqlite3_stmt *st, struct journal_msg *m)
 	m->dst_folder = s[4];
 	m->dst_uidl = s[5];
 	m->why = s[6];
+	m->keywords = s[7];
 	return 0;
 }
 
@@ -153,6 +155,7 @@ static int journal_msg_bind_intent(struct journal *j, sqlite3_stmt *st, const st
 	if (j->run_id)
 		sqlite3_bind_int64(st, 12, j->run_id);
 	sqlite3_bind_int64(st, 13, now);
+	journal_bind_text(st, 14, m->keywords);
 	return 0;
 }
 
@@ -161,13 +164,13 @@ int journal_msgs_intent(struct journal *j, struct journal_msg *m, size_t n, stru
 	sqlite3_stmt *st = journal_stmt(
 		j, JS_MSG_INTENT,
 		"INSERT INTO message (customer, folder, src_key, src_seq, src_uidvalidity, src_uid, "
-		"size, sha256, message_id, dst_folder, flags, state, run_id, created, updated) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 1, ?12, ?13, ?13) "
+		"size, sha256, message_id, dst_folder, flags, state, run_id, created, updated, keywords) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 1, ?12, ?13, ?13, ?14) "
 		"ON CONFLICT (customer, folder, src_key) DO UPDATE SET "
 		"src_seq = excluded.src_seq, src_uidvalidity = excluded.src_uidvalidity, "
 		"src_uid = excluded.src_uid, size = excluded.size, sha256 = excluded.sha256, "
 		"message_id = excluded.message_id, dst_folder = excluded.dst_folder, "
-		"flags = excluded.flags, state = 1, why = NULL, dst_uidvalidity = 0, dst_uid = 0, "
+		"flags = excluded.flags, keywords = excluded.keywords, state = 1, why = NULL, dst_uidvalidity = 0, dst_uid = 0, "
 		"dst_uidl = NULL, run_id = excluded.run_id, updated = excluded.updated "
 		"RETURNING id", e);
 	sqlite3_int64 now = (sqlite3_int64)time(NULL);
@@ -199,13 +202,13 @@ int journal_msgs_done(struct journal *j, const struct journal_msg *m, size_t n, 
 {
 	sqlite3_stmt *by_id = journal_stmt(j, JS_MSG_DONE_ID, "UPDATE message SET state = 2, "
 	                                   "dst_folder = coalesce(?1, dst_folder), dst_uidvalidity = ?2, "
-	                                   "dst_uid = ?3, dst_uidl = ?4, flags = ?5, why = NULL, "
+	                                   "dst_uid = ?3, dst_uidl = ?4, flags = ?5, keywords = ?10, why = NULL, "
 	                                   "updated = ?6 WHERE id = ?7", e);
 	sqlite3_stmt *by_key = by_id ? journal_stmt(j, JS_MSG_DONE_KEY,
 	                                            "UPDATE message SET state = 2, "
 	                                            "dst_folder = coalesce(?1, dst_folder), "
 	                                            "dst_uidvalidity = ?2, dst_uid = ?3, dst_uidl = ?4, "
-	                                            "flags = ?5, why = NULL, updated = ?6 "
+	                                            "flags = ?5, keywords = ?10, why = NULL, updated = ?6 "
 	                                            "WHERE customer = ?7 AND folder = ?8 AND src_key = ?9",
 	                                            e)
 	                              : NULL;
@@ -225,6 +228,7 @@ int journal_msgs_done(struct journal *j, const struct journal_msg *m, size_t n, 
 		journal_bind_text(st, 4, m[i].dst_uidl);
 		sqlite3_bind_int64(st, 5, m[i].flags);
 		sqlite3_bind_int64(st, 6, now);
+		journal_bind_text(st, 10, m[i].keywords);
 		if (m[i].id) {
 			sqlite3_bind_int64(st, 7, m[i].id);
 		} else {
@@ -313,6 +317,21 @@ int journal_msg_set_dst_uidl(struct journal *j, int64_t id, const char *uidl, st
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL));
 	sqlite3_bind_int64(st, 3, id);
 	return journal_msg_update1(j, st, id, "recording a destination UIDL", e);
+}
+
+int journal_msg_set_flags(struct journal *j, int64_t id, unsigned flags, const char *keywords,
+                          struct err *e)
+{
+	sqlite3_stmt *st = journal_stmt(j, JS_MSG_FLAGS,
+	                                "UPDATE message SET flags = ?, keywords = ?, updated = ? "
+	                                "WHERE id = ?", e);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, flags);
+	journal_bind_text(st, 2, keywords);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)time(NULL));
+	sqlite3_bind_int64(st, 4, id);
+	return journal_msg_update1(j, st, id, "recording flags", e);
 }
 
 /* ---- paged walks ----------------------------------------------------------------- */

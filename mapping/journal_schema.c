@@ -90,6 +90,8 @@ static const char *const journal_schema_steps[] = {
 	"  at         INTEGER NOT NULL,\n"
 	"  UNIQUE (customer, kind)\n"
 	");\n",
+	/* 1 -> 2: IMAP keywords as copied (space-separated), so a later phase sees changes. */
+	"ALTER TABLE message ADD COLUMN keywords TEXT;\n",
 };
 
 #define JOURNAL_N_STEPS (sizeof journal_schema_steps / sizeof journal_schema_steps[0])

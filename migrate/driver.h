@@ -146,6 +146,17 @@ struct dst_ops {
 	/* Body of one message by UID (verify, in-doubt digest check). Caller owns *data. */
 	int (*fetch_uid)(struct dst *d, const char *folder, uint32_t uid, char **data, size_t *len,
 	                 struct err *e);
+	/* Set the flags and keywords of messages uids[0..n) in `folder` to exactly these
+	 * (UID STORE FLAGS.SILENT): a later phase carries the source's flag changes. */
+	int (*store_flags)(struct dst *d, const char *folder, const uint32_t *uids, size_t n,
+	                   unsigned flags, const char *const *keywords, struct err *e);
+	/* Remove messages uids[0..n) from `folder` and only those (\Deleted, then UID EXPUNGE;
+	 * ERR_PERM without UIDPLUS, since a plain EXPUNGE would take the user's own too). */
+	int (*expunge_uids)(struct dst *d, const char *folder, const uint32_t *uids, size_t n,
+	                    struct err *e);
+	/* After select: whether the selected folder keeps keyword `kw` (PERMANENTFLAGS lists
+	 * it or \*). */
+	bool (*keyword_ok)(struct dst *d, const char *kw);
 	/* Limits if the server tells: APPENDLIMIT, QUOTA (0 = unknown). */
 	int (*limits)(struct dst *d, uint64_t *max_message, uint64_t *quota_used,
 	              uint64_t *quota_limit, struct err *e);

@@ -39,6 +39,11 @@ struct engine_result {
 	enum err_class cls;
 	char error[ERR_MSG_MAX + ERR_SERVER_MAX + 16];
 	uint64_t listed, copied, skipped, failed, bytes;
+	uint64_t flags_updated;    /* earlier copies whose flags followed the source's changes */
+	uint64_t deleted_on_source;/* earlier copies no longer on the source */
+	uint64_t removed;          /* of those, removed from the destination (mirror_deletes) */
+	uint64_t rematched;        /* found again after a source UIDVALIDITY change */
+	uint64_t excluded_folders;
 	int attempts;
 	double seconds;
 	char uidl_style[16];
@@ -48,6 +53,8 @@ struct engine_opts {
 	const char *journal_path;
 	int64_t run_id;
 	int workers;                        /* <= 0: the plan's */
+	const char *phase;                  /* "prestage" or "final" (NULL = prestage) */
+	bool mirror_deletes;                /* remove on the destination what the source deleted */
 	const char *const *only;            /* customer ids to copy; NULL = all */
 	size_t n_only;
 	/* Called from any thread, serialised by the engine; never given a secret. */

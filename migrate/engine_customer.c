@@ -12,6 +12,7 @@
 #include "migrate/creds.h"
 #include "migrate/digest.h"
 #include "migrate/dstpop3.h"
+#include "migrate/foldermap.h"
 #include "migrate/hdr.h"
 #include "migrate/msgdate.h"
 #include "migrate/retry.h"
@@ -29,6 +30,8 @@ struct ec_item {
 	char mid[EC_MID_MAX];
 	time_t date;
 	int tz;
+	struct engine_kw kw;              /* keywords the destination folder keeps */
+	int rematch;                      /* row of the folder's set found again, -1 = none */
 	struct journal_msg jm;
 };
 
@@ -47,6 +50,11 @@ struct ec {
 	size_t folder_idx;                /* folders listed in this pass */
 	size_t folders_counted;           /* folders already counted in the progress totals */
 	uint64_t pending;                 /* listed in this pass, not yet on the destination */
+	/* The folder being copied: its journal rows from before, and which of them were found
+	 * again under a new source UIDVALIDITY (NULL when it did not change). */
+	const struct journal_msg_set *set;
+	bool *rematched;
+	uint64_t kw_dropped;
 };
 
 static void ec_progress(struct ec *x, uint64_t handled, uint64_t copied, uint64_t bytes)
@@ -130,7 +138,8 @@ static int ec_on_fetch(void *ctx, const struct drv_msg *m, const char *data, siz
 		msgdate_for_message(data, len, time(NULL), &it->date, &it->tz);
 	}
 	buf_init(&it->data, 0);
-	bool preserve = f->x->p->migration.uidl == PLAN_UIDL_PRESERVE;
+	/* Only a POP3 source has UIDLs a client remembers; an IMAP key ("uidvalidity/uid") is ours. */
+	bool preserve = f->x->p->migration.uidl == PLAN_UIDL_PRESERVE && m->uid == 0;
 	if (preserve && xuidl_valid(m->key)) {
 		if (xuidl_prepend(&it->data, m->key, data, len, e) < 0)
 			return -1;
@@ -143,6 +152,9 @@ static int ec_on_fetch(void *ctx, const struct drv_msg *m, const char *data, siz
 		if (buf_append(&it->data, data, len) < 0)
 			return err_set(e, ERR_NOMEM, "message %s (%zu bytes): over the memory cap", m->key, len);
 	}
+	if (engine_kw_filter(f->x->dst, m->keywords, &it->kw) < 0)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	f->x->kw_dropped += it->kw.dropped;
 	it->fetched = true;
 	return 0;
 }
@@ -219,7 +231,7 @@ static int ec_resolve(struct ec *x, const char *folder, struct ec_item *it, stru
 	size_t len = it->data.len;
 	char v[EC_MID_MAX];
 	bool searched = false;
-	if (x->p->migration.uidl == PLAN_UIDL_PRESERVE && xuidl_valid(it->m->key)) {
+	if (x->p->migration.uidl == PLAN_UIDL_PRESERVE && it->m->uid == 0 && xuidl_valid(it->m->key)) {
 		searched = true;
 		if (ec_try_header(x, folder, it, "X-UIDL", it->m->key, e) < 0)
 			return -1;
@@ -243,6 +255,13 @@ static int ec_resolve(struct ec *x, const char *folder, struct ec_item *it, stru
 
 /* ---- one batch ---- */
 
+static unsigned ec_flags(const struct ec *x, const struct drv_msg *m)
+{
+	if (x->src->ops->caps(x->src) & DRV_SRC_FLAGS)
+		return m->flags & ~(unsigned)DRV_FLAG_DELETED;
+	return x->p->migration.mark_seen ? DRV_FLAG_SEEN : 0;
+}
+
 static void ec_jm_fill(struct ec *x, struct ec_item *it, const char *sfolder, const char *dfolder,
                        uint32_t src_uidvalidity, unsigned flags)
 {
@@ -263,14 +282,33 @@ static void ec_jm_fill(struct ec *x, struct ec_item *it, const char *sfolder, co
 	jm->dst_uidvalidity = x->dst_uidvalidity;
 	jm->dst_uid = found_uid;
 	jm->flags = flags;
+	jm->keywords = it->kw.joined;
 	jm->state = JOURNAL_MSG_INTENT;
 }
 
-static unsigned ec_flags(const struct ec *x, const struct drv_msg *m)
+/* After a source UIDVALIDITY change: a message the journal knows under its old UID is the
+ * same destination message, not a new one. Its flags may have changed meanwhile. */
+static int ec_rematch(struct ec *x, const char *dfolder, uint32_t src_uidv, struct ec_item *it,
+                      struct err *e)
 {
-	if (x->src->ops->caps(x->src) & DRV_SRC_FLAGS)
-		return m->flags & ~(unsigned)DRV_FLAG_DELETED;
-	return x->p->migration.mark_seen ? DRV_FLAG_SEEN : 0;
+	int k = engine_rematch_find(x->set, x->rematched, src_uidv, x->dst_uidvalidity, it->m->size,
+	                            it->sha_raw, it->mid[0] ? it->mid : NULL);
+	if (k < 0)
+		return 0;
+	const struct journal_msg *old = &x->set->v[k];
+	x->rematched[k] = true;
+	it->found = true;
+	it->rematch = k;
+	it->jm.dst_uid = old->dst_uid;
+	x->r->rematched++;
+	unsigned fl = ec_flags(x, it->m);
+	const char *okw = old->keywords ? old->keywords : "", *nkw = it->kw.joined ? it->kw.joined : "";
+	if ((fl != old->flags || strcmp(okw, nkw) != 0) && x->dst->ops->store_flags) {
+		if (x->dst->ops->store_flags(x->dst, dfolder, &old->dst_uid, 1, fl, it->kw.v, e) < 0)
+			return -1;
+		x->r->flags_updated++;
+	}
+	return 0;
 }
 
 static int ec_batch(struct ec *x, const char *sfolder, const char *dfolder, uint32_t src_uidv,
@@ -298,6 +336,9 @@ static int ec_batch(struct ec *x, const char *sfolder, const char *dfolder, uint
 		struct ec_item *it = &items[i];
 		if (it->prev && it->prev->state == JOURNAL_MSG_INTENT && ec_resolve(x, dfolder, it, e) < 0)
 			return -1;
+		it->rematch = -1;
+		if (!it->prev && x->rematched && ec_rematch(x, dfolder, src_uidv, it, e) < 0)
+			return -1;
 		ec_jm_fill(x, it, sfolder, dfolder, src_uidv, ec_flags(x, it->m));
 		if (it->found) {
 			jms[nfound++] = it->jm;
@@ -308,14 +349,21 @@ static int ec_batch(struct ec *x, const char *sfolder, const char *dfolder, uint
 		app[na].data = it->data.data;
 		app[na].len = it->data.len;
 		app[na].flags = it->jm.flags;
-		app[na].keywords = (const char *const *)it->m->keywords;
+		app[na].keywords = it->kw.v;
 		app[na].internaldate = it->date;
 		app[na].tz_offset = it->tz;
 		na++;
 	}
 	if (nfound) {
-		for (size_t i = 0; i < nfound; i++)
+		/* Re-matched messages have no row under their new key yet: intent, then done. */
+		if (journal_msgs_intent(x->w->j, jms, nfound, e) < 0)
+			return -1;
+		for (size_t i = 0; i < nfound; i++) {
 			jms[i].state = JOURNAL_MSG_DONE;
+			for (size_t k = 0; k < n; k++)
+				if (items[k].found && strcmp(items[k].m->key, jms[i].src_key) == 0)
+					jms[i].dst_uid = items[k].jm.dst_uid;
+		}
 		if (journal_msgs_done(x->w->j, jms, nfound, e) < 0)
 			return -1;
 		ec_progress(x, nfound, nfound, 0);
@@ -362,6 +410,7 @@ static void ec_items_release(struct ec_item *items, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		buf_release(&items[i].data);
+		engine_kw_release(&items[i].kw);
 		memset(&items[i], 0, sizeof items[i]);
 	}
 }
@@ -402,7 +451,9 @@ static int ec_folder(struct ec *x, const char *sfolder, const char *dfolder, str
 	const struct drv_msg **todo = NULL;
 	const struct journal_msg **prev = NULL;
 	uint32_t src_uidv = 0;
-	size_t ntodo = 0;
+	size_t ntodo = 0, nstale = 0;
+	bool *rematched = NULL;
+	struct engine_sync_stats st = { 0, 0, 0 };
 	int rc = -1;
 
 	if (x->src->ops->select(x->src, sfolder, &src_uidv, e) < 0 ||
@@ -412,6 +463,24 @@ static int ec_folder(struct ec *x, const char *sfolder, const char *dfolder, str
 	ec_warnings(x);
 	if (journal_msgs_load(x->w->j, x->c->id, sfolder, &set, e) < 0)
 		goto out;
+	/* IMAP keys carry the UIDVALIDITY: after the source reset it, every message looks new.
+	 * Rows copied under the old one are matched by content instead (ec_rematch). */
+	for (size_t i = 0; i < set.n; i++)
+		if (set.v[i].state == JOURNAL_MSG_DONE && set.v[i].src_uid && src_uidv &&
+		    set.v[i].src_uidvalidity != src_uidv)
+			nstale++;
+	if (nstale) {
+		engine_log(x->w, x->c->id, "warn", "folder %s: the source's UIDVALIDITY changed (now %u); "
+		           "re-matching %zu message(s) copied before by Message-ID, size and digest",
+		           sfolder, src_uidv, nstale);
+		if (!(rematched = calloc(set.n, sizeof *rematched))) {
+			err_set(e, ERR_NOMEM, "out of memory");
+			goto out;
+		}
+	}
+	x->set = &set;
+	x->rematched = rematched;
+	x->kw_dropped = 0;
 	todo = calloc(list.n + 1, sizeof *todo);
 	prev = calloc(list.n + 1, sizeof *prev);
 	items = calloc(CAPS_BATCH_MESSAGES, sizeof *items);
@@ -481,8 +550,27 @@ static int ec_folder(struct ec *x, const char *sfolder, const char *dfolder, str
 			goto out;
 		i += nb;
 	}
+	for (size_t i = 0; rematched && i < set.n; i++)
+		if (rematched[i] && journal_msg_state(x->w->j, set.v[i].id, JOURNAL_MSG_SKIPPED,
+		                                      "source UIDVALIDITY changed: found again under a new UID",
+		                                      e) < 0)
+			goto out;
+	if (x->kw_dropped)
+		engine_log(x->w, x->c->id, "warn", "folder %s: %llu keyword(s) not copied: the destination "
+		           "folder does not keep them (PERMANENTFLAGS)", dfolder,
+		           (unsigned long long)x->kw_dropped);
+	if (engine_sync_folder(x->w, x->c->id, x->dst, dfolder, x->dst_uidvalidity,
+	                       (x->src->ops->caps(x->src) & DRV_SRC_FLAGS) != 0, &list, &set, rematched,
+	                       &st, e) < 0)
+		goto out;
+	x->r->flags_updated += st.flags_updated;
+	x->r->deleted_on_source += st.deleted;
+	x->r->removed += st.removed;
 	rc = 0;
 out:
+	x->set = NULL;
+	x->rematched = NULL;
+	free(rematched);
 	if (items)
 		ec_items_release(items, CAPS_BATCH_MESSAGES);
 	free(items);
@@ -547,27 +635,89 @@ out:
 
 /* ---- one pass over a customer ---- */
 
+static const struct drv_folder *ec_find_folder(const struct drv_folder *v, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i].name, name) == 0)
+			return &v[i];
+	return NULL;
+}
+
+/* Every source folder into its destination folder (foldermap), created and subscribed as
+ * on the source when the destination lacks it. */
+static int ec_folders(struct ec *x, struct err *e)
+{
+	struct drv_folder *folders = NULL, *dfs = NULL;
+	size_t nf = 0, ndf = 0;
+	struct foldermap *fm = NULL;
+	int rc = -1;
+	if (x->src->ops->folders(x->src, &folders, &nf, e) < 0 ||
+	    x->dst->ops->folders(x->dst, &dfs, &ndf, e) < 0 ||
+	    foldermap_new(&fm, x->p, dfs, ndf, e) < 0)
+		goto out;
+	x->r->excluded_folders = 0;
+	for (size_t i = 0; i < nf; i++) {
+		char *dname = NULL;
+		const char *why;
+		if (folders[i].noselect)
+			continue;
+		if (foldermap_map(fm, &folders[i], &dname, &why, e) < 0)
+			goto out;
+		if (!dname) {
+			x->r->excluded_folders++;
+			engine_log(x->w, x->c->id, "info", "folder %s: excluded by the plan", folders[i].name);
+			continue;
+		}
+		if (strcmp(dname, folders[i].name) != 0)
+			engine_log(x->w, x->c->id, "info", "folder %s -> %s (%s)", folders[i].name, dname, why);
+		/* Create what is missing; an existing folder (CREATE answers ALREADYEXISTS) is only
+		 * subscribed when the source folder was and it is not yet. */
+		const struct drv_folder *have = ec_find_folder(dfs, ndf, dname);
+		bool need = !have || (folders[i].subscribed && !have->subscribed);
+		if (strcmp(dname, "INBOX") != 0 && need &&
+		    x->dst->ops->create(x->dst, dname, folders[i].subscribed, e) < 0) {
+			err_prefix(e, "creating folder %s: ", dname);
+			free(dname);
+			goto out;
+		}
+		int frc = ec_folder(x, folders[i].name, dname, e);
+		if (frc < 0)
+			err_prefix(e, "folder %s: ", folders[i].name);
+		free(dname);
+		if (frc < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	foldermap_free(fm);
+	if (folders)
+		drv_folder_list_free(folders, nf);
+	if (dfs)
+		drv_folder_list_free(dfs, ndf);
+	return rc;
+}
+
 static int ec_pass(struct ec *x, struct err *e)
 {
 	struct creds sc, dc;
-	const struct src_ops *sops = drv_source_for(x->c->has_source_proto ? x->c->source_proto
-	                                                                   : x->p->migration.source.proto);
+	struct plan_endpoint sep;
+	plan_customer_source(x->p, x->c, &sep);
+	const struct src_ops *sops = drv_source_for(sep.proto);
 	const struct dst_ops *dops = drv_destination_for(x->p->migration.destination.proto);
-	const char *pop3_folder = x->p->migration.pop3_folder ? x->p->migration.pop3_folder : "INBOX";
-	struct drv_folder *folders = NULL;
-	size_t nf = 0;
+	const char *pop3_folder = foldermap_pop3(x->p);
 	int rc = -1;
 
 	memset(&sc, 0, sizeof sc);
 	memset(&dc, 0, sizeof dc);
 	x->r->listed = 0;
+	x->r->deleted_on_source = 0;
 	x->pending = 0;
 	x->folder_idx = 0;
 	if (!sops || !dops)
 		return err_set(e, ERR_DATA, "no driver for this source or destination protocol");
 	if (creds_get(&sc, x->p, x->c, false, e) < 0 || creds_get(&dc, x->p, x->c, true, e) < 0)
 		goto out;
-	if (sops->open(&x->src, x->p, &x->p->migration.source, &sc.login, e) < 0) {
+	if (sops->open(&x->src, x->p, &sep, &sc.login, e) < 0) {
 		err_prefix(e, "source: ");
 		goto out;
 	}
@@ -584,24 +734,16 @@ static int ec_pass(struct ec *x, struct err *e)
 		}
 	}
 	if (x->src->ops->caps(x->src) & DRV_SRC_FOLDERS) {
-		if (x->src->ops->folders(x->src, &folders, &nf, e) < 0)
+		if (ec_folders(x, e) < 0)
 			goto out;
-		for (size_t i = 0; i < nf; i++) {
-			if (folders[i].noselect)
-				continue;
-			/* Create what the destination lacks; an existing folder answers an error we ignore
-			 * only when select then works. */
-			struct err ce;
-			err_clear(&ce);
-			if (strcmp(folders[i].name, "INBOX") != 0)
-				x->dst->ops->create(x->dst, folders[i].name, folders[i].subscribed, &ce);
-			if (ec_folder(x, folders[i].name, folders[i].name, e) < 0) {
-				err_prefix(e, "folder %s: ", folders[i].name);
-				goto out;
-			}
-		}
-	} else if (ec_folder(x, "INBOX", pop3_folder, e) < 0) {
-		goto out;
+	} else {
+		/* A POP3 mailbox is one folder: into migration.pop3_folder (INBOX by default). */
+		struct err ce;
+		err_clear(&ce);
+		if (strcmp(pop3_folder, "INBOX") != 0)
+			x->dst->ops->create(x->dst, pop3_folder, true, &ce);
+		if (ec_folder(x, "INBOX", pop3_folder, e) < 0)
+			goto out;
 	}
 	if (x->p->migration.uidl == PLAN_UIDL_RECORD &&
 	    !(x->src->ops->caps(x->src) & DRV_SRC_FOLDERS) &&
@@ -611,8 +753,6 @@ static int ec_pass(struct ec *x, struct err *e)
 	}
 	rc = 0;
 out:
-	if (folders)
-		drv_folder_list_free(folders, nf);
 	if (x->src)
 		x->src->ops->close(x->src);
 	if (x->dst)

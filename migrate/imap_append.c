@@ -64,7 +64,7 @@ static void imap_append_date_fields(time_t t, int off, struct tm *tm, int *zone)
 	*zone = (off < 0 ? -1 : 1) * ((a / 3600) * 100 + (a % 3600) / 60);
 }
 
-static struct mailimap_flag_list *imap_append_flag_list(const struct drv_append *it)
+struct mailimap_flag_list *imap_append_flag_list(const struct drv_append *it)
 {
 	struct mailimap_flag_list *fl = mailimap_flag_list_new_empty();
 	if (!fl)

@@ -25,6 +25,9 @@ size_t imap_append_stored_size(const char *data, size_t len);
  * ERR_DATA names the first bad keyword. */
 int imap_append_check(const struct drv_append *it, struct err *e);
 
+/* it's flags and keywords as a libetpan flag list (also for UID STORE); NULL = no memory. */
+struct mailimap_flag_list *imap_append_flag_list(const struct drv_append *it);
+
 /* One APPEND; it->uid is set from APPENDUID (0 without UIDPLUS). `mbox` is the server
  * name (modified UTF-7). */
 int imap_append_one(struct imap_conn *c, const char *mbox, struct drv_append *it, struct err *e);

@@ -13,6 +13,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include <libetpan/uidplus.h>
+
+#include "base/buf.h"
 #include "base/caps.h"
 #include "migrate/driver.h"
 #include "migrate/imap_append.h"
@@ -26,6 +29,8 @@ struct imapdst {
 	char *selected;       /* server name of the selected mailbox, NULL = none */
 	bool multi;           /* MULTIAPPEND + LITERAL+ */
 	uint64_t appendlimit; /* from CAPABILITY APPENDLIMIT=n; 0 = not told */
+	bool kw_any;          /* the selected folder's PERMANENTFLAGS has \* */
+	char *kw_perm;        /* " kw1 kw2 " from PERMANENTFLAGS, NULL = none */
 };
 
 static struct imap_conn *imapdst_conn(struct dst *d)
@@ -121,6 +126,46 @@ static int imapdst_remove(struct dst *dst, const char *folder, struct err *e)
 	return 0;
 }
 
+/* Remember which keywords the selected folder keeps (RFC 3501 §7.1: PERMANENTFLAGS). */
+static int imapdst_perm(struct imapdst *d, struct err *e)
+{
+	struct mailimap_selection_info *si = d->c->s->imap_selection_info;
+	struct buf b;
+	free(d->kw_perm);
+	d->kw_perm = NULL;
+	d->kw_any = false;
+	if (!si || !si->sel_perm_flags)
+		return 0;
+	buf_init(&b, 0);
+	int rc = buf_append(&b, " ", 1);
+	for (clistiter *it = clist_begin(si->sel_perm_flags); rc == 0 && it; it = clist_next(it)) {
+		struct mailimap_flag_perm *fp = clist_content(it);
+		if (fp->fl_type == MAILIMAP_FLAG_PERM_ALL)
+			d->kw_any = true;
+		else if (fp->fl_flag && fp->fl_flag->fl_type == MAILIMAP_FLAG_KEYWORD)
+			rc = buf_printf(&b, "%s ", fp->fl_flag->fl_data.fl_keyword);
+	}
+	if (rc == 0 && buf_append(&b, "", 1) == 0)
+		d->kw_perm = b.data;
+	else
+		buf_release(&b);
+	return d->kw_perm ? 0 : err_set(e, ERR_NOMEM, "out of memory");
+}
+
+static bool imapdst_keyword_ok(struct dst *dst, const char *kw)
+{
+	struct imapdst *d = (struct imapdst *)dst;
+	if (d->kw_any)
+		return true;
+	if (!d->kw_perm)
+		return false;
+	size_t n = strlen(kw);
+	for (const char *p = strstr(d->kw_perm, kw); p; p = strstr(p + 1, kw))
+		if (p[-1] == ' ' && p[n] == ' ')
+			return true;
+	return false;
+}
+
 /* SELECT unless `mbox` is selected already. */
 static int imapdst_select_server(struct imapdst *d, const char *mbox, const char *folder,
                                  struct err *e)
@@ -137,7 +182,7 @@ static int imapdst_select_server(struct imapdst *d, const char *mbox, const char
 	d->selected = strdup(mbox);
 	if (!d->selected)
 		return err_set(e, ERR_NOMEM, "out of memory");
-	return 0;
+	return imapdst_perm(d, e);
 }
 
 /* The same by our folder name. */
@@ -388,6 +433,87 @@ static int imapdst_fetch_uid(struct dst *dst, const char *folder, uint32_t uid, 
 	return 0;
 }
 
+static struct mailimap_set *imapdst_set(const uint32_t *uids, size_t n)
+{
+	struct mailimap_set *set = mailimap_set_new_empty();
+	for (size_t i = 0; set && i < n; i++)
+		if (mailimap_set_add_single(set, uids[i]) != MAILIMAP_NO_ERROR) {
+			mailimap_set_free(set);
+			return NULL;
+		}
+	return set;
+}
+
+/* Select `folder` (read-write) for a command on its messages. */
+static int imapdst_select_name(struct imapdst *d, const char *folder, struct err *e)
+{
+	char *mbox = imap_list_server_name(d->c, folder, e);
+	if (!mbox)
+		return -1;
+	int rc = imapdst_select_server(d, mbox, folder, e);
+	free(mbox);
+	return rc;
+}
+
+/* UID STORE of flag list `fl` (taken over) on uids[0..n): FLAGS.SILENT; with `expunge`,
+ * +FLAGS.SILENT and then UID EXPUNGE of those. The folder is selected first. */
+static int imapdst_uid_store(struct imapdst *d, const char *folder, const uint32_t *uids, size_t n,
+                             struct mailimap_flag_list *fl, bool expunge, struct err *e)
+{
+	if (!fl)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	if (imapdst_select_name(d, folder, e) < 0) {
+		mailimap_flag_list_free(fl);
+		return -1;
+	}
+	struct mailimap_set *set = imapdst_set(uids, n);
+	struct mailimap_store_att_flags *sa =
+		expunge ? mailimap_store_att_flags_new_add_flags_silent(fl)
+		    : mailimap_store_att_flags_new_set_flags_silent(fl);
+	if (!sa || !set) {
+		if (sa)
+			mailimap_store_att_flags_free(sa);
+		else
+			mailimap_flag_list_free(fl);
+		if (set)
+			mailimap_set_free(set);
+		return err_set(e, ERR_NOMEM, "out of memory");
+	}
+	int r = mailimap_uid_store(d->c->s, set, sa);
+	mailimap_store_att_flags_free(sa);
+	if (r == MAILIMAP_NO_ERROR && expunge)
+		r = mailimap_uid_expunge(d->c->s, set);
+	mailimap_set_free(set);
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_conn_fail(d->c, r, ERR_PROTOCOL, e, "%s in '%s'",
+		                      expunge ? "UID EXPUNGE" : "UID STORE FLAGS", folder);
+	return 0;
+}
+
+static int imapdst_store_flags(struct dst *dst, const char *folder, const uint32_t *uids, size_t n,
+                               unsigned flags, const char *const *keywords, struct err *e)
+{
+	struct drv_append it = { .flags = flags, .keywords = keywords };
+	if (n == 0)
+		return 0;
+	return imapdst_uid_store((struct imapdst *)dst, folder, uids, n, imap_append_flag_list(&it),
+	                         false, e);
+}
+
+static int imapdst_expunge_uids(struct dst *dst, const char *folder, const uint32_t *uids,
+                                size_t n, struct err *e)
+{
+	struct imapdst *d = (struct imapdst *)dst;
+	struct drv_append it = { .flags = DRV_FLAG_DELETED };
+	if (n == 0)
+		return 0;
+	if (!imap_conn_has(d->c, "UIDPLUS"))
+		return err_set(e, ERR_PERM, "the destination has no UIDPLUS: cannot remove single "
+		               "messages without expunging others");
+	/* +FLAGS \Deleted then UID EXPUNGE of exactly these (RFC 4315). */
+	return imapdst_uid_store(d, folder, uids, n, imap_append_flag_list(&it), true, e);
+}
+
 static int imapdst_limits(struct dst *dst, uint64_t *max_message, uint64_t *quota_used,
                           uint64_t *quota_limit, struct err *e)
 {
@@ -433,6 +559,7 @@ static void imapdst_close(struct dst *dst)
 		return;
 	imap_conn_close(d->c);
 	free(d->selected);
+	free(d->kw_perm);
 	free(d);
 }
 
@@ -447,6 +574,9 @@ const struct dst_ops imapdst_ops = {
 	.append = imapdst_append,
 	.find_header = imapdst_find_header,
 	.fetch_uid = imapdst_fetch_uid,
+	.store_flags = imapdst_store_flags,
+	.expunge_uids = imapdst_expunge_uids,
+	.keyword_ok = imapdst_keyword_ok,
 	.limits = imapdst_limits,
 	.close = imapdst_close,
 };

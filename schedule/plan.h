@@ -108,6 +108,9 @@ struct plan_endpoint {
 	 * (0 = take the first pop3 service of services.incoming.after, resolved) */
 	int pop3_port;
 	enum plan_tls pop3_tls;
+	/* source only: the IMAP port for customers whose source_protocol is imap while
+	 * `protocol` is pop3 (pop3_port the other way round); 0 = the protocol's default */
+	int imap_port;
 	struct plan_pos pos;
 };
 
@@ -224,6 +227,11 @@ const char *plan_lang_name(enum plan_lang);
 const char *plan_resolve_host(const struct plan *p, const char *host);
 
 const struct plan_customer *plan_customer_find(const struct plan *p, const char *id);
+/* The source server for one customer: migration.source, except that a per-customer
+ * source_protocol other than the plan's uses source.imap_port / pop3_port (or the
+ * protocol's standard port). *out shares the plan's strings. */
+void plan_customer_source(const struct plan *p, const struct plan_customer *c,
+                          struct plan_endpoint *out);
 
 /* Free what one customer owns (strings, secrets wiped) and zero it; for readers that
  * build a customer and drop it (the CSV reader on a bad row). */

@@ -98,3 +98,17 @@ void plan_customers_free(struct plan *p)
 	p->customers = NULL;
 	p->n_customers = 0;
 }
+
+void plan_customer_source(const struct plan *p, const struct plan_customer *c,
+                          struct plan_endpoint *out)
+{
+	*out = p->migration.source;
+	if (!c->has_source_proto || c->source_proto == out->proto)
+		return;
+	out->proto = c->source_proto;
+	bool tls = out->tls == PLAN_TLS_IMPLICIT;
+	if (out->proto == PLAN_PROTO_IMAP)
+		out->port = out->imap_port ? out->imap_port : tls ? 993 : 143;
+	else
+		out->port = out->pop3_port ? out->pop3_port : tls ? 995 : 110;
+}

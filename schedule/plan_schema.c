@@ -232,6 +232,8 @@ static const struct pk_key k_source[] = {
 	{ .name = "tls", .type = PK_ENUM, .off = EP(tls), .enums = e_tls, .def = PLAN_TLS_NONE },
 	{ .name = "auth", .type = PK_CUSTOM, .off = EP(auth), .fn = schema_auth },
 	{ .name = "max_connections", .type = PK_INT, .off = EP(max_connections), .min = 1, .max = CAPS_WORKERS_MAX },
+	{ .name = "pop3_port", .type = PK_INT, .off = EP(pop3_port), .min = 1, .max = MAX_PORT },
+	{ .name = "imap_port", .type = PK_INT, .off = EP(imap_port), .min = 1, .max = MAX_PORT },
 	{ .name = "checks_client_dns", .type = PK_BOOL, .off = EP(checks_client_dns) },
 };
 static const struct pk_table t_source = { "protocol, host, port, auth, …", k_source, N(k_source), EP(pos),

@@ -7,11 +7,15 @@ CUTOVER=${CUTOVER_BIN:-$H_ROOT/cutover}
 # e_plan FILE NAME SRC DST UIDL WORKERS CUSTOMER...   (CUSTOMER = id; login = id on both,
 # plus $E_DST_SUFFIX on the destination so a test can copy again into fresh mailboxes)
 # Source logins use each customer's own password (env PW_<id>); the destination uses its
-# master user (env DST_MASTER_PW). Extra migration lines: $E_PLAN_EXTRA.
+# master user (env DST_MASTER_PW). Extra migration lines: $E_PLAN_EXTRA. The source
+# protocol is $E_SRC_PROTO (default pop3; imap reads the source server's IMAP port).
 e_plan() {
 	local file=$1 name=$2 src=$3 dst=$4 uidl=$5 workers=$6; shift 6
 	local sp dp dpop c
-	sp=$(h_var "${src}_POP3") dp=$(h_var "${dst}_IMAP") dpop=$(h_var "${dst}_POP3")
+	local sproto=${E_SRC_PROTO:-pop3}
+	sp=$(h_var "${src}_POP3")
+	[ "$sproto" = imap ] && sp=$(h_var "${src}_IMAP")
+	dp=$(h_var "${dst}_IMAP") dpop=$(h_var "${dst}_POP3")
 	export DST_MASTER_PW
 	DST_MASTER_PW=$(h_var "${dst}_MASTER_PW")
 	{
@@ -33,7 +37,7 @@ e_plan() {
 		    after:
 		      - { host: smtp.example.jp, port: 587, auth: smtp-auth, tls: starttls }
 		migration:
-		  source: { protocol: pop3, host: 127.0.0.1, port: ${E_SRC_PORT:-$sp}, tls: none }
+		  source: { protocol: $sproto, host: 127.0.0.1, port: ${E_SRC_PORT:-$sp}, tls: none }
 		  destination:
 		    protocol: imap
 		    host: 127.0.0.1
