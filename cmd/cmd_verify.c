@@ -1,7 +1,6 @@
 /* cmd_verify: `cutover verify PLAN` — per customer, what a POP3 client sees on the source
  * and on the destination: counts, bytes, the SHA-256 of every message (our X-UIDL line
  * aside, line endings normalised) and the UIDL lists; exit 1 on any loss. */
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 
 #include "base/caps.h"
 #include "cmd/cmd.h"
+#include "mapping/journal_plan.h"
 #include "migrate/creds.h"
 #include "migrate/digest.h"
 #include "migrate/dstpop3.h"
@@ -360,7 +360,7 @@ static void verify_phase_read(const struct plan *p, struct journal **j, struct v
 	struct journal_run run;
 	bool found = false;
 	struct err e;
-	char *path = engine_journal_path(p);
+	char *path = journal_plan_path(p);
 	memset(ph, 0, sizeof *ph);
 	*j = NULL;
 	err_clear(&e);

@@ -203,7 +203,9 @@ static void inv_source(struct inv_shared *sh, struct inventory_customer *ic, str
                        size_t *keep_len, size_t *n_keep)
 {
 	const struct plan *p = sh->p;
-	enum plan_proto proto = ic->c->has_source_proto ? ic->c->source_proto : p->migration.source.proto;
+	struct plan_endpoint sep;
+	plan_customer_source(p, ic->c, &sep);
+	enum plan_proto proto = sep.proto;
 	const struct src_ops *ops = drv_source_for(proto);
 	struct creds lc;
 	struct src *s = NULL;
@@ -219,7 +221,7 @@ static void inv_source(struct inv_shared *sh, struct inventory_customer *ic, str
 	}
 	if (creds_get(&lc, p, ic->c, false, &e) < 0)
 		goto fail;
-	if (ops->open(&s, p, &p->migration.source, &lc.login, &e) < 0) {
+	if (ops->open(&s, p, &sep, &lc.login, &e) < 0) {
 		creds_release(&lc);
 		goto fail;
 	}
