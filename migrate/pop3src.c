@@ -25,6 +25,7 @@
 #include "base/caps.h"
 #include "migrate/pop3auth.h"
 #include "migrate/pop3resp.h"
+#include "migrate/streameof.h"
 #include "migrate/tlsverify.h"
 #include "migrate/uidlstyle.h"
 
@@ -42,6 +43,7 @@ struct pop3src_entry {
 struct pop3src {
 	struct src base;
 	mailpop3 *f;
+	struct streameof eof;        /* f's low stream reads through it: lives as long as f */
 	const struct plan_endpoint *ep;
 	struct pop3auth_ctx ctx;
 	bool dead;                   /* stream broken: no RSET, quick QUIT */
@@ -196,6 +198,10 @@ static int pop3src_connect(struct pop3src *s, const struct plan *plan, struct er
 		return pop3src_fail(s, rc, ERR_NET, what, t0, e);
 	if (ep->tls == PLAN_TLS_IMPLICIT && tlsverify_stream(s->f->pop3_stream, ep, e) < 0)
 		return -1;
+	/* From here on, a connection dropped mid-reply is an error, not an endless loop in
+	 * libetpan's multiline readers (CAPA, LIST, UIDL, TOP, RETR): see streameof.h. The
+	 * greeting before it is one line, which libetpan already fails on at EOF. */
+	streameof_install(&s->eof, s->f->pop3_stream);
 	if (pop3src_capa(s, e) < 0)
 		return -1;
 	if (ep->tls == PLAN_TLS_STARTTLS) {
@@ -210,6 +216,7 @@ static int pop3src_connect(struct pop3src *s, const struct plan *plan, struct er
 			                    "POP3 STLS", t0, e);
 		if (tlsverify_stream(s->f->pop3_stream, ep, e) < 0)
 			return -1;
+		streameof_install(&s->eof, s->f->pop3_stream);   /* STLS replaced the low stream */
 		/* What the server offered before TLS may differ (RFC 2595): ask again. */
 		if (pop3src_capa(s, e) < 0)
 			return -1;
@@ -222,7 +229,7 @@ static void pop3src_free(struct pop3src *s)
 	if (!s)
 		return;
 	if (s->f) {
-		if (s->f->pop3_stream) {
+		if (s->f->pop3_stream && !s->eof.closed) {   /* nobody left to say QUIT to */
 			if (s->dead)   /* do not wait a whole timeout again for a silent server */
 				mailstream_low_set_timeout(mailstream_get_low(s->f->pop3_stream), 1);
 			else
@@ -393,6 +400,10 @@ static int pop3src_load(struct pop3src *s, struct err *e)
 	carray *tab = NULL;
 	double t0 = pop3src_now();
 	int rc = mailpop3_list(s->f, &tab);
+	/* mailpop3_list ignores a failed UIDL and returns what it got: a connection lost in
+	 * the UIDL reply would leave some messages without keys. */
+	if (rc == MAILPOP3_NO_ERROR && s->eof.closed)
+		rc = MAILPOP3_ERROR_STREAM;
 	if (rc != MAILPOP3_NO_ERROR)
 		return pop3src_fail(s, rc, ERR_PROTOCOL, "POP3 LIST", t0, e);
 	unsigned count = carray_count(tab);

@@ -3,8 +3,7 @@
 # are copied completely, the run exits 1, the table and `cutover status` name the failure,
 # the password never shows; fixing the password and running again finishes the job.
 # Connections cut mid-APPEND (tests/tools/faultproxy) reconnect and continue, every message
-# exactly once. (Mid-RETR is not here: libetpan's POP3 reader spins forever on a connection
-# closed mid-reply — a POP3 driver matter, reported.)
+# exactly once. (Source connections cut mid-reply: tests/integration/pop3_cut.sh.)
 set -u
 . "$(dirname "$0")/../harness/lib.sh"
 harness_init

@@ -16,6 +16,7 @@
  * is fetched (a not-found failure has message scope). --headers reads only the header
  * blocks (the headers op, TOP n 0) and prints them like messages. */
 #include <gnutls/crypto.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +81,8 @@ int main(int argc, char **argv)
 	struct drv_login login = {0};
 	const char *pwenv = "POP3_PASSWORD";
 	bool list_only = false, rate = false, headers = false;
+	/* as cutover's main: a write to a dropped connection is an error to report, not death */
+	signal(SIGPIPE, SIG_IGN);
 	const char *between = NULL;
 	struct fetch_ctx ctx = {0};
 	for (int i = 1; i < argc; i++) {
