@@ -189,7 +189,15 @@ static int journal_schema_migrate(struct journal *j, struct err *e)
 
 int journal_schema_apply(struct journal *j, struct err *e)
 {
-	int v = journal_schema_version(j, e);
+	int rc, v;
+	/* One read transaction, so both look-ups see the same snapshot: between two autocommit
+	 * reads another worker may commit a fresh schema, and "no meta table" followed by "but
+	 * tables" would call our own journal foreign. */
+	rc = sqlite3_exec(j->db, "BEGIN", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return journal_fail(j, rc, "reading the schema", e);
+	v = journal_schema_version(j, e);
+	sqlite3_exec(j->db, v < 0 ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL);
 	if (v < 0)
 		return -1;
 	if (v > JOURNAL_SCHEMA_VERSION)
