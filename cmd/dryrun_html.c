@@ -67,8 +67,10 @@ static void dryrun_timeline(FILE *f, const struct dryrun_report *r)
 		dryrun_fmt_local(a, sizeof a, r->est.finish, off, "%H:%M");
 		fprintf(f, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"26\" y2=\"96\" stroke=\"#222\" "
 		           "stroke-dasharray=\"4 3\"/>\n", tl_x(r->est.finish, lo, hi), tl_x(r->est.finish, lo, hi));
-		fprintf(f, "<text x=\"%.1f\" y=\"110\" font-size=\"12\" text-anchor=\"middle\">projected finish %s</text>\n",
-		        tl_x(r->est.finish, lo, hi), a);
+		/* Keep the label inside the picture when the finish is near either end. */
+		double fx = tl_x(r->est.finish, lo, hi);
+		fprintf(f, "<text x=\"%.1f\" y=\"110\" font-size=\"12\" text-anchor=\"%s\">projected finish %s</text>\n",
+		        fx, fx < 160 ? "start" : fx > 640 ? "end" : "middle", a);
 	}
 	dryrun_fmt_local(a, sizeof a, p->window.start.t, off, "%m-%d %H:%M");
 	fprintf(f, "<text x=\"%.1f\" y=\"140\" font-size=\"11\">%s</text>\n", tl_x(p->window.start.t, lo, hi), a);
@@ -132,8 +134,11 @@ void dryrun_html(FILE *f, const struct dryrun_report *r)
 		dryrun_esc(f, r->rate_note);
 		fprintf(f, "</p>\n");
 	}
-	fprintf(f, "<h2>Pre-flight of the new servers</h2>\n<table><tr><th>server</th><th>check</th>"
-	           "<th>result</th><th>detail</th></tr>\n");
+	fprintf(f, "<h2>Pre-flight of the new servers</h2>\n");
+	if (!r->preflight.n)
+		fprintf(f, "<p>Not run (--skip-preflight).</p>\n");
+	else
+		fprintf(f, "<table><tr><th>server</th><th>check</th><th>result</th><th>detail</th></tr>\n");
 	for (size_t i = 0; i < r->preflight.n; i++) {
 		const struct preflight_item *it = &r->preflight.v[i];
 		fprintf(f, "<tr class=\"%s\"><td>", it->result == PF_FAIL ? "fail" : it->result == PF_WARN ? "warn" : "");
@@ -142,7 +147,9 @@ void dryrun_html(FILE *f, const struct dryrun_report *r)
 		dryrun_esc(f, it->detail);
 		fprintf(f, "</td></tr>\n");
 	}
-	fprintf(f, "</table>\n<h2>Customers</h2>\n<table><tr><th>id</th><th>e-mail</th><th>messages</th>"
+	if (r->preflight.n)
+		fprintf(f, "</table>\n");
+	fprintf(f, "<h2>Customers</h2>\n<table><tr><th>id</th><th>e-mail</th><th>messages</th>"
 	           "<th>size</th><th>largest</th><th>source</th><th>destination</th><th>UIDL style</th>"
 	           "<th>notes</th></tr>\n");
 	for (size_t i = 0; i < r->inv.n; i++) {

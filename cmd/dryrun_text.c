@@ -96,8 +96,7 @@ void dryrun_text(FILE *f, const struct dryrun_report *r)
 		fprintf(f, "Estimate   none: %s\n", r->rate_note);
 	}
 
-	if (r->preflight.n)
-		fprintf(f, "\nPre-flight of the new servers\n");
+	fprintf(f, "\nPre-flight of the new servers%s\n", r->preflight.n ? "" : ": not run (--skip-preflight)");
 	for (size_t i = 0; i < r->preflight.n; i++) {
 		const struct preflight_item *it = &r->preflight.v[i];
 		fprintf(f, "  %s %-44s %-11s %s\n", dryrun_mark(it->result), it->target, it->check, it->detail);
