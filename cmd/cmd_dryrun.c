@@ -216,7 +216,7 @@ static int dryrun_exec(const struct opt_result *args, struct err *e)
 	int rc;
 
 	if (!p)
-		return EX_DATAERR;
+		return cmd_exit_for(e);
 	memset(&r, 0, sizeof r);
 	r.plan = p;
 	r.generated = time(NULL);

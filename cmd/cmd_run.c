@@ -245,7 +245,7 @@ static int run_exec(const struct opt_result *args, struct err *e)
 
 	p = cmd_load_plan(args->pos[0], quiet, e);
 	if (!p)
-		return EX_DATAERR;
+		return cmd_exit_for(e);
 	jpath = journal_plan_path(p);
 	if (!jpath) {
 		err_set(e, ERR_NOMEM, "out of memory");

@@ -388,7 +388,7 @@ static int verify_exec(const struct opt_result *args, struct err *e)
 	struct journal *j = NULL;
 	struct verify_phase ph;
 	if (!p)
-		return EX_DATAERR;
+		return cmd_exit_for(e);
 	rows = calloc(p->n_customers + (only ? only->n_list : 0) + 1, sizeof *rows);
 	if (!rows) {
 		plan_free(p);
