@@ -444,17 +444,6 @@ static struct mailimap_set *imapdst_set(const uint32_t *uids, size_t n)
 	return set;
 }
 
-/* Select `folder` (read-write) for a command on its messages. */
-static int imapdst_select_name(struct imapdst *d, const char *folder, struct err *e)
-{
-	char *mbox = imap_list_server_name(d->c, folder, e);
-	if (!mbox)
-		return -1;
-	int rc = imapdst_select_server(d, mbox, folder, e);
-	free(mbox);
-	return rc;
-}
-
 /* UID STORE of flag list `fl` (taken over) on uids[0..n): FLAGS.SILENT; with `expunge`,
  * +FLAGS.SILENT and then UID EXPUNGE of those. The folder is selected first. */
 static int imapdst_uid_store(struct imapdst *d, const char *folder, const uint32_t *uids, size_t n,
@@ -462,7 +451,7 @@ static int imapdst_uid_store(struct imapdst *d, const char *folder, const uint32
 {
 	if (!fl)
 		return err_set(e, ERR_NOMEM, "out of memory");
-	if (imapdst_select_name(d, folder, e) < 0) {
+	if (imapdst_select_folder(d, folder, e) < 0) {
 		mailimap_flag_list_free(fl);
 		return -1;
 	}
