@@ -112,6 +112,15 @@ static int inv_fetch_cb(void *ctx, const struct drv_msg *m, const char *data, si
 	return 0;
 }
 
+/* A failure for the report: our message, then the server's own words when it said any. */
+static void inv_detail(char *out, size_t n, const struct err *e)
+{
+	if (e->server[0])
+		snprintf(out, n, "%s (server: %s)", e->msg, e->server);
+	else
+		snprintf(out, n, "%s", e->msg);
+}
+
 static int inv_header_cb(void *ctx, const struct drv_msg *m, const char *data, size_t len,
                          struct err *e)
 {
@@ -290,8 +299,7 @@ static void inv_source(struct inv_shared *sh, struct inventory_customer *ic, str
 	return;
 fail:
 	ic->src_cls = e.cls;
-	snprintf(ic->src_detail, sizeof ic->src_detail, "%s%s%s%s", e.msg, e.server[0] ? " (server: " : "",
-	         e.server, e.server[0] ? ")" : "");
+	inv_detail(ic->src_detail, sizeof ic->src_detail, &e);
 	drv_folder_list_free(folders, n_folders);
 	if (s)
 		ops->close(s);
@@ -351,8 +359,7 @@ static void inv_destination(struct inv_shared *sh, struct inventory_customer *ic
 	return;
 fail:
 	ic->dst_cls = e.cls;
-	snprintf(ic->dst_detail, sizeof ic->dst_detail, "%s%s%s%s", e.msg, e.server[0] ? " (server: " : "",
-	         e.server, e.server[0] ? ")" : "");
+	inv_detail(ic->dst_detail, sizeof ic->dst_detail, &e);
 	if (d)
 		ops->close(d);
 }
