@@ -4,6 +4,8 @@
 #define CUTOVER_CMD_H
 
 #include "base/diag.h"
+#include <stdint.h>
+
 #include "base/err.h"
 #include "cmd/opt.h"
 #include "schedule/plan.h"
@@ -41,6 +43,9 @@ struct plan *cmd_load_plan(const char *path, bool quiet, struct err *e);
 /* The same, but a valid plan's warnings stay in d (sorted, not printed) for a command
  * that reports them itself (check). Errors are printed as by cmd_load_plan. */
 struct plan *cmd_load_plan_diag(const char *path, struct diag *d, struct err *e);
+
+/* "812 B", "45.2 MB": sizes in reports, one format for every command. Returns buf. */
+const char *cmd_fmt_bytes(uint64_t bytes, char *buf, size_t size);
 
 /* Exit code for an error (sysexits.h). */
 int cmd_exit_for(const struct err *e);

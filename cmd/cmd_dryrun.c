@@ -68,16 +68,16 @@ static void dryrun_customers(struct dryrun_report *r)
 				            err_class_name(ic->dst_cls), ic->dst_detail);
 		}
 		if (ic->oversize) {
-			dryrun_fmt_bytes(a, sizeof a, ic->max_message);
-			dryrun_fmt_bytes(b, sizeof b, ic->largest);
+			cmd_fmt_bytes(ic->max_message, a, sizeof a);
+			cmd_fmt_bytes(ic->largest, b, sizeof b);
 			dryrun_addf(&r->reasons, &r->n_reasons,
 			            "customer %s: %llu message%s larger than the destination's limit of %s "
 			            "(largest %s)", id, (unsigned long long)ic->oversize,
 			            ic->oversize == 1 ? "" : "s", a, b);
 		}
 		if (ic->over_quota) {
-			dryrun_fmt_bytes(a, sizeof a, ic->bytes + ic->quota_used);
-			dryrun_fmt_bytes(b, sizeof b, ic->quota_limit);
+			cmd_fmt_bytes(ic->bytes + ic->quota_used, a, sizeof a);
+			cmd_fmt_bytes(ic->quota_limit, b, sizeof b);
 			dryrun_addf(&r->reasons, &r->n_reasons,
 			            "customer %s: mailbox of %s does not fit the destination quota of %s", id, a, b);
 		}

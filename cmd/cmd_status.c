@@ -88,22 +88,6 @@ static const char *status_time(const struct plan *p, time_t t, char *buf, size_t
 	return plan_time_format(&pt, buf, size);
 }
 
-static const char *status_bytes(uint64_t b, char *buf, size_t size)
-{
-	static const char *const unit[] = { "B", "KB", "MB", "GB", "TB" };
-	double v = (double)b;
-	int u = 0;
-	while (v >= 1024 && u < 4) {
-		v /= 1024;
-		u++;
-	}
-	if (u == 0)
-		snprintf(buf, size, "%llu B", (unsigned long long)b);
-	else
-		snprintf(buf, size, "%.1f %s", v, unit[u]);
-	return buf;
-}
-
 static const char *status_id(const struct status_row *r)
 {
 	return r->pc ? r->pc->id : r->js->id;
@@ -142,7 +126,7 @@ static void status_text(const struct plan *p, const char *jpath, const struct jo
 		printf("%-12s %-8s %8llu %8llu %7llu %10s  %-8s %4s  ", status_id(r), status_state(r),
 		       (unsigned long long)(s ? s->msgs_done : 0), (unsigned long long)(s ? s->msgs_intent : 0),
 		       (unsigned long long)(s ? s->msgs_failed : 0),
-		       status_bytes(s ? s->bytes_done : 0, bb, sizeof bb),
+		       cmd_fmt_bytes(s ? s->bytes_done : 0, bb, sizeof bb),
 		       s && s->uidl_style ? s->uidl_style : "-", runb);
 		if (s && (s->err_class || s->err_text))
 			printf("%s: %s", s->err_class ? s->err_class : "error", s->err_text ? s->err_text : "");
@@ -155,7 +139,7 @@ static void status_text(const struct plan *p, const char *jpath, const struct jo
 	printf("\n%zu customer%s: %zu done, %zu failed, %zu running, %zu pending; "
 	       "%llu messages copied (%s), %llu in doubt, %llu failed, %llu skipped\n",
 	       t.customers, t.customers == 1 ? "" : "s", t.done, t.failed, t.running, t.pending,
-	       (unsigned long long)t.msgs_done, status_bytes(t.bytes_done, bb, sizeof bb),
+	       (unsigned long long)t.msgs_done, cmd_fmt_bytes(t.bytes_done, bb, sizeof bb),
 	       (unsigned long long)t.msgs_intent, (unsigned long long)t.msgs_failed,
 	       (unsigned long long)t.msgs_skipped);
 	if (t.msgs_intent)

@@ -1,6 +1,7 @@
 /* common: what several commands share: loading a plan with its diagnostics. */
 #include "cmd/cmd.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <sysexits.h>
 
@@ -37,4 +38,20 @@ struct plan *cmd_load_plan(const char *path, bool quiet, struct err *e)
 int cmd_exit_for(const struct err *e)
 {
 	return err_is_set(e) ? err_exit_code(e->cls) : EX_OK;
+}
+
+const char *cmd_fmt_bytes(uint64_t b, char *buf, size_t size)
+{
+	static const char *const unit[] = { "B", "KB", "MB", "GB", "TB" };
+	double v = (double)b;
+	int u = 0;
+	while (v >= 1024 && u < 4) {
+		v /= 1024;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, size, "%llu B", (unsigned long long)b);
+	else
+		snprintf(buf, size, "%.1f %s", v, unit[u]);
+	return buf;
 }

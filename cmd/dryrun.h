@@ -41,9 +41,8 @@ void dryrun_text(FILE *f, const struct dryrun_report *r);
 int dryrun_json(FILE *f, const struct dryrun_report *r);
 void dryrun_html(FILE *f, const struct dryrun_report *r);
 
-/* Shared formatting: "3 h 30 min", "45.2 MB", local time in the plan's offset. */
+/* Shared formatting: "3 h 30 min", local time in the plan's offset (sizes: cmd_fmt_bytes). */
 void dryrun_fmt_duration(char *out, size_t n, double seconds);
-void dryrun_fmt_bytes(char *out, size_t n, uint64_t bytes);
 void dryrun_fmt_local(char *out, size_t n, time_t t, int utc_offset, const char *fmt);
 
 #endif

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cmd/cmd.h"
 #include "cmd/dryrun.h"
 
 static void dryrun_esc(FILE *f, const char *s)
@@ -155,8 +156,8 @@ void dryrun_html(FILE *f, const struct dryrun_report *r)
 	for (size_t i = 0; i < r->inv.n; i++) {
 		const struct inventory_customer *ic = &r->inv.v[i];
 		bool bad = !ic->src_ok || !ic->dst_ok || ic->oversize || ic->over_quota;
-		dryrun_fmt_bytes(a, sizeof a, ic->bytes);
-		dryrun_fmt_bytes(b, sizeof b, ic->largest);
+		cmd_fmt_bytes(ic->bytes, a, sizeof a);
+		cmd_fmt_bytes(ic->largest, b, sizeof b);
 		fprintf(f, "<tr class=\"%s\"><td>", bad ? "fail" : ic->redownload ? "warn" : "");
 		dryrun_esc(f, ic->c->id);
 		fprintf(f, "</td><td>");

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cmd/cmd.h"
 #include "cmd/dryrun.h"
 
 void dryrun_fmt_duration(char *out, size_t n, double seconds)
@@ -17,18 +18,6 @@ void dryrun_fmt_duration(char *out, size_t n, double seconds)
 		snprintf(out, n, "%s%ld min %ld s", sign, s / 60, s % 60);
 	else
 		snprintf(out, n, "%s%ld h %ld min", sign, s / 3600, (s % 3600) / 60);
-}
-
-void dryrun_fmt_bytes(char *out, size_t n, uint64_t b)
-{
-	if (b < 1024)
-		snprintf(out, n, "%llu B", (unsigned long long)b);
-	else if (b < 1024 * 1024)
-		snprintf(out, n, "%.1f KB", (double)b / 1024);
-	else if (b < 1024ull * 1024 * 1024)
-		snprintf(out, n, "%.1f MB", (double)b / (1024 * 1024));
-	else
-		snprintf(out, n, "%.2f GB", (double)b / (1024.0 * 1024 * 1024));
 }
 
 void dryrun_fmt_local(char *out, size_t n, time_t t, int off, const char *fmt)
@@ -72,7 +61,7 @@ void dryrun_text(FILE *f, const struct dryrun_report *r)
 	dryrun_fmt_local(b, sizeof b, p->window.end.t, off, "%Y-%m-%d %H:%M");
 	dryrun_fmt_duration(c, sizeof c, difftime(p->window.end.t, p->window.start.t));
 	fprintf(f, "\nWindow     %s -> %s (%s)\n", a, b, c);
-	dryrun_fmt_bytes(a, sizeof a, r->total_bytes);
+	cmd_fmt_bytes(r->total_bytes, a, sizeof a);
 	fprintf(f, "Mailboxes  %zu customers, %llu messages, %s\n", r->inv.n,
 	        (unsigned long long)r->total_msgs, a);
 	if (r->estimated) {
@@ -107,8 +96,8 @@ void dryrun_text(FILE *f, const struct dryrun_report *r)
 	for (size_t i = 0; i < r->inv.n; i++) {
 		const struct inventory_customer *ic = &r->inv.v[i];
 		char notes[256] = "";
-		dryrun_fmt_bytes(a, sizeof a, ic->bytes);
-		dryrun_fmt_bytes(b, sizeof b, ic->largest);
+		cmd_fmt_bytes(ic->bytes, a, sizeof a);
+		cmd_fmt_bytes(ic->largest, b, sizeof b);
 		if (ic->oversize)
 			snprintf(notes + strlen(notes), sizeof notes - strlen(notes), "%llu over size limit; ",
 			         (unsigned long long)ic->oversize);
