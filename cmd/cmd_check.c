@@ -426,27 +426,30 @@ static json_t *check_json(const struct plan *p, const char *path, const struct d
 	return root;
 }
 
-static int check_exec(const struct opt_result *args, struct err *e)
+struct check_opts {
+	bool json;
+};
+
+static const struct opt_spec check_opts[] = {
+	OPT_BIND_FLAG("json", 0, struct check_opts, json, "print the summary as JSON (docs/check-json.md)"),
+};
+
+static int check_exec(const struct cmd_ctx *ctx, struct err *e)
 {
-	const char *path = args->pos[0];
-	struct diag w;
-	struct check_counts k;
-	diag_init(&w);
+	const struct check_opts *o = ctx->opts;
+	struct plan *p = ctx->plan;
 	/* The loader's warnings (an unknown mail program …) join plan_warn's in the summary,
 	 * so the text and the JSON hold every doubt, in file order. */
-	struct plan *p = cmd_load_plan_diag(path, &w, e);
-	if (!p) {
-		diag_release(&w);
-		return cmd_exit_for(e);
-	}
-	plan_warn(p, &w);
-	diag_sort(&w);
+	struct diag *w = ctx->warnings;
+	struct check_counts k;
+	plan_warn(p, w);
+	diag_sort(w);
 	int rc = EX_OK;
 	if (check_count(p, &k) < 0) {
 		err_set(e, ERR_NOMEM, "out of memory");
 		rc = cmd_exit_for(e);
-	} else if (opt_flag(args, "json")) {
-		json_t *j = check_json(p, path, &w, &k);
+	} else if (o->json) {
+		json_t *j = check_json(p, ctx->plan_path, w, &k);
 		if (!j || json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII) < 0) {
 			err_set(e, ERR_NOMEM, "cannot build the JSON summary");
 			rc = cmd_exit_for(e);
@@ -454,23 +457,16 @@ static int check_exec(const struct opt_result *args, struct err *e)
 			fputc('\n', stdout);
 		}
 		json_decref(j);
-	} else if (!opt_flag(args, "quiet")) {
-		check_print_text(stdout, p, path, &w, &k);
+	} else if (!ctx->common->quiet) {
+		check_print_text(stdout, p, ctx->plan_path, w, &k);
 	}
 	if (rc == EX_OK && fflush(stdout) != 0) {
 		err_set(e, ERR_IO, "cannot write the summary");
 		rc = cmd_exit_for(e);
 	}
 	free(k.by_client);
-	diag_release(&w);
-	plan_free(p);
 	return rc;
 }
-
-static const struct opt_spec check_opts[] = {
-	{ "json", 0, OPT_FLAG, NULL, "print the summary as JSON (docs/check-json.md)", NULL },
-	CMD_COMMON_OPTS,
-};
 
 const struct cmd_entry cmd_check_entry = {
 	.name = "check",
@@ -493,7 +489,9 @@ const struct cmd_entry cmd_check_entry = {
 		"recognised too).",
 	.opts = check_opts,
 	.n_opts = sizeof check_opts / sizeof check_opts[0],
+	.opts_size = sizeof(struct check_opts),
 	.min_pos = 1,
 	.max_pos = 1,
+	.needs = { CMD_PLAN_KEEP_WARNINGS, CMD_JOURNAL_NONE, CMD_CUSTOMERS_NONE },
 	.exec = check_exec,
 };
