@@ -114,9 +114,14 @@ int ctx_setup(struct ctx_store *s, const struct cmd_needs *need, const struct op
 	c->plan_path = pos->v[0];
 	if (ctx_load_plan(s, need->plan, s->common.quiet, e) < 0)
 		return -1;
+	/* A misspelt --customer must not leave a new journal behind: check against the plan
+	 * first, unless the journal may know the customer (read-only, so nothing is created). */
+	bool journal_first = need->customers == CMD_CUSTOMERS_JOURNAL;
+	if (!journal_first && ctx_customers(s, &s->common.customer, need->customers, e) < 0)
+		return -1;
 	if (need->journal != CMD_JOURNAL_NONE && ctx_open_journal(c, need->journal, e) < 0)
 		return -1;
-	return ctx_customers(s, &s->common.customer, need->customers, e);
+	return journal_first ? ctx_customers(s, &s->common.customer, need->customers, e) : 0;
 }
 
 void ctx_release(struct ctx_store *s)
