@@ -53,7 +53,6 @@ struct cmd_customer {
 
 /* What main hands to a command. Everything is owned by main and valid during exec. */
 struct cmd_ctx {
-	const char *name;                   /* the command's name */
 	const void *opts;                   /* the command's options struct (entry->opts_size) */
 	const struct cmd_common_opts *common;
 	const char *const *pos;             /* positional arguments after PLAN (all when no plan) */

@@ -105,6 +105,39 @@ static bool notices_domain_seen(struct notices_run *r, const char *domain)
 	return false;
 }
 
+/* Mail one rendered notice; a refusal is this customer's failure, counted and shown.
+ * Returns -1 only when the whole run must stop. */
+static int notices_send(struct notices_run *r, const struct plan_customer *c, const struct buf *b,
+                        const char *mid, struct err *e)
+{
+	enum deliver_result res;
+	struct err ce;
+	char text[ERR_TEXT_MAX];
+	err_clear(&ce);
+	int rc = deliver_one(&r->dl, c->id, r->from_addr, c->email, b->data, b->len, mid, &res, &ce);
+	switch (res) {
+	case DELIVER_SENT:
+		r->sent++;
+		if (!r->quiet)
+			fprintf(stderr, "%s %s: sent <%s>\n", c->id, c->email, mid);
+		break;
+	case DELIVER_ALREADY_SENT:
+		r->already++;
+		if (!r->quiet)
+			fprintf(stderr, "%s %s: already sent, not sent again\n", c->id, c->email);
+		break;
+	case DELIVER_IN_DOUBT:
+	case DELIVER_FAILED:
+		r->failed++;
+		if (rc == 0)
+			fprintf(stderr, "cutover notices: %s\n", err_text(&ce, text, sizeof text));
+		break;
+	}
+	if (rc < 0)
+		*e = ce;
+	return rc;
+}
+
 /* One customer. Returns -1 only when the whole run must stop. */
 static int notices_one(struct notices_run *r, const struct plan_customer *c, struct err *e)
 {
@@ -156,33 +189,8 @@ static int notices_one(struct notices_run *r, const struct plan_customer *c, str
 		fwrite(b.data, 1, b.len, stdout);
 		r->written++;
 	}
-	if (r->sending) {
-		enum deliver_result res;
-		err_clear(&ce);
-		rc = deliver_one(&r->dl, c->id, r->from_addr, c->email, b.data, b.len, mid, &res, &ce);
-		switch (res) {
-		case DELIVER_SENT:
-			r->sent++;
-			if (!r->quiet)
-				fprintf(stderr, "%s %s: sent <%s>\n", c->id, c->email, mid);
-			break;
-		case DELIVER_ALREADY_SENT:
-			r->already++;
-			if (!r->quiet)
-				fprintf(stderr, "%s %s: already sent, not sent again\n", c->id, c->email);
-			break;
-		case DELIVER_IN_DOUBT:
-		case DELIVER_FAILED:
-			r->failed++;
-			if (rc == 0) {
-				char text[ERR_TEXT_MAX];
-				fprintf(stderr, "cutover notices: %s\n", err_text(&ce, text, sizeof text));
-			}
-			break;
-		}
-		if (rc < 0)
-			*e = ce;
-	}
+	if (r->sending)
+		rc = notices_send(r, c, &b, mid, e);
 	buf_release(&b);
 	return rc;
 }

@@ -92,11 +92,10 @@ static int ctx_customers(struct ctx_store *s, const struct opt_list *ids, enum c
 	return 0;
 }
 
-void ctx_init(struct ctx_store *s, const char *name)
+void ctx_init(struct ctx_store *s)
 {
 	memset(s, 0, sizeof *s);
 	diag_init(&s->warnings);
-	s->ctx.name = name;
 	s->ctx.common = &s->common;
 }
 

@@ -12,7 +12,7 @@ struct ctx_store {
 	struct cmd_customer *customers;   /* ctx.customers */
 };
 
-void ctx_init(struct ctx_store *s, const char *name);
+void ctx_init(struct ctx_store *s);
 /* Load the plan (pos->v[0]), open its journal, resolve --customer, as need says; on
  * failure e says what (diagnostics already printed) and ctx_release still applies. */
 int ctx_setup(struct ctx_store *s, const struct cmd_needs *need, const struct opt_pos *pos,

@@ -123,7 +123,7 @@ static int main_run(const struct cmd_entry *c, int argc, char **argv)
 	int rc;
 
 	err_clear(&e);
-	ctx_init(&st, c->name);
+	ctx_init(&st);
 	if (!own) {
 		fprintf(stderr, "cutover %s: out of memory\n", c->name);
 		return EX_OSERR;
