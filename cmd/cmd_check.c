@@ -236,20 +236,9 @@ static void check_print_endpoint(FILE *f, const char *label, const struct plan_e
 	        ep->master_user ? ep->master_user : plan_auth_name(ep->auth));
 }
 
-static void check_print_text(FILE *f, const struct plan *p, const char *path, const struct diag *w,
-                             const struct check_counts *k)
+static void check_text_window(FILE *f, const struct plan *p)
 {
 	char line[256];
-	fprintf(f, "Plan %s (%s): valid, %zu warning%s\n", p->name ? p->name : "?", path, w->warnings,
-	        w->warnings == 1 ? "" : "s");
-	if (p->operator_.company || p->operator_.service)
-		fprintf(f, "Operator: %s%s%s%s%s%s\n", p->operator_.company ? p->operator_.company : "",
-		        p->operator_.company && p->operator_.service ? " — " : "",
-		        p->operator_.service ? p->operator_.service : "",
-		        p->operator_.support_email ? " <" : "",
-		        p->operator_.support_email ? p->operator_.support_email : "",
-		        p->operator_.support_email ? ">" : "");
-
 	fprintf(f, "\nWindow\n");
 	check_window_line(p, line, sizeof line);
 	fprintf(f, "  %s\n", line);
@@ -260,7 +249,10 @@ static void check_print_text(FILE *f, const struct plan *p, const char *path, co
 	if (p->window.old_servers_until.y)
 		fprintf(f, "  old servers answer until %04d-%02d-%02d\n", p->window.old_servers_until.y,
 		        p->window.old_servers_until.m, p->window.old_servers_until.d);
+}
 
+static void check_text_changes(FILE *f, const struct plan *p)
+{
 	const struct plan_services *s = &p->services;
 	fprintf(f, "\nWhat customers change (before → after; the first after is the recommended one)\n");
 	check_print_service(f, "incoming", " ", &s->incoming_before, true, "");
@@ -279,7 +271,10 @@ static void check_print_text(FILE *f, const struct plan *p, const char *path, co
 	for (size_t i = 0; i < n; i++)
 		fprintf(f, "%s%s", i ? ", " : "", check_changed_text(chg[i]));
 	fprintf(f, "%s\n", n ? "" : "nothing");
+}
 
+static void check_text_customers(FILE *f, const struct check_counts *k)
+{
 	fprintf(f, "\nCustomers: %zu (ja %zu, en %zu); %zu get a notice\n", k->total, k->lang[0],
 	        k->lang[1], k->notify);
 	unsigned idx[256];
@@ -289,7 +284,10 @@ static void check_print_text(FILE *f, const struct plan *p, const char *path, co
 		fprintf(f, "  %-26s %6zu%s\n", ci->id, k->by_client[idx[i]],
 		        ci->smtp_auth ? "" : "  (no SMTP AUTH)");
 	}
+}
 
+static void check_text_migration(FILE *f, const struct plan *p)
+{
 	const struct plan_endpoint *src = &p->migration.source, *dst = &p->migration.destination;
 	fprintf(f, "\nMigration\n");
 	check_print_endpoint(f, "source", src);
@@ -303,7 +301,10 @@ static void check_print_text(FILE *f, const struct plan *p, const char *path, co
 	        uidl_text[p->migration.uidl]);
 	fprintf(f, "  workers %d, %d attempts per failure, journal %s\n", p->migration.workers,
 	        p->migration.retry.attempts, p->migration.journal ? p->migration.journal : "?");
+}
 
+static void check_text_warnings(FILE *f, const struct diag *w)
+{
 	fprintf(f, "\nWarnings (%zu)\n", w->warnings);
 	if (!w->n)
 		fprintf(f, "  none\n");
@@ -316,6 +317,25 @@ static void check_print_text(FILE *f, const struct plan *p, const char *path, co
 			fprintf(f, ":%d", it->col);
 		fprintf(f, ": %s\n", it->msg);
 	}
+}
+
+static void check_print_text(FILE *f, const struct plan *p, const char *path, const struct diag *w,
+                             const struct check_counts *k)
+{
+	fprintf(f, "Plan %s (%s): valid, %zu warning%s\n", p->name ? p->name : "?", path, w->warnings,
+	        w->warnings == 1 ? "" : "s");
+	if (p->operator_.company || p->operator_.service)
+		fprintf(f, "Operator: %s%s%s%s%s%s\n", p->operator_.company ? p->operator_.company : "",
+		        p->operator_.company && p->operator_.service ? " — " : "",
+		        p->operator_.service ? p->operator_.service : "",
+		        p->operator_.support_email ? " <" : "",
+		        p->operator_.support_email ? p->operator_.support_email : "",
+		        p->operator_.support_email ? ">" : "");
+	check_text_window(f, p);
+	check_text_changes(f, p);
+	check_text_customers(f, k);
+	check_text_migration(f, p);
+	check_text_warnings(f, w);
 }
 
 /* ---- JSON output (keys: docs/check-json.md) ---- */
