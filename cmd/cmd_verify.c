@@ -12,9 +12,9 @@
 #include "cmd/cmd.h"
 #include "mapping/journal_plan.h"
 #include "migrate/digest.h"
-#include "migrate/session.h"
 #include "migrate/engine.h"
 #include "migrate/imapverify.h"
+#include "migrate/session.h"
 #include "migrate/xuidl.h"
 
 static const struct opt_spec verify_opts[] = {

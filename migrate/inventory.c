@@ -284,6 +284,9 @@ static void inv_source(struct inv_shared *sh, struct inventory_customer *ic, str
 	ops->close(s);
 	return;
 fail:
+	/* Open failures already name the side (session.h); what failed later gets it here. */
+	if (s)
+		err_prefix(&e, "source: ");
 	ic->src_cls = e.cls;
 	inv_detail(ic->src_detail, sizeof ic->src_detail, &e);
 	drv_folder_list_free(folders, n_folders);
@@ -333,6 +336,8 @@ static void inv_destination(struct inv_shared *sh, struct inventory_customer *ic
 	ops->close(d);
 	return;
 fail:
+	if (d)
+		err_prefix(&e, "destination: ");
 	ic->dst_cls = e.cls;
 	inv_detail(ic->dst_detail, sizeof ic->dst_detail, &e);
 	if (d)
