@@ -5,10 +5,9 @@
 #include <string.h>
 
 #include "base/caps.h"
-#include "migrate/creds.h"
 #include "migrate/digest.h"
 #include "migrate/driver.h"
-#include "migrate/dstpop3.h"
+#include "migrate/session.h"
 #include "migrate/xuidl.h"
 
 /* One side's view: UIDLs in order, sizes, digests. */
@@ -178,30 +177,20 @@ static int pv_compare(const struct plan *p, const struct pv_side *src, const str
 	return 0;
 }
 
-/* Both views, read over POP3 with the customer's credentials. */
+/* Both views, read over POP3 with the customer's credentials. The session names the side
+ * of a failed open; a failure while reading gets the same prefix here. */
 static int pv_read_both(const struct plan *p, const struct plan_customer *c, struct pv_side *src,
                         struct pv_side *dst, struct err *e)
 {
-	struct creds sc, dc;
 	struct src *s = NULL, *d = NULL;
-	struct plan_endpoint sep;
-	const struct src_ops *sops = drv_source_for(c->has_source_proto ? c->source_proto
-	                                                                : p->migration.source.proto);
 	int rc = -1;
-	memset(&sc, 0, sizeof sc);
-	memset(&dc, 0, sizeof dc);
-	plan_customer_source(p, c, &sep);
-	if (!sops) {
-		err_set(e, ERR_DATA, "no source driver");
+	if (session_open_src(&s, p, c, SESSION_SOURCE, NULL, e) < 0)
 		goto out;
-	}
-	if (creds_get(&sc, p, c, false, e) < 0 || creds_get(&dc, p, c, true, e) < 0)
-		goto out;
-	if (sops->open(&s, p, &sep, &sc.login, e) < 0 || pv_read(s, src, false, e) < 0) {
+	if (pv_read(s, src, false, e) < 0) {
 		err_prefix(e, "source: ");
 		goto out;
 	}
-	if (dstpop3_open(&d, p, &dc.login, e) < 0)
+	if (session_open_src(&d, p, c, SESSION_DESTINATION_POP3, NULL, e) < 0)
 		goto out;
 	/* Our X-UIDL line is not part of the message the customer wrote (preserve adds it). */
 	if (pv_read(d, dst, p->migration.uidl == PLAN_UIDL_PRESERVE, e) < 0) {
@@ -214,8 +203,6 @@ out:
 		s->ops->close(s);
 	if (d)
 		d->ops->close(d);
-	creds_release(&sc);
-	creds_release(&dc);
 	return rc;
 }
 
