@@ -15,7 +15,11 @@ ETPAN_LIBS   := $(filter-out -specs=%,$(shell pkg-config --libs libetpan 2>/dev/
 
 # -Wno-format-truncation: fixed-size message buffers (struct err, reports) truncate on
 # purpose; every such snprintf is bounded, and the warning cannot tell intent.
-WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter -Wno-format-truncation
+# clang has no -Wformat-truncation (and -Werror rejects an unknown warning option), so
+# the flag goes to gcc only.
+CC_IS_CLANG := $(shell $(CC) --version 2>/dev/null | grep -q clang && echo yes)
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter \
+            $(if $(CC_IS_CLANG),,-Wno-format-truncation)
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -fPIE \
               -I. $(ETPAN_CFLAGS) $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS) $(EXTRA_CFLAGS)
