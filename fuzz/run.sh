@@ -43,7 +43,7 @@ for t in "${targets[@]}"; do
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
 	cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1)
 	if [ "$rc" = 0 ]; then
-		echo "ok    $t (${FUZZ_SECONDS} s, ${runs:-?} runs, ${cov:-cov: ?}, seeds $(ls "$corpus" | wc -l))"
+		echo "ok    $t (${FUZZ_SECONDS} s, ${runs:-?} runs, ${cov:-cov: ?}, corpus $(ls "$corpus" | wc -l))"
 	else
 		echo "FAIL  $t (exit $rc)"
 		grep -E 'ERROR|SUMMARY|runtime error|Test unit written|#[0-9]+ 0x' "$log" | head -n 25 | sed 's/^/      /'

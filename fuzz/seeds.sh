@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # fuzz/seeds.sh TARGET DIR: put the starting corpus for one fuzz target into DIR, from
-# the test data already in the tree (plans, CSVs, templates, uidlists, hostile server
-# replies) plus a few hand-written inputs below. Targets read their input as described
+# the test data already in the tree (plans, CSVs, templates, uidlists, the hostile server
+# scenarios) plus a few hand-written inputs below. Targets read their input as described
 # at the top of fuzz/TARGET.c (several strings are separated by NUL bytes).
 set -eu
 cd "$(dirname "$0")/.."
@@ -23,14 +23,18 @@ lines() {
 		n=$((n + 1))
 	done
 }
-# One byte, then a file's content (targets whose first byte selects a mode).
-with_byte() {
-	local b=$1; shift
-	for f in "$@"; do
-		[ -f "$f" ] || continue
-		{ printf "\\x$b"; cat "$f"; } >"$dir/$(printf 'b%03d-' "$n")$(basename "$f")"
-		n=$((n + 1))
-	done
+# What a scenario of tests/data/hostile/ makes its server send (S: and SN: lines), with
+# the client's tag as TAG.
+scenario() {
+	local tag=$1 f=$2 kind text
+	while IFS= read -r l; do
+		kind=${l%%: *} text=${l#*: }
+		text=${text//\$TAG/$tag}
+		case $kind in
+		S) printf '%b\r\n' "$text" ;;
+		SN) printf '%b' "$text" ;;
+		esac
+	done <"$f"
 }
 be16() { printf "\\x$(printf %02x $(($1 >> 8)))\\x$(printf %02x $(($1 & 255)))"; }
 
@@ -50,7 +54,6 @@ fuzz_tmpl)
 SEEDS
 	;;
 fuzz_hdr)
-	files tests/data/hostile/*.msg
 	lines <<'SEEDS'
 Received: from mx by pop (qmail); Tue, 22 Oct 2002 23:31:00 +0900\r\nDate: Tue, 22 Oct 2002 23:30:00 +0900\r\nMessage-ID: <a@b>\r\nSubject: x\r\n\r\nbody\r\n
 X-UIDL: 00000001aaaaaaaa\r\nReceived: (qmail 1 invoked by uid 0);\r\n  22 Oct 2002 14:31:00 -0000\r\nDate: 22 Oct 02 23:30 JST\r\n\r\n
@@ -96,8 +99,11 @@ SEEDS
 	;;
 fuzz_preflight_reply)
 	# byte 0: 0 POP3 multi-line, 4 POP3 greeting, 1 IMAP tagged, 5 IMAP greeting, 2 SMTP
-	with_byte 00 tests/data/hostile/pop3-*.bin
-	with_byte 05 tests/data/hostile/imap-*.bin
+	for f in tests/data/hostile/*.scenario; do
+		case $(basename "$f") in pop3-*) b='\x00' ;; imap-*) b='\x05' ;; *) continue ;; esac
+		{ printf "$b"; scenario c1 "$f"; } >"$dir/h$n"
+		n=$((n + 1))
+	done
 	lines <<'SEEDS'
 \x00+OK Capability list follows\r\nUSER\r\nUIDL\r\nSTLS\r\nSASL PLAIN LOGIN\r\n.\r\n
 \x04+OK Dovecot ready.\r\n
