@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "migrate/connreg.h"
 #include "migrate/tlsverify.h"
 
 /* libetpan reports every byte it sends or receives here; we keep only the time, so a
@@ -213,22 +214,22 @@ static int imap_conn_refresh_caps(struct imap_conn *c, struct err *e)
 static int imap_conn_connect(struct imap_conn *c, const struct drv_endpoint *ep, struct err *e)
 {
 	/* The certificate is still checked against ep->tls_name, not the address. */
-	const char *addr = ep->address;
 	uint16_t port = (uint16_t)ep->port;
 	int r;
 	c->last_io = time(NULL);
-	if (ep->tls == DRV_TLS_IMPLICIT)
-		r = mailimap_ssl_connect_with_callback(c->s, addr, port, tlsverify_sni, (void *)ep);
-	else
-		r = mailimap_socket_connect(c->s, addr, port);
+	mailstream *st = NULL;
+	if (connreg_open(ep, &st, &c->fd, e) < 0)
+		return err_prefix(e, "%s:%u: imap connect: ", ep->host, port);
+	c->conns = ep->conns;
+	/* libetpan's IMAP parser, too, takes a 0-byte read for "more to come" and loops
+	 * forever on a stream that ends mid-reply: make end of file an error (streameof.h). */
+	streameof_install(&c->eof, st);
+	r = mailimap_connect(c->s, st);
 	/* 1 = PREAUTH and 2 = "please log in" are both successes (libraries.md pitfall 7). */
 	if (r != MAILIMAP_NO_ERROR_AUTHENTICATED && r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED) {
 		imap_conn_fail(c, r, ERR_NET, e, "connect");
 		return err_prefix(e, "%s:%u: ", ep->host, port);
 	}
-	/* libetpan's IMAP parser, too, takes a 0-byte read for "more to come" and loops
-	 * forever on a stream that ends mid-reply: make end of file an error (streameof.h). */
-	streameof_install(&c->eof, c->s->imap_stream);
 	if (ep->tls == DRV_TLS_STARTTLS) {
 		if (!imap_conn_caps(c))
 			if (imap_conn_refresh_caps(c, e) < 0)
@@ -307,6 +308,7 @@ int imap_conn_open(struct imap_conn **out, const struct drv_endpoint *ep,
 		return err_set(e, ERR_NOMEM, "out of memory");
 	}
 	c->timeout = ep->timeout_seconds;
+	c->fd = -1;
 	/* Must be set before the socket exists: libetpan applies it at connect time. */
 	mailimap_set_timeout(c->s, c->timeout);
 	mailimap_set_logger(c->s, imap_conn_logger, c);
@@ -333,6 +335,7 @@ void imap_conn_close(struct imap_conn *c)
 		if (mailstream_write(c->s->imap_stream, logout, sizeof logout - 1) >= 0)
 			mailstream_flush(c->s->imap_stream);
 	}
+	connreg_release(c->conns, c->fd);
 	mailimap_free(c->s);
 	free(c);
 }

@@ -27,6 +27,8 @@ struct imap_conn {
 	char delim;           /* hierarchy delimiter; 0 = flat (valid once delim_known) */
 	bool delim_known;
 	struct streameof eof; /* s's low stream reads through it: freed after s */
+	int fd;               /* s's socket as registered in conns; -1 = none */
+	struct connreg *conns;
 };
 
 /* Connect to ep->address, verify TLS against ep->tls_name, log in, read capabilities.

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "base/caps.h"
+#include "migrate/connreg.h"
 #include "migrate/pop3auth.h"
 #include "migrate/pop3list.h"
 #include "migrate/pop3resp.h"
@@ -44,6 +45,7 @@ struct pop3src {
 	struct src base;
 	mailpop3 *f;
 	struct streameof eof;        /* f's low stream reads through it: lives as long as f */
+	int fd;                      /* f's socket as registered in ep.conns; -1 = none */
 	struct drv_endpoint ep;      /* a copy: the caller's may go away after open */
 	struct pop3auth_ctx ctx;
 	bool dead;                   /* stream broken: no RSET, quick QUIT */
@@ -172,17 +174,19 @@ static int pop3src_connect(struct pop3src *s, struct err *e)
 	/* ep->address may be the plan's resolve: entry (e.g. the old server's private address
 	 * during the window); the certificate is still checked against ep->tls_name. */
 	const struct drv_endpoint *ep = &s->ep;
-	const char *addr = ep->address;
 	int port = ep->port;
 	char what[300];
 	snprintf(what, sizeof what, "POP3 connect to %s port %d", ep->host, port);
 	if (pop3src_fd_budget(e) < 0)
 		return -1;
 	double t0 = pop3src_now();
-	int rc = ep->tls == DRV_TLS_IMPLICIT
-	                 ? mailpop3_ssl_connect_with_callback(s->f, addr, (uint16_t)port, tlsverify_sni,
-	                                                      (void *)ep)
-	                 : mailpop3_socket_connect(s->f, addr, (uint16_t)port);
+	mailstream *st = NULL;
+	if (connreg_open(ep, &st, &s->fd, e) < 0)
+		return err_prefix(e, "%s: ", what);
+	/* A connection dropped mid-reply must be an error, not an endless loop in libetpan's
+	 * multiline readers (CAPA, LIST, UIDL, TOP, RETR): see streameof.h. */
+	streameof_install(&s->eof, st);
+	int rc = mailpop3_connect(s->f, st);
 	/* UNAUTHORIZED is both "-ERR greeting" (e.g. [SYS/TEMP] too busy) and "no greeting
 	 * at all" (closed or silent); only the first leaves a response text. */
 	if (rc == MAILPOP3_ERROR_UNAUTHORIZED && !s->f->pop3_response && s->heard) {
@@ -197,10 +201,6 @@ static int pop3src_connect(struct pop3src *s, struct err *e)
 		return pop3src_fail(s, rc, ERR_NET, what, t0, e);
 	if (ep->tls == DRV_TLS_IMPLICIT && tlsverify_stream(s->f->pop3_stream, ep, e) < 0)
 		return -1;
-	/* From here on, a connection dropped mid-reply is an error, not an endless loop in
-	 * libetpan's multiline readers (CAPA, LIST, UIDL, TOP, RETR): see streameof.h. The
-	 * greeting before it is one line, which libetpan already fails on at EOF. */
-	streameof_install(&s->eof, s->f->pop3_stream);
 	if (pop3src_capa(s, e) < 0)
 		return -1;
 	if (ep->tls == DRV_TLS_STARTTLS) {
@@ -235,6 +235,7 @@ static void pop3src_free(struct pop3src *s)
 				mailpop3_rset(s->f);   /* belt and braces: we never DELE */
 			mailpop3_quit(s->f);
 		}
+		connreg_release(s->ep.conns, s->fd);
 		mailpop3_free(s->f);
 	}
 	if (s->line)
@@ -262,6 +263,7 @@ static int pop3src_open(struct src **out, const struct drv_endpoint *ep,
 	}
 	s->base.ops = &pop3src_ops;
 	s->ep = *ep;
+	s->fd = -1;
 	s->ctx.timeout = ep->timeout_seconds;
 	/* libetpan applies the timeout when the socket is opened: set it before connecting. */
 	mailpop3_set_timeout(s->f, s->ctx.timeout);
