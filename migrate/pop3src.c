@@ -56,6 +56,8 @@ struct pop3src {
 	bool top_works;              /* TOP n <all> gave LIST's byte count at least once */
 	bool use_retr;               /* TOP unusable: fetch with RETR (marks \Seen) */
 	bool listed;
+	bool list_failed;            /* the listing failed: list_err, not a second attempt */
+	struct err list_err;
 	bool uidl_in_list;           /* the UIDL command gave keys */
 	struct pop3src_entry *v;     /* this session's list, in server order */
 	size_t n;
@@ -457,6 +459,27 @@ static int pop3src_read_listing(struct pop3src *s, struct pop3list *l, struct er
 	return pop3src_lines(s, l, "POP3 LIST", pop3list_uidl, e);
 }
 
+/* Forget a listing that failed half way (a later call may try again): our entries and
+ * the table handed to libetpan. */
+static void pop3src_unload(struct pop3src *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i].key);
+	free(s->v);
+	s->v = NULL;
+	s->n = 0;
+	carray *tab = s->f->pop3_msg_tab;
+	for (unsigned i = 0; tab && i < carray_count(tab); i++) {
+		struct mailpop3_msg_info *m = carray_get(tab, i);
+		if (m)
+			free(m->msg_uidl);
+		free(m);
+	}
+	if (tab)
+		carray_free(tab);
+	s->f->pop3_msg_tab = NULL;
+}
+
 /* Hand libetpan the checked listing (its own malloc'd structures, which mailpop3_free
  * frees), so mailpop3_top/retr find their messages without sending LIST themselves. */
 static int pop3src_give_etpan(struct pop3src *s, const struct pop3list *l, struct err *e)
@@ -520,6 +543,10 @@ static int pop3src_load(struct pop3src *s, struct err *e)
 {
 	if (s->listed)
 		return 0;
+	if (s->list_failed) {    /* the session is past a failed listing: same answer */
+		*e = s->list_err;
+		return -1;
+	}
 	struct pop3list l = {0};
 	int rc = pop3src_read_listing(s, &l, e);
 	if (rc == 0 && s->eof.closed) {
@@ -531,8 +558,12 @@ static int pop3src_load(struct pop3src *s, struct err *e)
 	if (rc == 0)
 		rc = pop3src_keys(s, &l, e);
 	pop3list_free(&l);
-	if (rc < 0)
+	if (rc < 0) {
+		pop3src_unload(s);
+		s->list_failed = true;
+		s->list_err = *e;
 		return -1;
+	}
 	pop3src_number_digests(s);
 	size_t dups = pop3src_duplicates(s);
 	if (dups)

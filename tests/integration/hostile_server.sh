@@ -82,6 +82,8 @@ for scen in "$DATA"/${HS_ONLY:-*}.scenario; do
 	hs_todo=$(sed -n 's/^# todo: *//p' "$scen")
 	class=$(sed -n 's/^# class: *//p' "$scen")
 	class=${class:-protocol}
+	run_exit=$(sed -n 's/^# run-exit: *//p' "$scen")
+	run_exit=${run_exit:-75}
 	d="$H_DIR/$name"
 	mkdir -p "$d"
 	"$H_PY" "$SS" "$scen" --port-file "$d/port" --log "$d/server.log" --read-timeout 30 --hang-max 90 &
@@ -114,7 +116,7 @@ for scen in "$DATA"/${HS_ONLY:-*}.scenario; do
 	hs_ok "$name: run exits, no crash" hs_no_crash "$rc" "$d/run.err"
 	if [ "$side" = source ]; then
 		# Protocol and network errors are worth a retry (err_retry_class): exit 75.
-		hs_ok "$name: run exits 75 (bad's failure is temporary)" hs_is "$rc" 75
+		hs_ok "$name: run exits $run_exit" hs_is "$rc" "$run_exit"
 		hs_ok "$name: run fails bad with a $class error" \
 			hs_is "$(hs_field "$d/run.json" bad error_class)" "$class"
 		hs_ok "$name: run names bad in its message" grep -q ' bad error: ' "$d/run.err"
