@@ -272,6 +272,7 @@ static void ec_jm_fill(struct ec *x, struct ec_item *it, const char *sfolder, co
 	jm->customer = x->c->id;
 	jm->folder = sfolder;
 	jm->src_key = it->m->key;
+	jm->src_kind = (enum journal_key_kind)it->m->kind;
 	jm->src_seq = it->m->seq;
 	jm->src_uidvalidity = src_uidvalidity;
 	jm->src_uid = it->m->uid;
