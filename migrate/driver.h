@@ -151,7 +151,8 @@ struct dst_ops {
 	int (*append)(struct dst *d, const char *folder, struct drv_append *items, size_t n,
 	              size_t *done, struct err *e);
 	/* UIDs of messages in `folder` whose header `name` equals `value` (for in-doubt
-	 * appends after a crash). *uids is malloc'd, caller frees. */
+	 * appends after a crash). *uids is malloc'd, caller frees. Returns 1 (nothing
+	 * searched) when this server cannot search for such a value: try another header. */
 	int (*find_header)(struct dst *d, const char *folder, const char *name, const char *value,
 	                   uint32_t **uids, size_t *n, struct err *e);
 	/* Body of one message by UID (verify, in-doubt digest check). Caller owns *data. */
