@@ -158,7 +158,7 @@ static int journal_msg_bind_intent(struct journal *j, sqlite3_stmt *st, const st
 		sqlite3_bind_int64(st, 12, j->run_id);
 	sqlite3_bind_int64(st, 13, now);
 	journal_bind_text(st, 14, m->keywords);
-	sqlite3_bind_int(st, 15, m->src_kind ? (int)m->src_kind : JOURNAL_KEY_UIDL);
+	sqlite3_bind_int(st, 15, (int)m->src_kind);
 	return 0;
 }
 
@@ -188,6 +188,11 @@ static int journal_msgs_upsert(struct journal *j, struct journal_msg *m, size_t 
 
 	if (!st)
 		return -1;
+	/* Whether a key is an old UIDL is only ever answered by its kind: never guess one. */
+	for (size_t i = 0; i < n; i++)
+		if (m[i].src_kind < JOURNAL_KEY_UIDL || m[i].src_kind > JOURNAL_KEY_UID)
+			return err_set(e, ERR_INTERNAL, "%s: message %s has no key kind", j->path,
+			               m[i].src_key ? m[i].src_key : "?");
 	if (journal_tx_begin(j, e) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {

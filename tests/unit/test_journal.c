@@ -42,6 +42,7 @@ static void t_msg(struct journal_msg *m, const char *customer, const char *folde
 	m->customer = customer;
 	m->folder = folder;
 	m->src_key = key;
+	m->src_kind = JOURNAL_KEY_UIDL;
 	m->src_seq = i + 1;
 	m->size = 100 + i;
 	snprintf(m->sha256, sizeof m->sha256, "%064x", i);
@@ -260,6 +261,10 @@ static void t_msg_fail(void)
 	T_REQUIRE(journal_msgs_intent(j, &m, 1, &e) == 0);
 	T_INTEQ(m.id, id);
 	T_INTEQ(t_count(path, "SELECT count(*) FROM message WHERE state = 1 AND why IS NULL"), 1);
+	/* a row whose kind nobody said is refused, never guessed */
+	m.src_kind = 0;
+	T_CHECK(journal_msgs_intent(j, &m, 1, &e) < 0);
+	T_INTEQ(e.cls, ERR_INTERNAL);
 	journal_close(j);
 }
 
