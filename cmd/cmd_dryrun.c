@@ -52,19 +52,19 @@ static void dryrun_customers(struct dryrun_report *r)
 		if (!ic->src_ok) {
 			/* A lock or a slow server tonight says nothing about the night itself. */
 			if (dryrun_transient(ic->src_cls))
-				dryrun_addf(&r->warnings, &r->n_warnings, "customer %s: source not read (%s): %s", id,
+				dryrun_addf(&r->warnings, &r->n_warnings, "customer %s: not reached (%s): %s", id,
 				            err_class_name(ic->src_cls), ic->src_detail);
 			else
-				dryrun_addf(&r->reasons, &r->n_reasons, "customer %s: source login failed (%s): %s",
+				dryrun_addf(&r->reasons, &r->n_reasons, "customer %s: login failed (%s): %s",
 				            id, err_class_name(ic->src_cls), ic->src_detail);
 		}
 		if (!ic->dst_ok) {
 			if (dryrun_transient(ic->dst_cls))
-				dryrun_addf(&r->warnings, &r->n_warnings, "customer %s: destination not reached (%s): %s",
+				dryrun_addf(&r->warnings, &r->n_warnings, "customer %s: not reached (%s): %s",
 				            id, err_class_name(ic->dst_cls), ic->dst_detail);
 			else
 				dryrun_addf(&r->reasons, &r->n_reasons,
-				            "customer %s: destination login failed (%s): %s", id,
+				            "customer %s: login failed (%s): %s", id,
 				            err_class_name(ic->dst_cls), ic->dst_detail);
 		}
 		if (ic->oversize) {

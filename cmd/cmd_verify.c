@@ -11,11 +11,10 @@
 #include "base/caps.h"
 #include "cmd/cmd.h"
 #include "mapping/journal_plan.h"
-#include "migrate/creds.h"
 #include "migrate/digest.h"
-#include "migrate/dstpop3.h"
 #include "migrate/engine.h"
 #include "migrate/imapverify.h"
+#include "migrate/session.h"
 #include "migrate/xuidl.h"
 
 static const struct opt_spec verify_opts[] = {
@@ -211,40 +210,25 @@ static void verify_imap(const struct plan *p, const struct plan_customer *c, str
 static void verify_customer(const struct plan *p, const struct plan_customer *c, struct journal *j,
                             const struct verify_phase *ph, struct verify_row *r)
 {
-	struct creds sc, dc;
 	struct src *s = NULL, *d = NULL;
 	struct verify_side src, dst;
-	const struct src_ops *sops = drv_source_for(c->has_source_proto ? c->source_proto
-	                                                                : p->migration.source.proto);
 	struct err e;
 
 	if ((c->has_source_proto ? c->source_proto : p->migration.source.proto) == PLAN_PROTO_IMAP) {
 		verify_imap(p, c, j, ph, r);
 		return;
 	}
-	memset(&sc, 0, sizeof sc);
-	memset(&dc, 0, sizeof dc);
 	memset(&src, 0, sizeof src);
 	memset(&dst, 0, sizeof dst);
 	err_clear(&e);
 	r->customer = c->id;
-	if (!sops) {
-		err_set(&e, ERR_DATA, "no source driver");
+	if (session_open_src(&s, p, c, SESSION_SOURCE, NULL, &e) < 0)
 		goto out;
-	}
-	if (creds_get(&sc, p, c, false, &e) < 0 || creds_get(&dc, p, c, true, &e) < 0)
-		goto out;
-	struct plan_endpoint sep;
-	plan_customer_source(p, c, &sep);
-	if (sops->open(&s, p, &sep, &sc.login, &e) < 0) {
-		err_prefix(&e, "source: ");
-		goto out;
-	}
 	if (verify_read(s, &src, false, &e) < 0) {
 		err_prefix(&e, "source: ");
 		goto out;
 	}
-	if (dstpop3_open(&d, p, &dc.login, &e) < 0)
+	if (session_open_src(&d, p, c, SESSION_DESTINATION_POP3, NULL, &e) < 0)
 		goto out;
 	if (verify_read(d, &dst, p->migration.uidl == PLAN_UIDL_PRESERVE, &e) < 0) {
 		err_prefix(&e, "destination POP3: ");
@@ -267,8 +251,6 @@ out:
 		d->ops->close(d);
 	verify_side_free(&src);
 	verify_side_free(&dst);
-	creds_release(&sc);
-	creds_release(&dc);
 }
 
 static double verify_pct(const struct verify_row *r)

@@ -11,6 +11,7 @@
 
 #include "base/caps.h"
 #include "base/err.h"
+#include "migrate/session.h"
 #include "schedule/plan.h"
 
 /* What the live display shows; a consistent snapshot is passed to the tick callback. */
@@ -51,17 +52,11 @@ struct engine_result {
 	char uidl_style[16];
 };
 
-/* Which session of a customer is opened: the source, the destination, and the destination
- * as the customer's POP3 program will see it (the record UIDL strategy reads it). */
-enum engine_role { ENGINE_SOURCE, ENGINE_DESTINATION, ENGINE_DESTINATION_VIEW };
-
-struct src;
-struct dst;
 /* Sessions from somewhere else than the plan's protocols (tests: an in-memory driver).
- * open fills *src for ENGINE_SOURCE and ENGINE_DESTINATION_VIEW, *dst for
- * ENGINE_DESTINATION; called from the worker threads. */
+ * open fills *src for SESSION_SOURCE and SESSION_DESTINATION_POP3, *dst for
+ * SESSION_DESTINATION; called from the worker threads. */
 struct engine_drivers {
-	int (*open)(void *ctx, const struct plan_customer *c, enum engine_role role,
+	int (*open)(void *ctx, const struct plan_customer *c, enum session_role role,
 	            struct src **src, struct dst **dst, struct err *e);
 	void *ctx;
 };

@@ -7,9 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "migrate/creds.h"
-#include "migrate/dstpop3.h"
 #include "migrate/retry.h"
+#include "migrate/session.h"
 
 void engine_warnings(struct engine_cust *x)
 {
@@ -21,44 +20,21 @@ void engine_warnings(struct engine_cust *x)
 }
 
 /* Every session the engine opens goes through here: the test drivers when the options
- * give some, else the drivers of the plan's protocols with the customer's credentials. */
-static int engine_session_open(struct engine_cust *x, enum engine_role role, struct src **src,
+ * give some, else session.c (credentials, endpoint, the side's prefix on errors). */
+static int engine_session_open(struct engine_cust *x, enum session_role role, struct src **src,
                                struct dst **dst, struct err *e)
 {
 	const struct engine_drivers *dv = x->w->sh->opts->drivers;
-	static const char *const what[] = { "source: ", "destination: ", "" };
-	struct creds cr;
-	struct plan_endpoint ep;
-	int rc = -1;
 	if (dv)
-		return dv->open(dv->ctx, x->c, role, src, dst, e) < 0 ? err_prefix(e, "%s", what[role]) : 0;
-	memset(&cr, 0, sizeof cr);
-	if (creds_get(&cr, x->p, x->c, role != ENGINE_SOURCE, e) < 0)
-		goto out;
-	if (role == ENGINE_DESTINATION_VIEW) {
-		rc = dstpop3_open(src, x->p, &cr.login, e);
-		goto out;
-	}
-	if (role == ENGINE_SOURCE) {
-		plan_customer_source(x->p, x->c, &ep);
-		const struct src_ops *ops = drv_source_for(ep.proto);
-		rc = ops ? ops->open(src, x->p, &ep, &cr.login, e)
-		         : err_set(e, ERR_DATA, "no driver for this source protocol");
-	} else {
-		const struct dst_ops *ops = drv_destination_for(x->p->migration.destination.proto);
-		rc = ops ? ops->open(dst, x->p, &x->p->migration.destination, &cr.login, e)
-		         : err_set(e, ERR_DATA, "no driver for this destination protocol");
-	}
-	if (rc < 0)
-		err_prefix(e, "%s", what[role]);
-out:
-	creds_release(&cr);
-	return rc;
+		return dv->open(dv->ctx, x->c, role, src, dst, e);
+	if (role == SESSION_DESTINATION)
+		return session_open_dst(dst, x->p, x->c, NULL, e);
+	return session_open_src(src, x->p, x->c, role, NULL, e);
 }
 
 static int engine_customer_view(void *ctx, struct src **out, struct err *e)
 {
-	return engine_session_open(ctx, ENGINE_DESTINATION_VIEW, out, NULL, e);
+	return engine_session_open(ctx, SESSION_DESTINATION_POP3, out, NULL, e);
 }
 
 static void engine_customer_warn(void *ctx, const char *text)
@@ -86,8 +62,8 @@ static int engine_customer_pass(struct engine_cust *x, struct err *e)
 	x->pending = 0;
 	x->msg_failed = 0;
 	x->folder_idx = 0;
-	if (engine_session_open(x, ENGINE_SOURCE, &x->src, NULL, e) < 0 ||
-	    engine_session_open(x, ENGINE_DESTINATION, NULL, &x->dst, e) < 0 ||
+	if (engine_session_open(x, SESSION_SOURCE, &x->src, NULL, e) < 0 ||
+	    engine_session_open(x, SESSION_DESTINATION, NULL, &x->dst, e) < 0 ||
 	    engine_customer_style(x, e) < 0 || engine_folders(x, e) < 0)
 		goto out;
 	if (x->uidl->finish && x->uidl->finish(&fin, e) < 0)

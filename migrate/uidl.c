@@ -1,8 +1,6 @@
 /* uidl: pick the plan's UIDL strategy; the parts the strategies share. */
 #include "migrate/uidl.h"
 
-#include "schedule/plan.h"
-
 /* The journal stores the driver's kinds by number. */
 _Static_assert((int)JOURNAL_KEY_UIDL == (int)DRV_KEY_UIDL && (int)JOURNAL_KEY_DIGEST == (int)DRV_KEY_DIGEST &&
                (int)JOURNAL_KEY_UID == (int)DRV_KEY_UID, "journal and driver key kinds agree");

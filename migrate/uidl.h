@@ -13,6 +13,7 @@
 #include "base/err.h"
 #include "mapping/journal.h"
 #include "migrate/driver.h"
+#include "schedule/plan.h"
 
 /* True for a key that customers' POP3 programs remember (a server UIDL). A content digest
  * or an IMAP UID was never seen by a client. */

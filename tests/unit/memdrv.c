@@ -444,14 +444,14 @@ const struct dst_ops memdrv_dst_ops = {
 	.close = memdrv_dst_close,
 };
 
-int memdrv_open(void *ctx, const struct plan_customer *c, enum engine_role role, struct src **src,
+int memdrv_open(void *ctx, const struct plan_customer *c, enum session_role role, struct src **src,
                 struct dst **dst, struct err *e)
 {
 	struct memdrv *m = ctx;
-	if (role == ENGINE_DESTINATION_VIEW)
+	if (role == SESSION_DESTINATION_POP3)
 		return err_set(e, ERR_PERM, "memdrv: no POP3 view of the destination");
 	m->opened++;
-	if (role == ENGINE_SOURCE) {
+	if (role == SESSION_SOURCE) {
 		struct memdrv_src *x = memdrv_need(calloc(1, sizeof *x));
 		x->base.ops = &memdrv_src_ops;
 		x->m = m;

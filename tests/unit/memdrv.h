@@ -68,7 +68,7 @@ int memdrv_save(const struct memdrv *m);
 int memdrv_load(struct memdrv *m);
 
 /* For engine_opts.drivers: ctx is the struct memdrv. */
-int memdrv_open(void *ctx, const struct plan_customer *c, enum engine_role role, struct src **src,
+int memdrv_open(void *ctx, const struct plan_customer *c, enum session_role role, struct src **src,
                 struct dst **dst, struct err *e);
 
 extern const struct src_ops memdrv_src_ops;
