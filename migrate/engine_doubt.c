@@ -62,7 +62,7 @@ static int engine_doubt_same(struct engine_folder *f, uint32_t uid, const struct
 	*same = false;
 	if (d->ops->fetch_uid(d, f->dfolder, uid, &data, &len, e) < 0)
 		return -1;
-	size_t skip = f->x->uidl->strip(data, len);
+	size_t skip = f->x->uidl->strip(it->m->key, it->m->kind, data, len);
 	int rc = digest_sha256_crlf_hex(data + skip, len - skip, sha, e);
 	free(data);
 	if (rc < 0)

@@ -36,7 +36,7 @@ bool uidl_find_nothing(const char *key, enum drv_key_kind kind, const char **nam
 	return false;
 }
 
-size_t uidl_strip_nothing(const char *data, size_t len)
+size_t uidl_strip_nothing(const char *key, enum drv_key_kind kind, const char *data, size_t len)
 {
 	return 0;
 }

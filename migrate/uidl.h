@@ -41,9 +41,9 @@ struct uidl_ops {
 	/* A header that finds this message on the destination (after a crash left it in
 	 * doubt): false when the strategy adds none for this key. */
 	bool (*find)(const char *key, enum drv_key_kind kind, const char **name, const char **value);
-	/* Bytes at the start of a destination message that prepare added: skipped before the
-	 * message is compared with the source. */
-	size_t (*strip)(const char *data, size_t len);
+	/* Bytes at the start of a destination message that prepare added for a message with
+	 * this key: skipped before it is compared with the source. */
+	size_t (*strip)(const char *key, enum drv_key_kind kind, const char *data, size_t len);
 	/* After a customer's messages are copied; may be NULL. */
 	int (*finish)(const struct uidl_finish *f, struct err *e);
 };
@@ -61,6 +61,6 @@ int uidl_prepare_plain(const char *key, enum drv_key_kind kind, const char *data
                        struct buf *out, bool *lost, struct err *e);
 bool uidl_find_nothing(const char *key, enum drv_key_kind kind, const char **name,
                        const char **value);
-size_t uidl_strip_nothing(const char *data, size_t len);
+size_t uidl_strip_nothing(const char *key, enum drv_key_kind kind, const char *data, size_t len);
 
 #endif

@@ -34,9 +34,12 @@ static bool uidl_preserve_find(const char *key, enum drv_key_kind kind, const ch
 	return true;
 }
 
-static size_t uidl_preserve_strip(const char *data, size_t len)
+/* Only what prepare added: a message whose key was never carried keeps a leading X-UIDL
+ * of its own. */
+static size_t uidl_preserve_strip(const char *key, enum drv_key_kind kind, const char *data,
+                                  size_t len)
 {
-	return xuidl_leading(data, len, NULL, 0);
+	return uidl_preserve_carried(key, kind) ? xuidl_leading(data, len, NULL, 0) : 0;
 }
 
 const struct uidl_ops uidl_preserve_ops = {
