@@ -84,7 +84,7 @@ clang-check:
 	$(MAKE) -j$$(nproc) CC=clang BUILD=build-clang CFLAGS="-O0 -g" tests-bin
 
 clang-syntax:
-	$(CC) $(ALL_CFLAGS) -fsyntax-only cmd/main.c $(UNIT_SRC) $(TOOL_SRC)
+	$(CC) $(ALL_CFLAGS) -fsyntax-only cmd/main.c $(UNIT_SRC) $(UNIT_AUX) $(TOOL_SRC)
 
 # Fuzzing (libFuzzer, clang, ASan+UBSan): fuzz/fuzz_NAME.c is one target feeding bytes to
 # one parser; other fuzz/*.c files (shared harness code, e.g. a scripted server stream for
