@@ -3,7 +3,7 @@
  * UIDLs, STAT disagreeing with LIST. Each is ERR_PROTOCOL with the line quoted safely. */
 #include <string.h>
 
-#include "migrate/pop3list.h"
+#include "migrate/pop3/pop3list.h"
 #include "tests/unit/t.h"
 
 static int feed(struct pop3list *l, const char *const *lines, size_t n, struct err *e)

@@ -1,0 +1,63 @@
+/* imap_conn: one logged-in libetpan IMAP session, shared by the IMAP source and the IMAP
+ * destination: connect (plain / STARTTLS / implicit TLS), certificate check before any
+ * credential, LOGIN or AUTHENTICATE PLAIN (master user), capabilities, and the one place
+ * where libetpan results become a struct err. */
+#ifndef CUTOVER_IMAP_CONN_H
+#define CUTOVER_IMAP_CONN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <libetpan/libetpan.h>
+
+#include "base/err.h"
+#include "migrate/driver.h"
+#include "migrate/net/streameof.h"
+
+/* Debian's libetpan has no zlib: COMPRESS=DEFLATE switches the server to deflate and kills
+ * the session although the capability is advertised (libraries.md pitfall 5). */
+#pragma GCC poison mailimap_compress
+
+struct imap_conn {
+	mailimap *s;
+	int timeout;          /* seconds, as applied to the socket */
+	time_t last_io;       /* last byte in or out: tells a timeout from a reset */
+	bool dead;            /* the stream failed: no further command may be sent */
+	char delim;           /* hierarchy delimiter; 0 = flat (valid once delim_known) */
+	bool delim_known;
+	struct streameof eof; /* s's low stream reads through it: freed after s */
+	int fd;               /* s's socket as registered in conns; -1 = none */
+	struct connreg *conns;
+};
+
+/* Connect to ep->address, verify TLS against ep->tls_name, log in, read capabilities.
+ * On failure *out is NULL. */
+int imap_conn_open(struct imap_conn **out, const struct drv_endpoint *ep,
+                   const struct drv_login *login, struct err *e);
+/* LOGOUT when the session is still healthy, then free. NULL is fine. */
+void imap_conn_close(struct imap_conn *c);
+
+/* Whether CAPABILITY lists `name` (case-insensitive, whole word, e.g. "MULTIAPPEND"). */
+bool imap_conn_has(struct imap_conn *c, const char *name);
+/* The number in a "NAME=value" capability (APPENDLIMIT=35882577); 0 if absent. */
+uint64_t imap_conn_cap_number(struct imap_conn *c, const char *name);
+
+/* The server's hierarchy delimiter (LIST "" ""), cached. */
+int imap_conn_delim(struct imap_conn *c, char *delim, struct err *e);
+
+/* Turn a failed libetpan call `r` into e: stream errors become ERR_NET/ERR_TIMEOUT
+ * (and the connection is marked dead), response codes ([OVERQUOTA], [TOOBIG],
+ * [AUTHENTICATIONFAILED], [UNAVAILABLE], [INUSE], [NONEXISTENT], [TRYCREATE] …) pick
+ * the class, otherwise `fallback`. The server's text goes to e->server, the response
+ * code to e->resp_code. The message is "imap <what>: <reason>". Returns -1. */
+int imap_conn_fail(struct imap_conn *c, int r, enum err_class fallback, struct err *e,
+                   const char *what, ...) __attribute__((format(printf, 5, 6)));
+
+/* Whether the last tagged NO carried [TRYCREATE]. */
+bool imap_conn_trycreate(struct imap_conn *c);
+
+/* Refuse to talk on a dead stream (returns -1 with ERR_NET). */
+int imap_conn_usable(struct imap_conn *c, struct err *e);
+
+#endif
