@@ -7,7 +7,9 @@
 # dry-run with NO-GO (1), run with 75 (bad's error is temporary: protocol, or network for
 # `# class: network` scenarios) naming bad, verify with a failure; "good" is still
 # inventoried, copied and verified. Scenarios marked `# todo:` fail with today's drivers;
-# their checks are TAP TODO (tests/run counts them apart).
+# their checks are TAP TODO (tests/run counts them apart). Last, tests/data/hostile/signal/
+# plays a server that hangs after login while `cutover run` gets SIGTERM, SIGINT, or two
+# SIGTERMs: the run ends within 5 s (75 after one signal, 130 at once after two).
 set -u
 . "$(dirname "$0")/../harness/lib.sh"
 harness_init
@@ -75,6 +77,7 @@ hs_nonempty() { [ -n "$1" ]; }
 n=0
 # HS_ONLY=GLOB (e.g. 'pop3-*') plays only the matching scenarios, while working on one.
 for scen in "$DATA"/${HS_ONLY:-*}.scenario; do
+	[ -f "$scen" ] || continue
 	n=$((n + 1))
 	name=$(basename "$scen" .scenario)
 	proto=${name%%-*}
@@ -143,4 +146,50 @@ for scen in "$DATA"/${HS_ONLY:-*}.scenario; do
 	kill "$ss_pid" 2>/dev/null
 	wait "$ss_pid" 2>/dev/null
 done
+# hs_signal NAME SIGNALS EXPECT: `cutover run` against a server that hangs after login
+# (plan timeout 60 s), sent SIGNALS (e.g. "TERM" or "TERM TERM") once the server hangs. It
+# must exit within 5 s with EXPECT (a number, or "nonsignal": any exit that is not a signal
+# death), no crash, and leave a journal that `cutover status` reads.
+hs_signal() {
+	local name=$1 sigs=$2 expect=$3 d="$H_DIR/signal-$1" pid t0 t1 rc sig
+	mkdir -p "$d"
+	"$H_PY" "$SS" "$DATA/signal/pop3-hang.scenario" --port-file "$d/port" --log "$d/server.log" \
+		--read-timeout 30 --hang-max 90 &
+	ss_pid=$!
+	harness_on_exit "kill $ss_pid 2>/dev/null"
+	for _ in $(seq 50); do [ -s "$d/port" ] && break; sleep 0.1; done
+	n=$((n + 1))
+	export E_DST_SUFFIX="-$n"
+	e_dst_users bad good || exit 1
+	hs_plan "$d/plan.yaml" pop3 "$(cat "$d/port")" source
+	sed -i 's/timeout: 10s/timeout: 60s/' "$d/plan.yaml"
+	"$CUTOVER" run "$d/plan.yaml" >"$d/run.out" 2>"$d/run.err" &
+	pid=$!
+	for _ in $(seq 100); do grep -q 'C: STAT' "$d/server.log" 2>/dev/null && break; sleep 0.1; done
+	sleep 0.5
+	t0=$(date +%s%N)
+	# (a pause between two signals: the same signal sent twice while the first is still
+	# pending is delivered once)
+	for sig in $sigs; do kill -"$sig" "$pid"; sleep 0.05; done
+	for _ in $(seq 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
+	wait "$pid"
+	rc=$? t1=$(date +%s%N)
+	echo "# signal $name: exit $rc after $(((t1 - t0) / 1000000)) ms; $(tail -n 1 "$d/run.err")"
+	tap_ok "signal $name: the server was hanging when the signal came" grep -q 'C: STAT' "$d/server.log"
+	tap_ok "signal $name: run exits within 5 s" test $(((t1 - t0) / 1000000)) -le 5000
+	tap_not "signal $name: no sanitizer report" grep -qE 'Sanitizer|runtime error:' "$d/run.err"
+	if [ "$expect" = nonsignal ]; then
+		tap_ok "signal $name: an exit code, not a signal death ($rc)" test "$rc" -lt 128
+	else
+		tap_is "$rc" "$expect" "signal $name: exit $expect"
+	fi
+	"$CUTOVER" status "$d/plan.yaml" >"$d/status.out" 2>&1
+	tap_is "$?" 0 "signal $name: the journal is readable afterwards (cutover status)"
+	kill "$ss_pid" 2>/dev/null
+	wait "$ss_pid" 2>/dev/null
+}
+hs_signal term TERM 75
+hs_signal int INT 75
+hs_signal twice "TERM TERM" 130
 tap_done
