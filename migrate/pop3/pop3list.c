@@ -1,14 +1,32 @@
 /* pop3list: see pop3list.h for why the project parses these replies itself. */
 #include "migrate/pop3/pop3list.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* A protocol error quoting the server's line: err_server escapes and caps it. */
+/* The server's line into e->server, every byte outside printable ASCII as \xHH (these
+ * replies are ASCII by RFC 1939; anything else would reach the JSON report and the
+ * terminal raw), capped to what fits. */
+static void pop3list_quote(struct err *e, const char *line)
+{
+	char buf[ERR_SERVER_MAX];
+	size_t n = 0;
+	for (const unsigned char *p = (const unsigned char *)line; *p && n + 5 < sizeof buf; p++) {
+		if (*p >= 0x20 && *p < 0x7f && *p != '\\')
+			buf[n++] = (char)*p;
+		else
+			n += (size_t)snprintf(buf + n, sizeof buf - n, "\\x%02X", *p);
+	}
+	buf[n] = '\0';
+	err_server(e, buf);
+}
+
+/* A protocol error quoting the server's line. */
 static int pop3list_bad(struct err *e, const char *what, const char *line)
 {
 	err_set(e, ERR_PROTOCOL, "POP3 %s: the server's reply is malformed", what);
-	err_server(e, line);
+	pop3list_quote(e, line);
 	return -1;
 }
 
@@ -58,7 +76,7 @@ int pop3list_add(struct pop3list *l, const char *line, struct err *e)
 	if (seq != l->n + 1) {
 		err_set(e, ERR_PROTOCOL, "POP3 LIST: message %llu where %zu was due (%s)", (unsigned long long)seq,
 		        l->n + 1, seq <= l->n ? "a number given twice" : "a gap in the numbering");
-		err_server(e, line);
+		pop3list_quote(e, line);
 		return -1;
 	}
 	if (l->n == l->cap) {
@@ -95,13 +113,13 @@ int pop3list_uidl(struct pop3list *l, const char *line, struct err *e)
 	if (!pop3list_uidl_ok(u, n)) {
 		err_set(e, ERR_PROTOCOL, "POP3 UIDL: message %llu has a UIDL that is not 1-%u printable ASCII "
 		        "characters (RFC 1939)", (unsigned long long)seq, POP3LIST_UIDL_MAX);
-		err_server(e, line);
+		pop3list_quote(e, line);
 		return -1;
 	}
 	if (seq > l->n || l->v[seq - 1].uidl) {
 		err_set(e, ERR_PROTOCOL, "POP3 UIDL: message %llu %s", (unsigned long long)seq,
 		        seq > l->n ? "is not in the LIST reply" : "is given twice");
-		err_server(e, line);
+		pop3list_quote(e, line);
 		return -1;
 	}
 	if (!(l->v[seq - 1].uidl = strndup(u, n)))

@@ -74,6 +74,7 @@ static void uidl_checks(void)
 	T_INTEQ(pop3list_uidl(&l, "3 extra", &e), -1);      /* not listed */
 	T_INTEQ(pop3list_uidl(&l, "1 caf\xc3\xa9", &e), -1); /* not ASCII */
 	T_INTEQ(e.cls, ERR_PROTOCOL);
+	T_STREQ(e.server, "1 caf\\xC3\\xA9");                   /* quoted, not raw */
 	T_INTEQ(pop3list_uidl(&l, "1 ", &e), -1);           /* empty */
 	T_INTEQ(pop3list_uidl(&l, "1 0123456789012345678901234567890123456789012345678901234567890123456789x", &e),
 	        -1);                                         /* 71 characters */
