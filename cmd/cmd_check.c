@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "notices/records.h"
 #include "schedule/clients.h"
 #include "schedule/plan_warn.h"
 
@@ -289,6 +290,10 @@ static void check_print_text(FILE *f, const struct plan *p, const char *path, co
 		fprintf(f, "  %-26s %6zu%s\n", ci->id, k->by_client[idx[i]],
 		        ci->smtp_auth ? "" : "  (no SMTP AUTH)");
 	}
+	struct err re;
+	err_clear(&re);
+	if (records_print_redownload(f, p, &re) < 0)
+		fprintf(f, "  (cannot say: %s)\n", re.msg);
 
 	const struct plan_endpoint *src = &p->migration.source, *dst = &p->migration.destination;
 	fprintf(f, "\nMigration\n");
@@ -415,6 +420,11 @@ static json_t *check_json(const struct plan *p, const char *path, const struct d
 		"destination", check_json_endpoint(&p->migration.destination), "uidl",
 		plan_uidl_name(p->migration.uidl), "workers", p->migration.workers, "journal",
 		p->migration.journal));
+
+	/* The same records `notices --format json` exports: one instruction per customer. */
+	struct err re;
+	err_clear(&re);
+	json_object_set_new(root, "instructions", records_json(p, NULL, 0, &re));
 
 	a = json_array();
 	for (size_t i = 0; i < w->n; i++) {

@@ -13,19 +13,20 @@
 #include "notices/deliver.h"
 #include "notices/eml.h"
 #include "notices/model.h"
+#include "notices/records.h"
 #include "notices/render.h"
 #include "notices/tdir.h"
 #include "notices/when.h"
 #include "schedule/clients.h"
 
 static const char *const notices_formats[] = { "text", "html", "eml", "autoconfig", "autodiscover",
-                                               "mobileconfig", "srv", NULL };
+                                               "mobileconfig", "srv", "json", NULL };
 
 static const struct opt_spec notices_opts[] = {
 	{ "customer", 'c', OPT_LIST, "ID", "only this customer (repeatable)", NULL },
 	{ "out", 'o', OPT_STRING, "DIR", "write one file per customer into DIR", NULL },
 	{ "format", 'f', OPT_STRING, "FORMAT",
-	  "text|html|eml|autoconfig|autodiscover|mobileconfig|srv (default text)", notices_formats },
+	  "text|html|eml|autoconfig|autodiscover|mobileconfig|srv|json (default text)", notices_formats },
 	{ "send", 0, OPT_FLAG, NULL, "mail each notice (EML) through notices.send, once", NULL },
 	{ "templates", 0, OPT_STRING, "DIR", "template directory (default: built in)", NULL },
 	CMD_COMMON_OPTS
@@ -101,15 +102,12 @@ static bool notices_domain_seen(struct notices_run *r, const char *domain)
 /* One customer. Returns -1 only when the whole run must stop. */
 static int notices_one(struct notices_run *r, const struct plan_customer *c, struct err *e)
 {
-	const struct client_info *ci = c->client ? clients_lookup(c->client) : NULL;
 	struct buf b = BUF_INIT;
 	char mid[512], path[4096];
-	bool skipped;
+	const char *skipped;
 	struct err ce;
 	int rc = 0;
 
-	if (!ci)
-		ci = clients_generic();
 	if (r->fmt == RENDER_SRV && notices_domain_seen(r, model_domain(c->email)))
 		return 0;
 	/* A bad address is this customer's problem; any other rendering error (a template
@@ -121,7 +119,7 @@ static int notices_one(struct notices_run *r, const struct plan_customer *c, str
 		return 0;
 	}
 	err_clear(&ce);
-	if (render_notice(&b, &r->ro, r->p, c, ci, r->fmt, &skipped, mid, sizeof mid, &ce) < 0) {
+	if (render_notice(&b, &r->ro, r->p, c, r->fmt, &skipped, mid, sizeof mid, &ce) < 0) {
 		buf_release(&b);
 		*e = ce;
 		return -1;
@@ -129,8 +127,7 @@ static int notices_one(struct notices_run *r, const struct plan_customer *c, str
 	if (skipped) {
 		r->skipped++;
 		if (!r->quiet)
-			fprintf(stderr, "%s %s: nothing to change, no notice (notices.skip_unchanged)\n", c->id,
-			        c->email);
+			fprintf(stderr, "%s %s: %s\n", c->id, c->email, skipped);
 		return 0;
 	}
 	if (r->out_dir) {
@@ -218,6 +215,19 @@ static int notices_open_send(struct notices_run *r, struct plan *p, struct journ
 	return 0;
 }
 
+/* --format json: every selected customer's instruction, keyed by id (docs/templates.md). */
+static int cmd_notices_json(const struct plan *p, const char *const *only, size_t n_only, struct err *e)
+{
+	json_t *j = records_json(p, only, n_only, e);
+	int rc = j && json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0 ? 0 : -1;
+	if (j && rc < 0)
+		err_set(e, ERR_IO, "cannot write the JSON records");
+	json_decref(j);
+	if (rc == 0)
+		fputc('\n', stdout);
+	return rc;
+}
+
 static int notices_exec(const struct opt_result *args, struct err *e)
 {
 	struct plan *p = cmd_load_plan(args->pos[0], opt_flag(args, "quiet"), e);
@@ -240,6 +250,10 @@ static int notices_exec(const struct opt_result *args, struct err *e)
 	r.out_dir = opt_str(args, "out", NULL);
 	if (opt_flag(args, "send") && fmt && strcmp(fmt, "eml") != 0) {
 		err_set(e, ERR_USAGE, "--send mails EML: leave out --format or say --format eml");
+		goto out;
+	}
+	if (fmt && strcmp(fmt, "json") == 0 && !opt_flag(args, "send")) {
+		rc = cmd_notices_json(p, only ? only->list : NULL, only ? only->n_list : 0, e);
 		goto out;
 	}
 	r.fmt = (enum render_format)render_format_parse(opt_flag(args, "send") ? "eml" : fmt ? fmt : "text");

@@ -158,7 +158,9 @@ void dryrun_html(FILE *f, const struct dryrun_report *r)
 		bool bad = !ic->src_ok || !ic->dst_ok || ic->oversize || ic->over_quota;
 		cmd_fmt_bytes(ic->bytes, a, sizeof a);
 		cmd_fmt_bytes(ic->largest, b, sizeof b);
-		fprintf(f, "<tr class=\"%s\"><td>", bad ? "fail" : ic->redownload ? "warn" : "");
+		char why[256];
+		bool redl = instr_predict(r->plan, ic->c, why, sizeof why) == INSTR_REDL_YES;
+		fprintf(f, "<tr class=\"%s\"><td>", bad ? "fail" : redl ? "warn" : "");
 		dryrun_esc(f, ic->c->id);
 		fprintf(f, "</td><td>");
 		dryrun_esc(f, ic->c->email);
@@ -176,9 +178,9 @@ void dryrun_html(FILE *f, const struct dryrun_report *r)
 			fprintf(f, "Over quota. ");
 		if (ic->no_message_id > 0)
 			fprintf(f, "%lld without Message-ID. ", (long long)ic->no_message_id);
-		if (ic->redownload) {
+		if (redl) {
 			fprintf(f, "Re-download: ");
-			dryrun_esc(f, ic->redownload_why);
+			dryrun_esc(f, why);
 		}
 		fprintf(f, "</td></tr>\n");
 	}

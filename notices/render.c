@@ -110,13 +110,14 @@ static int render_payload_id(struct tmpl_dict *d, const char *domain, const char
 }
 
 static int render_vars(struct tmpl_dict *d, const struct render_opts *o, const struct plan *p,
-                       const struct plan_customer *c, const struct client_info *ci,
-                       const struct model_choice *ch, struct err *e)
+                       const struct instr *in, struct err *e)
 {
 	char path[1024];
+	const struct plan_customer *c = in->c;
+	const struct client_info *ci = in->ci;
 	const char *domain = model_domain(c->email);
 	if (model_vars_common(d, p, c->lang, o->now, e) < 0 ||
-	    model_vars_customer(d, p, c, ci, ch, c->lang, e) < 0)
+	    model_vars_customer(d, p, in, c->lang, e) < 0)
 		return -1;
 	/* Programs without their own steps get the generic ones. */
 	snprintf(path, sizeof path, "%s/%s/steps/%s.txt", o->templates, render_lang_dir(c->lang), ci->id);
@@ -211,32 +212,36 @@ out:
 }
 
 int render_notice(struct buf *out, const struct render_opts *o, const struct plan *p,
-                  const struct plan_customer *c, const struct client_info *ci,
-                  enum render_format f, bool *skipped, char *message_id, size_t mid_size,
-                  struct err *e)
+                  const struct plan_customer *c, enum render_format f, const char **skipped,
+                  char *message_id, size_t mid_size, struct err *e)
 {
-	struct model_choice ch;
+	struct instr in;
 	struct tmpl_dict *d;
 	char name[64];
 	const char *lang = render_lang_dir(c->lang);
 	int rc = -1;
 
-	*skipped = false;
+	*skipped = NULL;
 	if (message_id && mid_size)
 		message_id[0] = 0;
-	if (model_choose(&ch, p, c, ci, e) < 0)
+	if (instr_compute(&in, p, c, e) < 0)
 		return -1;
-	if (ch.unchanged && p->notices.skip_unchanged &&
-	    (f == RENDER_TEXT || f == RENDER_HTML || f == RENDER_EML)) {
-		*skipped = true;
-		model_choice_release(&ch);
+	if (in.unchanged && p->notices.skip_unchanged &&
+	    (f == RENDER_TEXT || f == RENDER_HTML || f == RENDER_EML))
+		*skipped = "nothing to change, no notice (notices.skip_unchanged)";
+	/* Installing a profile makes a new account: for POP that is an empty list of
+	 * downloaded mail, i.e. everything left on the server once more. */
+	if (f == RENDER_MOBILECONFIG && !in.profile_ok)
+		*skipped = "no profile: it would add a new POP account that downloads everything again";
+	if (*skipped) {
+		instr_release(&in);
 		return 0;
 	}
 	if (!(d = tmpl_dict_new())) {
-		model_choice_release(&ch);
+		instr_release(&in);
 		return err_set(e, ERR_NOMEM, "out of memory");
 	}
-	if (render_vars(d, o, p, c, ci, &ch, e) < 0)
+	if (render_vars(d, o, p, &in, e) < 0)
 		goto out;
 	switch (f) {
 	case RENDER_TEXT:
@@ -263,7 +268,7 @@ int render_notice(struct buf *out, const struct render_opts *o, const struct pla
 	}
 out:
 	tmpl_dict_free(d);
-	model_choice_release(&ch);
+	instr_release(&in);
 	if (rc < 0 && c->id)
 		err_prefix(e, "customer %s: ", c->id);
 	return rc;

@@ -31,11 +31,11 @@ struct render_opts {
 int render_announce(struct buf *out, const struct render_opts *o, const struct plan *p,
                     enum plan_lang lang, bool html, struct err *e);
 
-/* A customer's notice in format f. *skipped is set (and nothing written) when the
- * customer has nothing to change and the plan says notices.skip_unchanged. */
+/* A customer's notice in format f. *skipped is set to why (and nothing written) when the
+ * customer gets no document in this format: nothing to change and the plan says
+ * notices.skip_unchanged, or a profile that would create a new POP account. */
 int render_notice(struct buf *out, const struct render_opts *o, const struct plan *p,
-                  const struct plan_customer *c, const struct client_info *ci,
-                  enum render_format f, bool *skipped, char *message_id, size_t mid_size,
-                  struct err *e);
+                  const struct plan_customer *c, enum render_format f, const char **skipped,
+                  char *message_id, size_t mid_size, struct err *e);
 
 #endif

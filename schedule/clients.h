@@ -18,6 +18,8 @@ struct client_info {
 	                               with preserved UIDLs (Mozilla popstate.dat) */
 	bool imap;
 	const char *notes_ja, *notes_en; /* short caveats for notices, may be NULL */
+	bool apop;                  /* can log in to POP3 with APOP ("secure"/"encrypted"
+	                               password); false for Outlook Express and Outlook */
 };
 
 /* Canonical entry for free text ("Outlook Express 6.0", "OE6", "Thunderbird 2") or an id.

@@ -81,6 +81,8 @@ struct plan_services {
 	size_t n_outgoing_after;
 	enum plan_username username_before, username_after;
 	bool keep_old_names;   /* old host names stay as aliases of the new servers */
+	bool full_address_accepted; /* username.full_address_accepted: the servers take
+	                               user@domain as the login too (Infonia note 1) */
 };
 
 /* A physical server the migrator talks to (not what customers see). */

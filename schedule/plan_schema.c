@@ -122,8 +122,11 @@ static const struct pk_key k_username[] = {
 	  .def = PLAN_USERNAME_LOCAL_PART },
 	{ .name = "after", .type = PK_ENUM, .off = SS(username_after), .enums = e_username,
 	  .def = PLAN_USERNAME_LOCAL_PART },
+	/* The ISP's servers accept user@domain as the login as well (Infonia/BeToMail note 1):
+	 * programs that log in to SMTP AUTH with their POP login are told to type it. */
+	{ .name = "full_address_accepted", .type = PK_BOOL, .off = SS(full_address_accepted) },
 };
-static const struct pk_table t_username = { "before, after", k_username, N(k_username),
+static const struct pk_table t_username = { "before, after, full_address_accepted", k_username, N(k_username),
                                             PK_NO_POS, schema_username_post };
 
 static const struct pk_key k_services[] = {

@@ -182,7 +182,8 @@ static void pw_sending(const struct plan *p, struct diag *d)
 			pw_group_add(&no_port, c);
 		if (ci->smtp_auth && !ci->smtp_auth_with_apop && apop)
 			pw_group_add(&apop_conflict, c);
-		if (ci->needs_full_address_login && s->username_after == PLAN_USERNAME_LOCAL_PART)
+		if (ci->needs_full_address_login && s->username_after == PLAN_USERNAME_LOCAL_PART &&
+		    !s->full_address_accepted)
 			pw_group_add(&full_login, c);
 	}
 	char who[320];
@@ -205,7 +206,9 @@ static void pw_sending(const struct plan *p, struct diag *d)
 	if (full_login.n)
 		pw_add(d, &full_login.first->pos, "%s %s a mail program that logs in to SMTP AUTH with "
 		       "the full e-mail address (Infonia note 1), but services.username.after is "
-		       "local-part: make sure the servers accept user@domain as a login name",
+		       "local-part: if the servers accept user@domain as a login name, say "
+		       "services.username.full_address_accepted: true; otherwise their notice sends "
+		       "them to POP before SMTP where the plan offers it",
 		       pw_group_text(&full_login, who, sizeof who), pw_verb(&full_login));
 }
 

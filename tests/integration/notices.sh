@@ -58,6 +58,34 @@ for plan in sample-plans/*.yaml; do
 	check "$name: HTML parses without errors" [ $bad = 0 ]
 done
 
+# ---- one instruction per customer: check, the JSON records and every notice agree ----
+# schedule/instr.c decides whether a customer's program downloads the mail left on the
+# server once more; `check --json`, `notices --format json` and the notice text must all
+# say the same for every customer of every sample plan (dry-run calls the same function).
+for plan in sample-plans/*.yaml; do
+	name=$(basename "$plan" .yaml)
+	"$BIN" check "$plan" --json 2>/dev/null | jq -S '.instructions | map_values(.redownload)' >"$tmp/c.json"
+	"$BIN" notices "$plan" -q --format json | jq -S 'map_values(.redownload)' >"$tmp/n.json"
+	check "$name: check and notices --format json predict the same re-download per customer" \
+		bash -c "[ -s '$tmp/c.json' ] && [ \"\$(jq length '$tmp/c.json')\" -gt 0 ] && diff '$tmp/c.json' '$tmp/n.json' >&2"
+	bad=0
+	for id in $(jq -r 'keys[]' "$tmp/n.json"); do
+		f=$tmp/gold/$name/$id.txt
+		[ -f "$f" ] || continue          # notify: no
+		r=$(jq -r --arg id "$id" '.[$id]' "$tmp/n.json")
+		yes=0; newacct=0
+		grep -q -e '重複したメールを一度だけ削除' -e 'please delete the duplicates once' "$f" && yes=1
+		grep -q -e '新しいアカウントを作成すると' -e 'A new account would download' "$f" && newacct=1
+		case $r in
+		yes) [ $yes = 1 ] && [ $newacct = 0 ] ;;
+		new-account-only) [ $yes = 0 ] && [ $newacct = 1 ] ;;
+		no) [ $yes = 0 ] && [ $newacct = 0 ] ;;
+		*) false ;;
+		esac || { bad=1; echo "# $name $id: check says $r, the notice says otherwise"; }
+	done
+	check "$name: every notice states check's re-download prediction" [ $bad = 0 ]
+done
+
 plan=sample-plans/infonia-2002.yaml
 "$BIN" announce $plan -q --lang ja >"$tmp/a.txt"
 check "announce: window in Japanese style with weekdays" \
@@ -84,8 +112,11 @@ check "a bad template: the error names template:line" \
 check "EML for many customers without --out: usage error" [ $rc = 64 ]
 "$BIN" notices $plan -q --customer nobody >/dev/null 2>"$tmp/err"; rc=$?
 check "an unknown --customer: usage error" [ $rc = 64 ]
-"$BIN" notices $plan -q --customer inf0001 --format mobileconfig >"$tmp/one.mobileconfig"
-check "one customer's profile on standard output" xmllint --noout "$tmp/one.mobileconfig"
+"$BIN" notices sample-plans/betomail-2002.yaml -q --customer btm00104 --format mobileconfig >"$tmp/one.mobileconfig"
+check "one IMAP customer's profile on standard output" xmllint --noout "$tmp/one.mobileconfig"
+"$BIN" notices $plan --customer inf0001 --format mobileconfig >"$tmp/none.mobileconfig" 2>"$tmp/err"
+check "no profile for a POP customer: it would be a new account that downloads everything again" \
+	bash -c "[ ! -s '$tmp/none.mobileconfig' ] && grep -q 'no profile' '$tmp/err'"
 
 # ---- sending ----
 if ! /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null; then

@@ -94,6 +94,10 @@ static void infonia_table_facts(void)
 	T_REQUIRE(c);
 	T_CHECK(c->smtp_auth && c->smtp_auth_with_apop);
 	T_CHECK(clients_generic()->pop3_state_by_host);
+	/* APOP: Outlook Express and Outlook have no APOP setting; Thunderbird's "encrypted
+	 * password" and Eudora's APOP option do it. */
+	T_CHECK(!clients_lookup("outlook-express-6")->apop && !clients_lookup("outlook")->apop);
+	T_CHECK(clients_lookup("thunderbird")->apop && clients_lookup("eudora-5.1j")->apop);
 }
 
 static void catalogue_is_complete_and_unique(void)
