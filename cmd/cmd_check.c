@@ -11,6 +11,7 @@
 
 #include "cmd/cmd.h"
 #include "notices/records.h"
+#include "notices/when.h"
 #include "schedule/clients.h"
 #include "schedule/plan_warn.h"
 
@@ -243,10 +244,11 @@ static void check_print_text(FILE *f, const struct plan *p, const char *path, co
 	char line[256];
 	fprintf(f, "Plan %s (%s): valid, %zu warning%s\n", p->name ? p->name : "?", path, w->warnings,
 	        w->warnings == 1 ? "" : "s");
-	if (p->operator_.company || p->operator_.service)
-		fprintf(f, "Operator: %s%s%s%s%s%s\n", p->operator_.company ? p->operator_.company : "",
-		        p->operator_.company && p->operator_.service ? " — " : "",
-		        p->operator_.service ? p->operator_.service : "",
+	const char *company = plan_text_any(p, &p->operator_.company);
+	const char *service = plan_text_any(p, &p->operator_.service);
+	if (company || service)
+		fprintf(f, "Operator: %s%s%s%s%s%s\n", company ? company : "",
+		        company && service ? " — " : "", service ? service : "",
 		        p->operator_.support_email ? " <" : "",
 		        p->operator_.support_email ? p->operator_.support_email : "",
 		        p->operator_.support_email ? ">" : "");
@@ -254,10 +256,10 @@ static void check_print_text(FILE *f, const struct plan *p, const char *path, co
 	fprintf(f, "\nWindow\n");
 	check_window_line(p, line, sizeof line);
 	fprintf(f, "  %s\n", line);
-	if (p->window.reason)
-		fprintf(f, "  reason:    %s\n", p->window.reason);
-	if (p->window.affected)
-		fprintf(f, "  affected:  %s\n", p->window.affected);
+	if (plan_text_is_set(&p->window.reason))
+		fprintf(f, "  reason:    %s\n", plan_text_any(p, &p->window.reason));
+	if (plan_text_is_set(&p->window.affected))
+		fprintf(f, "  affected:  %s\n", plan_text_any(p, &p->window.affected));
 	if (p->window.old_servers_until.y)
 		fprintf(f, "  old servers answer until %04d-%02d-%02d\n", p->window.old_servers_until.y,
 		        p->window.old_servers_until.m, p->window.old_servers_until.d);
@@ -378,7 +380,8 @@ static json_t *check_json(const struct plan *p, const char *path, const struct d
 	                        check_json_time(p, &p->window.end), "unstable_until",
 	                        check_json_time(p, &p->window.unstable_until), "duration_minutes",
 	                        (json_int_t)((p->window.end.t - p->window.start.t) / 60), "text", line,
-	                        "reason", p->window.reason, "affected", p->window.affected);
+	                        "reason", plan_text_any(p, &p->window.reason), "affected",
+	                        plan_text_any(p, &p->window.affected));
 	if (win && p->window.old_servers_until.y) {
 		char d[16];
 		snprintf(d, sizeof d, "%04d-%02d-%02d", p->window.old_servers_until.y,
@@ -450,6 +453,7 @@ static int check_exec(const struct opt_result *args, struct err *e)
 		return cmd_exit_for(e);
 	}
 	plan_warn(p, &w);
+	plan_warn_past(p, when_now(), &w);
 	diag_sort(&w);
 	int rc = EX_OK;
 	if (check_count(p, &k) < 0) {

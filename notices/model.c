@@ -281,6 +281,34 @@ nomem:
 	return -1;
 }
 
+/* The plan's free text in this document's language only (docs/plan.md): a text the plan
+ * lacks in the language is empty, and the templates leave its sentence out. */
+static int model_vars_texts(struct tmpl_dict *d, const struct plan *p, enum plan_lang lang)
+{
+	const char *company = plan_text_get(p, &p->operator_.company, lang);
+	const char *service = plan_text_get(p, &p->operator_.service, lang);
+	if (!company)
+		return 1;   /* the caller says which language is missing */
+	SET("company", company);
+	SET("service", service ? service : company);
+	SET("department", plan_text_get(p, &p->operator_.department, lang));
+	SET("audience", plan_text_get(p, &p->operator_.audience, lang));
+	FLAG("other_services", p->operator_.other_services);
+	SET("reason", plan_text_get(p, &p->window.reason, lang));
+	SET("affected", plan_text_get(p, &p->window.affected, lang));
+	if (tmpl_dict_list(d, "notes") < 0)
+		goto nomem;
+	for (size_t i = 0; i < p->window.n_notes; i++) {
+		const char *t = plan_text_get(p, &p->window.notes[i], lang);
+		struct tmpl_dict *it = t ? tmpl_dict_list_add(d, "notes") : NULL;
+		if (t && (!it || tmpl_dict_set(it, "text", t) < 0))
+			goto nomem;
+	}
+	return 0;
+nomem:
+	return -1;
+}
+
 int model_vars_common(struct tmpl_dict *d, const struct plan *p, enum plan_lang lang, time_t now,
                       struct err *e)
 {
@@ -294,15 +322,23 @@ int model_vars_common(struct tmpl_dict *d, const struct plan *p, enum plan_lang 
 	SET("lang", ja ? "ja" : "en");
 	SET("charset", "UTF-8");
 	SET("plan_name", p->name);
-	SET("company", p->operator_.company);
-	SET("service", p->operator_.service ? p->operator_.service : p->operator_.company);
+	int tr = model_vars_texts(d, p, lang);
+	if (tr < 0)
+		goto nomem;
+	if (tr > 0) {
+		buf_release(&b);
+		return err_set(e, ERR_DATA, "plan: operator.company has no %s text; write it as "
+		               "company: { ja: …, en: … } (docs/plan.md)", ja ? "Japanese" : "English");
+	}
 	SET("support_email", p->operator_.support_email);
 	/* An example address for the account-name change: the customers' domain, not support's. */
 	SET("mail_domain", model_domain(p->n_customers ? p->customers[0].email : p->operator_.support_email));
-	SET("support_phone", p->operator_.support_phone);
+	SET("support_phone", plan_text_get(p, &p->operator_.support_phone, lang));
 	SET("support_url", p->operator_.support_url);
-	SET("support_hours", p->operator_.support_hours);
-	if (when_append(&b, now, p->timezone, lang, WHEN_DATE) < 0)
+	SET("support_hours", plan_text_get(p, &p->operator_.support_hours, lang));
+	/* The document is dated when the plan says it goes out, not when it is rendered. */
+	if (when_append(&b, p->window.announce_by.t ? p->window.announce_by.t : now, p->timezone, lang,
+	                WHEN_DATE) < 0)
 		goto nomem;
 	SET("issued", b.data);
 	buf_reset(&b);
@@ -317,19 +353,10 @@ int model_vars_common(struct tmpl_dict *d, const struct plan *p, enum plan_lang 
 	if (model_span(d, "window_span", p, p->window.start.t, p->window.end.t, lang) < 0 ||
 	    model_span(d, "unstable_span", p, p->window.end.t, p->window.unstable_until.t, lang) < 0)
 		goto nomem;
-	if (tmpl_dict_list(d, "notes") < 0)
-		goto nomem;
-	for (size_t i = 0; i < p->window.n_notes; i++) {
-		struct tmpl_dict *it = tmpl_dict_list_add(d, "notes");
-		if (!it || tmpl_dict_set(it, "text", p->window.notes[i]) < 0)
-			goto nomem;
-	}
 	if (when_append_zone(&b, p->window.start.t, p->timezone) < 0)
 		goto nomem;
 	SET("zone", b.data);
 	buf_reset(&b);
-	SET("reason", p->window.reason);
-	SET("affected", p->window.affected);
 	FLAG("has_old_servers_until", p->window.old_servers_until.y != 0);
 	if (p->window.old_servers_until.y &&
 	    when_append_date(&b, p->window.old_servers_until.y, p->window.old_servers_until.m,

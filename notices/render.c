@@ -145,7 +145,9 @@ static int render_eml(struct buf *out, const struct render_opts *o, const struct
 			return err_set(e, ERR_DATA, "notices.from: '%s' is not \"Name <address>\"",
 			               p->notices.from);
 	} else {
-		from_name = p->operator_.service;
+		from_name = plan_text_get(p, &p->operator_.service, c->lang);
+		if (!from_name)
+			from_name = plan_text_get(p, &p->operator_.company, c->lang);
 		from_addr = p->operator_.support_email;
 	}
 	snprintf(name, sizeof name, "%s/subject.txt", lang);

@@ -380,34 +380,28 @@ static const struct pk_key k_window[] = {
 	{ .name = "start", .type = PK_TIME, .flags = PK_F_REQUIRED, .off = P(window.start) },
 	{ .name = "end", .type = PK_TIME, .flags = PK_F_REQUIRED, .off = P(window.end) },
 	{ .name = "unstable_until", .type = PK_TIME, .off = P(window.unstable_until) },
-	{ .name = "reason", .type = PK_STR, .flags = PK_F_TEXT, .off = P(window.reason) },
-	{ .name = "affected", .type = PK_STR, .flags = PK_F_TEXT, .off = P(window.affected) },
-	{ .name = "notes", .type = PK_STRLIST, .flags = PK_F_TEXT, .off = P(window.notes),
-	  .count_off = P(window.n_notes) },
+	{ .name = "reason", .type = PK_TEXT, .off = P(window.reason) },
+	{ .name = "affected", .type = PK_TEXT, .off = P(window.affected) },
+	{ .name = "notes", .type = PK_TEXTLIST, .off = P(window.notes), .count_off = P(window.n_notes) },
 	{ .name = "old_servers_until", .type = PK_DATE, .off = P(window.old_servers_until) },
 	{ .name = "announce_by", .type = PK_TIME, .off = P(window.announce_by) },
 };
 static const struct pk_table t_window = { "start, end, …", k_window, N(k_window), PK_NO_POS,
                                           schema_window_post };
 
-static void schema_operator_post(struct plan_ctx *c, yaml_node_t *map, void *base)
-{
-	struct plan *p = base;
-	(void)c, (void)map;
-	if (!p->operator_.service && p->operator_.company && !(p->operator_.service = strdup(p->operator_.company)))
-		abort();
-}
-
 static const struct pk_key k_operator[] = {
-	{ .name = "company", .type = PK_STR, .flags = PK_F_REQUIRED, .off = P(operator_.company) },
-	{ .name = "service", .type = PK_STR, .off = P(operator_.service) },
+	{ .name = "company", .type = PK_TEXT, .flags = PK_F_REQUIRED | PK_F_NAME, .off = P(operator_.company) },
+	{ .name = "service", .type = PK_TEXT, .flags = PK_F_NAME, .off = P(operator_.service) },
+	{ .name = "department", .type = PK_TEXT, .flags = PK_F_NAME, .off = P(operator_.department) },
+	{ .name = "audience", .type = PK_TEXT, .off = P(operator_.audience) },
+	{ .name = "other_services", .type = PK_BOOL, .off = P(operator_.other_services) },
 	{ .name = "support_email", .type = PK_STR, .flags = PK_F_REQUIRED | PK_F_EMAIL, .off = P(operator_.support_email) },
-	{ .name = "support_phone", .type = PK_STR, .off = P(operator_.support_phone) },
+	{ .name = "support_phone", .type = PK_TEXT, .flags = PK_F_NAME, .off = P(operator_.support_phone) },
 	{ .name = "support_url", .type = PK_STR, .off = P(operator_.support_url) },
-	{ .name = "support_hours", .type = PK_STR, .off = P(operator_.support_hours) },
+	{ .name = "support_hours", .type = PK_TEXT, .off = P(operator_.support_hours) },
 };
 static const struct pk_table t_operator = { "company, support_email, …", k_operator, N(k_operator),
-                                            PK_NO_POS, schema_operator_post };
+                                            PK_NO_POS, NULL };
 
 /* "Name <addr>" or a bare address. */
 static bool schema_from_ok(const char *s)
@@ -665,13 +659,8 @@ static void schema_root_post(struct plan_ctx *c, yaml_node_t *map, void *base)
 			abort();
 		snprintf(p->migration.journal, len, "%s.db", p->name);
 	}
-	if (!p->notices.from && p->operator_.support_email) {
-		const char *who = p->operator_.service ? p->operator_.service : "";
-		size_t len = strlen(who) + strlen(p->operator_.support_email) + 4;
-		if (!(p->notices.from = malloc(len)))
-			abort();
-		snprintf(p->notices.from, len, "%s <%s>", who, p->operator_.support_email);
-	}
+	/* No default notices.from: each notice is sent as the service named in the
+	 * customer's own language (notices/render.c). */
 }
 
 static const struct pk_key k_root[] = {

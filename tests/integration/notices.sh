@@ -86,6 +86,25 @@ for plan in sample-plans/*.yaml; do
 	check "$name: every notice states check's re-download prediction" [ $bad = 0 ]
 done
 
+# ---- every English document in English: no Japanese plan text (names of customers
+# aside, which are theirs). Script ranges: CJK punctuation, kana, ideographs, full-width.
+jp='[\x{3000}-\x{30ff}\x{3400}-\x{9fff}\x{ff00}-\x{ffef}]'
+for plan in sample-plans/*.yaml; do
+	name=$(basename "$plan" .yaml)
+	bad=0
+	files="$tmp/gold/$name/announcement.en.txt $tmp/gold/$name/announcement.en.html"
+	for id in $("$BIN" notices "$plan" -q --format json | jq -r 'to_entries[] | select(.value.language == "en") | .key'); do
+		files="$files $tmp/gold/$name/$id.txt $tmp/gold/$name/$id.html"
+	done
+	for f in $files; do
+		[ -f "$f" ] || continue
+		if grep -v -e '^Dear ' -e '<p>Dear ' "$f" | grep -qP "$jp"; then
+			bad=1; grep -v -e '^Dear ' -e '<p>Dear ' "$f" | grep -P "$jp" | head -n 3 | sed "s|^|# $(basename "$f"): |"
+		fi
+	done
+	check "$name: English documents contain no Japanese text" [ $bad = 0 ]
+done
+
 plan=sample-plans/infonia-2002.yaml
 "$BIN" announce $plan -q --lang ja >"$tmp/a.txt"
 check "announce: window in Japanese style with weekdays" \
