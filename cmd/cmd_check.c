@@ -11,6 +11,8 @@
 
 #include "cmd/cmd.h"
 #include "notices/records.h"
+#include "notices/tcheck.h"
+#include "notices/tdir.h"
 #include "notices/when.h"
 #include "schedule/clients.h"
 #include "schedule/plan_warn.h"
@@ -439,6 +441,21 @@ static json_t *check_json(const struct plan *p, const char *path, const struct d
 	return root;
 }
 
+/* Every template the plan's documents use, rendered now (notices/tcheck.c). */
+static size_t check_templates(const struct plan *p, struct diag *w)
+{
+	char tdir[4096];
+	struct err te;
+	struct render_opts o = { tdir, 0, NULL };
+	err_clear(&te);
+	if (tdir_find(tdir, sizeof tdir, NULL, p, &te) < 0) {
+		diag_add(w, DIAG_ERROR, "templates", 0, 0, "error: %s", te.msg);
+		return 1;
+	}
+	o.now = when_now();
+	return tcheck_templates(&o, p, w);
+}
+
 static int check_exec(const struct opt_result *args, struct err *e)
 {
 	const char *path = args->pos[0];
@@ -454,6 +471,7 @@ static int check_exec(const struct opt_result *args, struct err *e)
 	}
 	plan_warn(p, &w);
 	plan_warn_past(p, when_now(), &w);
+	size_t bad_templates = check_templates(p, &w);
 	diag_sort(&w);
 	int rc = EX_OK;
 	if (check_count(p, &k) < 0) {
@@ -470,6 +488,14 @@ static int check_exec(const struct opt_result *args, struct err *e)
 		json_decref(j);
 	} else if (!opt_flag(args, "quiet")) {
 		check_print_text(stdout, p, path, &w, &k);
+	}
+	if (rc == EX_OK && bad_templates) {
+		for (size_t i = 0; opt_flag(args, "quiet") && i < w.n; i++)
+			if (w.items[i].sev == DIAG_ERROR)
+				fprintf(stderr, "cutover check: %s: %s\n", w.items[i].file, w.items[i].msg);
+		err_set(e, ERR_DATA, "%zu template%s cannot be rendered (listed above)", bad_templates,
+		        bad_templates == 1 ? "" : "s");
+		rc = cmd_exit_for(e);
 	}
 	if (rc == EX_OK && fflush(stdout) != 0) {
 		err_set(e, ERR_IO, "cannot write the summary");
