@@ -119,9 +119,16 @@ static int render_vars(struct tmpl_dict *d, const struct render_opts *o, const s
 	if (model_vars_common(d, p, c->lang, o->now, e) < 0 ||
 	    model_vars_customer(d, p, in, c->lang, e) < 0)
 		return -1;
-	/* Programs without their own steps get the generic ones. */
-	snprintf(path, sizeof path, "%s/%s/steps/%s.txt", o->templates, render_lang_dir(c->lang), ci->id);
-	if (tmpl_dict_set(d, "steps", access(path, R_OK) == 0 ? ci->id : "generic") < 0 ||
+	/* The steps for the customer's version where its screens differ (thunderbird-2), else
+	 * for the program, else the generic ones. */
+	char steps[96];
+	snprintf(steps, sizeof steps, "%s-%d", ci->id, clients_version(c->client_raw));
+	snprintf(path, sizeof path, "%s/%s/steps/%s.txt", o->templates, render_lang_dir(c->lang), steps);
+	if (access(path, R_OK) != 0) {
+		snprintf(steps, sizeof steps, "%s", ci->id);
+		snprintf(path, sizeof path, "%s/%s/steps/%s.txt", o->templates, render_lang_dir(c->lang), steps);
+	}
+	if (tmpl_dict_set(d, "steps", access(path, R_OK) == 0 ? steps : "generic") < 0 ||
 	    render_uuid(d, "payload_uuid", p, c, "profile") < 0 ||
 	    render_uuid(d, "payload_uuid_mail", p, c, "mail") < 0 ||
 	    render_payload_id(d, domain, c->id) < 0)

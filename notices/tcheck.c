@@ -1,6 +1,9 @@
 /* tcheck: render each template with representative data (see tcheck.h). */
 #include "notices/tcheck.h"
 
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "schedule/clients.h"
@@ -31,11 +34,12 @@ static struct plan_customer tcheck_customer(const struct plan *p, enum plan_lang
 }
 
 static size_t tcheck_program(const struct render_opts *o, const struct plan *p, struct diag *d,
-                             enum plan_lang lang, const struct client_info *ci)
+                             enum plan_lang lang, const struct client_info *ci, const char *raw)
 {
 	size_t errors = 0;
 	for (int imap = 0; imap < 2; imap++) {
 		struct plan_customer c = tcheck_customer(p, lang, ci, imap);
+		c.client_raw = (char *)raw;   /* read only: picks the version's steps */
 		for (int f = RENDER_TEXT; f <= RENDER_SRV; f++) {
 			struct buf b = BUF_INIT;
 			struct err e;
@@ -52,6 +56,39 @@ static size_t tcheck_program(const struct render_opts *o, const struct plan *p, 
 			}
 		}
 	}
+	return errors;
+}
+
+/* Steps for one version of a program ("thunderbird-2.txt"): rendered with a customer who
+ * runs that version. */
+static size_t tcheck_versions(const struct render_opts *o, const struct plan *p, struct diag *d,
+                              enum plan_lang lang)
+{
+	char dir[4200], raw[32];
+	size_t errors = 0;
+	struct dirent *de;
+	snprintf(dir, sizeof dir, "%s/%s/steps", o->templates, lang == PLAN_LANG_JA ? "ja" : "en");
+	DIR *dh = opendir(dir);
+	while (dh && (de = readdir(dh))) {
+		char id[256];
+		size_t len = strlen(de->d_name);
+		if (len < 5 || len >= sizeof id || strcmp(de->d_name + len - 4, ".txt") != 0)
+			continue;
+		snprintf(id, sizeof id, "%.*s", (int)(len - 4), de->d_name);
+		char *dash = strrchr(id, '-');
+		const struct client_info *ci = clients_lookup(id);
+		if ((ci && strcmp(ci->id, id) == 0) || !dash || !dash[1] ||
+		    strspn(dash + 1, "0123456789") != strlen(dash + 1))
+			continue;   /* a program's own steps (outlook-express-6), rendered above */
+		*dash = 0;
+		ci = clients_lookup(id);
+		if (!ci || strcmp(ci->id, id) != 0)
+			continue;
+		snprintf(raw, sizeof raw, "v%s", dash + 1);
+		errors += tcheck_program(o, p, d, lang, ci, raw);
+	}
+	if (dh)
+		closedir(dh);
 	return errors;
 }
 
@@ -77,7 +114,9 @@ size_t tcheck_templates(const struct render_opts *o, const struct plan *p, struc
 			buf_release(&b);
 		}
 		for (unsigned k = 0; p->n_customers && k < n; k++)
-			errors += tcheck_program(o, p, d, (enum plan_lang)lang, &all[k]);
+			errors += tcheck_program(o, p, d, (enum plan_lang)lang, &all[k], NULL);
+		if (p->n_customers)
+			errors += tcheck_versions(o, p, d, (enum plan_lang)lang);
 	}
 	return errors;
 }

@@ -281,3 +281,14 @@ const struct client_info *clients_all(unsigned *n)
 		*n = (unsigned)N_CLIENTS;
 	return clients_table;
 }
+
+int clients_version(const char *free_text)
+{
+	int v = 0;
+	const char *p = free_text;
+	while (p && *p && !(*p >= '0' && *p <= '9'))
+		p++;
+	while (p && *p >= '0' && *p <= '9' && v < 100000)
+		v = v * 10 + (*p++ - '0');
+	return v;
+}

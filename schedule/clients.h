@@ -26,6 +26,11 @@ struct client_info {
  * NULL when unknown (callers then use clients_generic() and warn). */
 const struct client_info *clients_lookup(const char *free_text);
 const struct client_info *clients_generic(void);
+/* The major version in free text ("Thunderbird 2.0.0.14" → 2, "Outlook 2003" → 2003,
+ * "Becky! Ver.2" → 2): the first run of digits; 0 when there is none. Notices pick the
+ * steps for that version where the screens differ (steps/thunderbird-2.txt). */
+int clients_version(const char *free_text);
+
 /* All entries, for docs and --help. */
 const struct client_info *clients_all(unsigned *n);
 

@@ -131,11 +131,14 @@ check "a bad template: the error names template:line" \
 # typo is found before the night and not when that program's first customer is written.
 cp -r notices/templates "$tmp/tpl2"
 printf '  9. {{in_hots}}\n' >>"$tmp/tpl2/en/steps/thunderbird.txt"
+printf '  9. {{in_hots}}\n' >>"$tmp/tpl2/ja/steps/thunderbird-2.txt"
 sed -e "s|^notices:|notices:\n  templates: $tmp/tpl2|" -e "s|csv: |csv: $PWD/sample-plans/|" $plan >"$tmp/tplan.yaml"
 "$BIN" check -q "$tmp/tplan.yaml" >"$tmp/out" 2>"$tmp/err"; rc=$?
 check "check: a typo in a steps file is a plan error (exit 65)" [ $rc = 65 ]
 check "check: the typo is named template:line" \
 	grep -q "English notice for thunderbird (POP3, .txt): .*en/steps/thunderbird.txt:[0-9]*: unknown variable 'in_hots'" "$tmp/err"
+check "check: the steps for one version are rendered too (Thunderbird 2)" \
+	grep -q "ja/steps/thunderbird-2.txt:[0-9]*: unknown variable 'in_hots'" "$tmp/err"
 "$BIN" notices $plan -q --format eml >/dev/null 2>"$tmp/err"; rc=$?
 check "EML for many customers without --out: usage error" [ $rc = 64 ]
 "$BIN" notices $plan -q --customer nobody >/dev/null 2>"$tmp/err"; rc=$?

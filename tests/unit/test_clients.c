@@ -100,6 +100,15 @@ static void infonia_table_facts(void)
 	T_CHECK(clients_lookup("thunderbird")->apop && clients_lookup("eudora-5.1j")->apop);
 }
 
+static void versions_from_free_text(void)
+{
+	T_INTEQ(clients_version("Thunderbird 2.0.0.14"), 2);
+	T_INTEQ(clients_version("Microsoft Outlook 2003"), 2003);
+	T_INTEQ(clients_version("Becky! Ver.2"), 2);
+	T_INTEQ(clients_version("thunderbird"), 0);
+	T_INTEQ(clients_version(NULL), 0);
+}
+
 static void catalogue_is_complete_and_unique(void)
 {
 	static const char *const required[] = {
@@ -146,6 +155,7 @@ int main(void)
 	T_RUN(unknown_names_are_null);
 	T_RUN(infonia_table_facts);
 	T_RUN(catalogue_is_complete_and_unique);
+	T_RUN(versions_from_free_text);
 	T_RUN(lookups_are_cheap);
 	return T_DONE();
 }
