@@ -314,6 +314,7 @@ int model_vars_common(struct tmpl_dict *d, const struct plan *p, enum plan_lang 
 {
 	const struct plan_services *sv = &p->services;
 	bool ja = lang == PLAN_LANG_JA, in_renamed = false, out_renamed = false, port_changed = false;
+	bool in_kept = false, out_kept = false;
 	bool smtp_auth = false, pbs = false, submission = false, imap = false, addresses = false;
 	bool in_tls = false, out_tls = false, auth_new = false;
 	const struct plan_service *first_auth = NULL, *first_pbs = NULL;
@@ -376,7 +377,7 @@ int model_vars_common(struct tmpl_dict *d, const struct plan *p, enum plan_lang 
 		struct tmpl_dict *it = tmpl_dict_list_add(d, "incoming");
 		if (!it || model_service(it, s, false, lang) < 0)
 			goto nomem;
-		in_renamed |= !model_same_host(s->host, sv->incoming_before.host);
+		in_kept |= model_same_host(s->host, sv->incoming_before.host);
 		imap |= s->proto == PLAN_PROTO_IMAP && sv->incoming_before.proto != PLAN_PROTO_IMAP;
 		addresses |= s->n_addresses > 0;
 		in_tls |= s->tls != PLAN_TLS_NONE;
@@ -386,7 +387,7 @@ int model_vars_common(struct tmpl_dict *d, const struct plan *p, enum plan_lang 
 		struct tmpl_dict *it = tmpl_dict_list_add(d, "outgoing");
 		if (!it || model_service(it, s, true, lang) < 0)
 			goto nomem;
-		out_renamed |= !model_same_host(s->host, sv->outgoing_before.host);
+		out_kept |= model_same_host(s->host, sv->outgoing_before.host);
 		port_changed |= s->port != sv->outgoing_before.port;
 		smtp_auth |= s->smtp_auth == PLAN_SMTP_AUTH;
 		pbs |= s->smtp_auth == PLAN_SMTP_POP_BEFORE_SMTP;
@@ -399,6 +400,10 @@ int model_vars_common(struct tmpl_dict *d, const struct plan *p, enum plan_lang 
 		if (s->smtp_auth == PLAN_SMTP_POP_BEFORE_SMTP && !first_pbs)
 			first_pbs = s;
 	}
+	/* A name changes when no new server keeps it (BeToMail's smtp.be.to stays, smtpa.be.to
+	 * is an added server: its names do not change). */
+	in_renamed = sv->n_incoming_after && !in_kept;
+	out_renamed = sv->n_outgoing_after && !out_kept;
 	FLAG("incoming_renamed", in_renamed);
 	FLAG("outgoing_renamed", out_renamed);
 	FLAG("servers_renamed", in_renamed || out_renamed);
