@@ -105,6 +105,21 @@ for plan in sample-plans/*.yaml; do
 	check "$name: English documents contain no Japanese text" [ $bad = 0 ]
 done
 
+# …and no Japanese document holds the plan's English texts (the `en:` entries).
+for plan in sample-plans/*.yaml; do
+	name=$(basename "$plan" .yaml)
+	grep -oP '(?<=[{ ,]en: ).*' "$plan" | sed -e 's/ *}$//' -e 's/^"//' -e 's/"$//' >"$tmp/en-texts"
+	bad=0
+	for f in "$tmp/gold/$name"/announcement.ja.txt $(for id in $("$BIN" notices "$plan" -q --format json |
+	         jq -r 'to_entries[] | select(.value.language == "ja") | .key'); do echo "$tmp/gold/$name/$id.txt"; done); do
+		[ -f "$f" ] || continue
+		if grep -qF -f "$tmp/en-texts" "$f"; then
+			bad=1; grep -F -f "$tmp/en-texts" "$f" | head -n 2 | sed "s|^|# $(basename "$f"): |"
+		fi
+	done
+	check "$name: Japanese documents contain none of the plan's English texts ($(wc -l <"$tmp/en-texts"))" [ $bad = 0 ]
+done
+
 plan=sample-plans/infonia-2002.yaml
 "$BIN" announce $plan -q --lang ja >"$tmp/a.txt"
 check "announce: window in Japanese style with weekdays" \
