@@ -20,13 +20,13 @@
 #include "schedule/clients.h"
 
 static const char *const notices_formats[] = { "text", "html", "eml", "autoconfig", "autodiscover",
-                                               "mobileconfig", "srv", "json", NULL };
+                                               "mobileconfig", "srv", "autoconfig-domain", "json", NULL };
 
 static const struct opt_spec notices_opts[] = {
 	{ "customer", 'c', OPT_LIST, "ID", "only this customer (repeatable)", NULL },
 	{ "out", 'o', OPT_STRING, "DIR", "write one file per customer into DIR", NULL },
 	{ "format", 'f', OPT_STRING, "FORMAT",
-	  "text|html|eml|autoconfig|autodiscover|mobileconfig|srv|json (default text)", notices_formats },
+	  "text|html|eml|autoconfig|autodiscover|mobileconfig|srv|autoconfig-domain|json (default text)", notices_formats },
 	{ "send", 0, OPT_FLAG, NULL, "mail each notice (EML) through notices.send, once", NULL },
 	{ "templates", 0, OPT_STRING, "DIR", "template directory (default: built in)", NULL },
 	CMD_COMMON_OPTS
@@ -108,7 +108,7 @@ static int notices_one(struct notices_run *r, const struct plan_customer *c, str
 	struct err ce;
 	int rc = 0;
 
-	if (r->fmt == RENDER_SRV && notices_domain_seen(r, model_domain(c->email)))
+	if (render_format_per_domain(r->fmt) && notices_domain_seen(r, model_domain(c->email)))
 		return 0;
 	/* A bad address is this customer's problem; any other rendering error (a template
 	 * mistake) would repeat for everyone, so it stops the run. */
@@ -131,8 +131,9 @@ static int notices_one(struct notices_run *r, const struct plan_customer *c, str
 		return 0;
 	}
 	if (r->out_dir) {
-		if (r->fmt == RENDER_SRV)
-			notices_file_name(path, sizeof path, r->out_dir, model_domain(c->email), ".zone");
+		if (render_format_per_domain(r->fmt))
+			notices_file_name(path, sizeof path, r->out_dir, model_domain(c->email),
+			                  render_format_ext(r->fmt));
 		else
 			notices_file_name(path, sizeof path, r->out_dir, c->id, render_format_ext(r->fmt));
 		if (notices_write(path, &b, e) < 0) {
@@ -270,12 +271,12 @@ static int notices_exec(const struct opt_result *args, struct err *e)
 		n_selected += only ? 0 : p->customers[i].notify;
 	n_selected += only ? only->n_list : 0;
 	if (!r.out_dir && !opt_flag(args, "send") && n_selected > 1 && r.fmt != RENDER_TEXT &&
-	    r.fmt != RENDER_HTML && r.fmt != RENDER_SRV) {
+	    r.fmt != RENDER_HTML && !render_format_per_domain(r.fmt)) {
 		err_set(e, ERR_USAGE, "--format %s for %zu customers needs --out DIR (or --customer ID)",
 		        fmt, n_selected);
 		goto out;
 	}
-	r.to_stdout_many = n_selected > 1 && r.fmt != RENDER_SRV;
+	r.to_stdout_many = n_selected > 1 && !render_format_per_domain(r.fmt);
 	if (r.out_dir && notices_mkdirs(r.out_dir) < 0) {
 		err_set(e, ERR_IO, "%s: %s", r.out_dir, strerror(errno));
 		goto out;

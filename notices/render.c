@@ -12,9 +12,10 @@
 #include "notices/tmpl.h"
 
 static const char *const render_names[] = { "text", "html", "eml", "autoconfig", "autodiscover",
-                                             "mobileconfig", "srv" };
+                                             "mobileconfig", "srv", "autoconfig-domain" };
 static const char *const render_exts[] = { ".txt", ".html", ".eml", ".autoconfig.xml",
-                                           ".autodiscover.xml", ".mobileconfig", ".zone" };
+                                           ".autodiscover.xml", ".mobileconfig", ".zone",
+                                           ".config-v1.1.xml" };
 
 int render_format_parse(const char *name)
 {
@@ -27,6 +28,22 @@ int render_format_parse(const char *name)
 const char *render_format_ext(enum render_format f)
 {
 	return render_exts[f];
+}
+
+bool render_format_per_domain(enum render_format f)
+{
+	return f == RENDER_SRV || f == RENDER_AUTOCONFIG_DOMAIN;
+}
+
+/* The domain-wide autoconfig is read by Thunderbird for anyone of the domain: the
+ * instruction of a Thunderbird user, with the login as Thunderbird's placeholder. */
+static int render_domain_vars(struct tmpl_dict *d, const struct plan *p)
+{
+	bool email = p->services.username_after == PLAN_USERNAME_EMAIL;
+	if (tmpl_dict_set(d, "login_after", email ? "%EMAILADDRESS%" : "%EMAILLOCALPART%") < 0 ||
+	    tmpl_dict_set(d, "customer_email", "%EMAILADDRESS%") < 0)
+		return -1;
+	return 0;
 }
 
 static const char *render_lang_dir(enum plan_lang lang)
@@ -233,6 +250,13 @@ int render_notice(struct buf *out, const struct render_opts *o, const struct pla
 	*skipped = NULL;
 	if (message_id && mid_size)
 		message_id[0] = 0;
+	struct plan_customer tb = *c;
+	if (f == RENDER_AUTOCONFIG_DOMAIN) {
+		tb.client = (char *)"thunderbird";   /* read only */
+		tb.client_raw = NULL;
+		tb.source_login = tb.dest_login = NULL;
+		c = &tb;
+	}
 	if (instr_compute(&in, p, c, e) < 0)
 		return -1;
 	if (in.unchanged && p->notices.skip_unchanged &&
@@ -273,6 +297,13 @@ int render_notice(struct buf *out, const struct render_opts *o, const struct pla
 		break;
 	case RENDER_SRV:
 		rc = tmpl_render(o->templates, "dns/srv.zone", TMPL_ESC_TEXT, d, out, e);
+		break;
+	case RENDER_AUTOCONFIG_DOMAIN:
+		if (render_domain_vars(d, p) < 0) {
+			err_set(e, ERR_NOMEM, "out of memory");
+			break;
+		}
+		rc = tmpl_render(o->templates, "xml/autoconfig.xml", TMPL_ESC_XML, d, out, e);
 		break;
 	}
 out:

@@ -14,13 +14,18 @@
 
 enum render_format {
 	RENDER_TEXT, RENDER_HTML, RENDER_EML, RENDER_AUTOCONFIG, RENDER_AUTODISCOVER,
-	RENDER_MOBILECONFIG, RENDER_SRV
+	RENDER_MOBILECONFIG, RENDER_SRV,
+	RENDER_AUTOCONFIG_DOMAIN /* one config-v1.1.xml per mail domain, %EMAILADDRESS% /
+	                            %EMAILLOCALPART% placeholders, for static hosting */
 };
+#define RENDER_LAST RENDER_AUTOCONFIG_DOMAIN
 
 /* "text" → RENDER_TEXT …; -1 when unknown. */
 int render_format_parse(const char *name);
 /* File name suffix for --out: ".txt", ".html", ".eml", ".xml", ".mobileconfig", ".zone". */
 const char *render_format_ext(enum render_format f);
+/* Written once per mail domain, not per customer (srv, autoconfig-domain). */
+bool render_format_per_domain(enum render_format f);
 
 struct render_opts {
 	const char *templates;   /* template directory */

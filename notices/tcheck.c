@@ -40,7 +40,7 @@ static size_t tcheck_program(const struct render_opts *o, const struct plan *p, 
 	for (int imap = 0; imap < 2; imap++) {
 		struct plan_customer c = tcheck_customer(p, lang, ci, imap);
 		c.client_raw = (char *)raw;   /* read only: picks the version's steps */
-		for (int f = RENDER_TEXT; f <= RENDER_SRV; f++) {
+		for (int f = RENDER_TEXT; f <= RENDER_LAST; f++) {
 			struct buf b = BUF_INIT;
 			struct err e;
 			const char *skipped;

@@ -32,7 +32,7 @@ for plan in sample-plans/*.yaml; do
 		"$BIN" announce "$plan" -q --lang $lang >"$out/announcement.$lang.txt" || rc=1
 		"$BIN" announce "$plan" -q --lang $lang --format html >"$out/announcement.$lang.html" || rc=1
 	done
-	for f in text html eml autoconfig autodiscover mobileconfig srv; do
+	for f in text html eml autoconfig autodiscover mobileconfig srv autoconfig-domain; do
 		"$BIN" notices "$plan" -q --out "$out" --format $f || rc=1
 	done
 	check "$name: announce and notices in every format exit 0" [ $rc = 0 ]
