@@ -420,6 +420,7 @@ int model_vars_common(struct tmpl_dict *d, const struct plan *p, enum plan_lang 
 	FLAG("incoming_tls", in_tls);
 	FLAG("outgoing_tls", out_tls);
 	SET("smtp_auth_host", first_auth ? first_auth->host : "");
+	SETF("smtp_auth_port", "%d", first_auth ? first_auth->port : 0);
 	SET("pop_before_smtp_host", first_pbs ? first_pbs->host : "");
 	SETF("relay_minutes", "%d", first_pbs && first_pbs->relay_minutes ? first_pbs->relay_minutes : 10);
 	FLAG("username_changes", sv->username_before != sv->username_after);
@@ -472,7 +473,9 @@ static int model_vars_instr(struct tmpl_dict *d, const struct instr *in)
 {
 	FLAG("must_upgrade", in->must_upgrade);
 	FLAG("no_smtp_auth_fallback", in->smtp_fallback && !in->ci->smtp_auth);
-	FLAG("full_address_fallback", in->smtp_fallback && in->ci->smtp_auth);
+	FLAG("full_address_fallback", in->fallback_login);
+	FLAG("port_fallback", in->fallback_no_port);
+	FLAG("port_unsupported", !in->ci->submission_587 && in->out->port != 25);
 	FLAG("apop_conflict", in->apop_conflict);
 	FLAG("apop_unsupported", in->apop_unsupported);
 	FLAG("uses_apop", in->in_auth == PLAN_AUTH_APOP);

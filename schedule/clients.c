@@ -60,13 +60,14 @@ static const struct client_info clients_table[] = {
 	 * kept per mailbox folder rather than per host [gk]. */
 	{ "becky-2", "Becky! Internet Mail 2", "Becky! Internet Mail 2", Y, Y, Y, N, N, Y, NULL, NULL, Y },
 	/* Eudora 5.1J: [infonia] ○※1※2. */
-	{ "eudora-5.1j", "Eudora 5.1J", "Eudora 5.1J", Y, Y, N, Y, N, Y,
+	/* No field for the outgoing port in the options (the steps say so): port 25 only. */
+	{ "eudora-5.1j", "Eudora 5.1J", "Eudora 5.1J", Y, N, N, Y, N, Y,
 	  "ログイン名にメールアドレス全体を指定します。受信の認証方式をAPOPにしているとSMTP AUTHは使えません。",
 	  "Enter the full e-mail address as the login name. SMTP AUTH does not work while POP "
 	  "authentication is set to APOP.", Y },
 	/* Eudora 5.0J (Windows; Mac △※1): [infonia]. Eudora has no separate SMTP user name,
 	 * it authenticates with the POP login, hence ※1 [gk]. */
-	{ "eudora-5", "Eudora 5", "Eudora 5", Y, Y, Y, Y, N, Y,
+	{ "eudora-5", "Eudora 5", "Eudora 5", Y, N, Y, Y, N, Y,
 	  "ログイン名にメールアドレス全体を指定します。", "Enter the full e-mail address as the login name.", Y },
 	/* Mail 10.1 (Mac OS X): [infonia] row; SMTP AUTH [gk]. */
 	{ "apple-mail", "Mail (Mac OS X)", "Apple Mail", Y, Y, Y, N, N, Y, NULL, NULL, Y },

@@ -28,12 +28,28 @@ static char *instr_login(const char *email, enum plan_username how)
 	return strndup(email, (size_t)(at - email));
 }
 
-static const struct plan_service *instr_find_out(const struct plan_services *sv, bool auth)
+static const struct plan_service *instr_find_out(const struct plan_services *sv, bool auth,
+                                                 bool port25_only)
 {
 	for (size_t i = 0; i < sv->n_outgoing_after; i++)
-		if ((sv->outgoing_after[i].smtp_auth == PLAN_SMTP_AUTH) == auth)
+		if ((sv->outgoing_after[i].smtp_auth == PLAN_SMTP_AUTH) == auth &&
+		    (!port25_only || sv->outgoing_after[i].port == 25))
 			return &sv->outgoing_after[i];
 	return NULL;
+}
+
+/* The outgoing service a program can use: with SMTP AUTH when it can (on port 25 when it
+ * has no port field, as Eudora 5), else without; NULL when the plan has none. */
+static const struct plan_service *instr_pick_out(const struct plan_services *sv,
+                                                 const struct client_info *ci)
+{
+	bool no_port = !ci->submission_587;
+	const struct plan_service *s = instr_find_out(sv, ci->smtp_auth, no_port);
+	if (!s && ci->smtp_auth && no_port)
+		s = instr_find_out(sv, false, true);   /* POP before SMTP on 25 beats a port it cannot set */
+	if (!s)
+		s = instr_find_out(sv, ci->smtp_auth, false);
+	return s;
 }
 
 /* The servers: the customer's own protocol for incoming; SMTP AUTH for sending when the
@@ -49,8 +65,11 @@ static void instr_servers(struct instr *in, const struct plan *p)
 			in->in = &sv->incoming_after[i];
 			break;
 		}
-	in->out = instr_find_out(sv, in->ci->smtp_auth);
-	in->smtp_fallback = !in->ci->smtp_auth && in->out;
+	in->out = instr_pick_out(sv, in->ci);
+	/* Sent to POP before SMTP although the plan offers SMTP AUTH: why. */
+	in->smtp_fallback = in->out && in->out->smtp_auth == PLAN_SMTP_POP_BEFORE_SMTP &&
+	                    instr_find_out(sv, true, false) != NULL;
+	in->fallback_no_port = in->smtp_fallback && in->ci->smtp_auth;
 	if (!in->out) {
 		in->out = &sv->outgoing_after[0];
 		in->must_upgrade = !in->ci->smtp_auth && in->out->smtp_auth == PLAN_SMTP_AUTH;
@@ -77,9 +96,10 @@ static int instr_logins(struct instr *in, const struct plan *p)
 		if (!(in->login = strdup(c->email)))
 			return -1;
 		in->login_full_address = true;
-	} else if (quirk && instr_find_out(sv, false)) {
-		in->out = instr_find_out(sv, false);
-		in->smtp_fallback = true;
+	} else if (quirk && instr_find_out(sv, false, false)) {
+		in->out = instr_find_out(sv, false, false);
+		in->smtp_fallback = in->fallback_login = true;
+		in->fallback_no_port = false;
 	}
 	return 0;
 }

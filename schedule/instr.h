@@ -40,7 +40,12 @@ struct instr {
 	bool apop_unsupported;               /* server offers APOP, program cannot: plain password */
 	bool apop_conflict;                  /* program cannot send with SMTP AUTH while receiving
 	                                        with APOP: plain password chosen for receiving */
-	bool smtp_fallback;                  /* program lacks SMTP AUTH: sends with POP before SMTP */
+	bool smtp_fallback;                  /* sends with POP before SMTP although the plan has
+	                                        SMTP AUTH: the program lacks it, or … */
+	bool fallback_no_port;               /* … has no outgoing port field and SMTP AUTH is
+	                                        not on port 25 (Eudora 5), or … */
+	bool fallback_login;                 /* … sends its POP login to SMTP AUTH, which needs
+	                                        the full address the servers do not accept */
 	bool must_upgrade;                   /* program lacks SMTP AUTH and the plan has no fallback */
 	bool in_host_changed, login_changed, in_changed, out_changed;
 	bool unchanged;                      /* nothing the customer configures changes */
