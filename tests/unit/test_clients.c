@@ -107,6 +107,8 @@ static void versions_from_free_text(void)
 	T_INTEQ(clients_version("Becky! Ver.2"), 2);
 	T_INTEQ(clients_version("thunderbird"), 0);
 	T_INTEQ(clients_version(NULL), 0);
+	T_STREQ(clients_lookup("iPhone OS 3.1")->id, "ios-mail");   /* steps/ios-mail-3.txt */
+	T_INTEQ(clients_version("iPhone OS 3.1"), 3);
 }
 
 static void catalogue_is_complete_and_unique(void)
