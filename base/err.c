@@ -61,6 +61,15 @@ void err_server(struct err *e, const char *text)
 	e->server[n] = '\0';
 }
 
+const char *err_text(const struct err *e, char *buf, size_t size)
+{
+	if (e->server[0])
+		snprintf(buf, size, "%s (server said: %s)", e->msg, e->server);
+	else
+		snprintf(buf, size, "%s", e->msg);
+	return buf;
+}
+
 void err_clear(struct err *e)
 {
 	if (e)

@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 /* What went wrong, in the terms the retry policy and the exit code need. */
 enum err_class {
@@ -56,6 +57,10 @@ int err_prefix(struct err *e, const char *fmt, ...) __attribute__((format(printf
 /* Keep a server reply (truncated, CR/LF stripped) beside the message. */
 void err_server(struct err *e, const char *text);
 void err_clear(struct err *e);
+/* "msg (server said: words)", or just "msg": the one way an error is shown to a person,
+ * at the top (main) and on per-customer lines alike. Returns buf. */
+#define ERR_TEXT_MAX (ERR_MSG_MAX + ERR_SERVER_MAX + 16)
+const char *err_text(const struct err *e, char *buf, size_t size);
 bool err_is_set(const struct err *e);
 
 /* The sysexits.h code for a class. */

@@ -1,32 +1,86 @@
 /* cmd: one file per command (cmd_<name>.c), each defining one struct cmd_entry that
- * main.c lists in its table. Options are checked against the entry's spec before exec. */
+ * main.c lists in its table. An entry declares what it needs (a plan, the journal, the
+ * customers named by --customer) and its options bound to its own struct; main parses,
+ * loads and resolves once, with one error text for each failure, and hands the result
+ * to exec as a struct cmd_ctx. */
 #ifndef CUTOVER_CMD_H
 #define CUTOVER_CMD_H
 
-#include "base/diag.h"
 #include <stdint.h>
 
+#include "base/diag.h"
 #include "base/err.h"
 #include "cmd/opt.h"
+#include "mapping/journal.h"
 #include "schedule/plan.h"
+
+enum cmd_plan {
+	CMD_PLAN_NONE,
+	CMD_PLAN,                 /* PLAN is the first argument; warnings printed unless --quiet */
+	CMD_PLAN_KEEP_WARNINGS    /* the same, warnings kept in ctx->warnings for exec (check) */
+};
+
+enum cmd_journal {
+	CMD_JOURNAL_NONE,
+	CMD_JOURNAL_READ,         /* read-only; ctx->journal NULL when there is none yet */
+	CMD_JOURNAL_WRITE         /* created when missing */
+};
+
+enum cmd_customers {
+	CMD_CUSTOMERS_NONE,
+	CMD_CUSTOMERS_PLAN,       /* --customer ID (repeatable), each a customer of the plan */
+	CMD_CUSTOMERS_JOURNAL     /* the same, or a customer the journal knows (removed from the
+	                             plan since): ctx->customers[i].plan is NULL for those */
+};
+
+struct cmd_needs {
+	enum cmd_plan plan;
+	enum cmd_journal journal;  /* needs a plan: the journal is the plan's */
+	enum cmd_customers customers;
+};
+
+/* Options every command has (and --customer for those that select customers). */
+struct cmd_common_opts {
+	bool help, quiet, verbose;
+	struct opt_list customer;
+};
+
+/* A customer named by --customer. */
+struct cmd_customer {
+	const char *id;
+	const struct plan_customer *plan;   /* NULL: known to the journal only */
+};
+
+/* What main hands to a command. Everything is owned by main and valid during exec. */
+struct cmd_ctx {
+	const void *opts;                   /* the command's options struct (entry->opts_size) */
+	const struct cmd_common_opts *common;
+	const char *const *pos;             /* positional arguments after PLAN (all when no plan) */
+	size_t n_pos;
+	const char *plan_path;
+	struct plan *plan;                  /* NULL when the command needs none */
+	struct diag *warnings;              /* CMD_PLAN_KEEP_WARNINGS: sorted, not printed */
+	char *journal_path;                 /* the plan's journal, when the command needs it */
+	struct journal *journal;            /* NULL: not needed, or (read-only) none yet */
+	const struct cmd_customer *customers; /* --customer, in the order given, each once */
+	size_t n_customers;                 /* 0: none given, which means every customer */
+};
 
 struct cmd_entry {
 	const char *name;
 	const char *summary;         /* one line for `cutover --help` */
 	const char *usage;           /* "PLAN [--format text|json]" */
 	const char *description;     /* paragraph(s) for `cutover help CMD` */
-	const struct opt_spec *opts;
-	size_t n_opts;
+	const struct opt_spec *opts; /* bound to a struct of opts_size bytes */
+	size_t n_opts, opts_size;
 	size_t min_pos, max_pos;     /* positional arguments (PLAN counts) */
+	struct cmd_needs needs;
+	/* When the needs depend on the command line (`uidl merge` takes no plan, `notices`
+	 * writes the journal only with --send): adjusts needs after parsing. NULL = as declared. */
+	void (*refine)(const void *opts, const struct opt_pos *pos, struct cmd_needs *needs);
 	/* Returns an exit code (sysexits.h). On failure with e set, main prints e once. */
-	int (*exec)(const struct opt_result *args, struct err *e);
+	int (*exec)(const struct cmd_ctx *ctx, struct err *e);
 };
-
-/* Options every command has; appended to each table by main. */
-#define CMD_COMMON_OPTS \
-	{ "help", 'h', OPT_FLAG, NULL, "show this help", NULL }, \
-	{ "quiet", 'q', OPT_FLAG, NULL, "only errors", NULL }, \
-	{ "verbose", 'v', OPT_FLAG, NULL, "more detail (never secrets)", NULL }
 
 extern const struct cmd_entry cmd_check_entry;
 extern const struct cmd_entry cmd_dryrun_entry;
@@ -37,12 +91,8 @@ extern const struct cmd_entry cmd_uidl_entry;
 extern const struct cmd_entry cmd_announce_entry;
 extern const struct cmd_entry cmd_notices_entry;
 
-/* Load a plan for a command: prints diagnostics (warnings too, unless quiet) to stderr
- * and returns NULL with e set on failure (message already printed: e->msg empty). */
-struct plan *cmd_load_plan(const char *path, bool quiet, struct err *e);
-/* The same, but a valid plan's warnings stay in d (sorted, not printed) for a command
- * that reports them itself (check). Errors are printed as by cmd_load_plan. */
-struct plan *cmd_load_plan_diag(const char *path, struct diag *d, struct err *e);
+/* Whether customer c is selected: every customer when none was named. */
+bool cmd_selected(const struct cmd_ctx *ctx, const char *id);
 
 /* "812 B", "45.2 MB": sizes in reports, one format for every command. Returns buf. */
 const char *cmd_fmt_bytes(uint64_t bytes, char *buf, size_t size);

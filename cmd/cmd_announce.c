@@ -12,39 +12,40 @@
 static const char *const announce_langs[] = { "ja", "en", NULL };
 static const char *const announce_formats[] = { "text", "html", NULL };
 
-static const struct opt_spec announce_opts[] = {
-	{ "lang", 'l', OPT_STRING, "ja|en", "language (default: the plan's)", announce_langs },
-	{ "format", 'f', OPT_STRING, "text|html", "output format (default text)", announce_formats },
-	{ "templates", 0, OPT_STRING, "DIR", "template directory (default: built in)", NULL },
-	CMD_COMMON_OPTS
+struct announce_opts {
+	const char *lang, *format, *templates;
 };
 
-static int announce_exec(const struct opt_result *args, struct err *e)
+static const struct opt_spec announce_opts[] = {
+	OPT_BIND_STR("lang", 'l', struct announce_opts, lang, "ja|en", "language (default: the plan's)",
+	             announce_langs),
+	OPT_BIND_STR("format", 'f', struct announce_opts, format, "text|html",
+	             "output format (default text)", announce_formats),
+	OPT_BIND_STR("templates", 0, struct announce_opts, templates, "DIR",
+	             "template directory (default: built in)", NULL),
+};
+
+static int announce_exec(const struct cmd_ctx *ctx, struct err *e)
 {
-	struct plan *p = cmd_load_plan(args->pos[0], opt_flag(args, "quiet"), e);
+	const struct announce_opts *o = ctx->opts;
+	const struct plan *p = ctx->plan;
 	struct buf out = BUF_INIT;
-	struct render_opts o;
+	struct render_opts r;
 	char tdir[4096];
-	const char *lang = opt_str(args, "lang", NULL);
 	int rc = EX_OK;
 
-	if (!p)
+	if (tdir_find(tdir, sizeof tdir, o->templates, p, e) < 0)
 		return cmd_exit_for(e);
-	if (tdir_find(tdir, sizeof tdir, opt_str(args, "templates", NULL), p, e) < 0) {
-		plan_free(p);
-		return cmd_exit_for(e);
-	}
-	o.templates = tdir;
-	o.now = when_now();
-	o.charset_ja = NULL;
-	if (render_announce(&out, &o, p,
-	                    lang ? (strcmp(lang, "en") == 0 ? PLAN_LANG_EN : PLAN_LANG_JA) : p->language,
-	                    strcmp(opt_str(args, "format", "text"), "html") == 0, e) < 0)
+	r.templates = tdir;
+	r.now = when_now();
+	r.charset_ja = NULL;
+	if (render_announce(&out, &r, p,
+	                    o->lang ? (strcmp(o->lang, "en") == 0 ? PLAN_LANG_EN : PLAN_LANG_JA) : p->language,
+	                    o->format && strcmp(o->format, "html") == 0, e) < 0)
 		rc = cmd_exit_for(e);
 	else if (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout) != 0)
 		rc = (err_set(e, ERR_IO, "cannot write the announcement"), EX_IOERR);
 	buf_release(&out);
-	plan_free(p);
 	return rc;
 }
 
@@ -63,7 +64,9 @@ const struct cmd_entry cmd_announce_entry = {
 		"(see docs/templates.md); a template error names template:line (exit 65).",
 	.opts = announce_opts,
 	.n_opts = sizeof announce_opts / sizeof announce_opts[0],
+	.opts_size = sizeof(struct announce_opts),
 	.min_pos = 1,
 	.max_pos = 1,
+	.needs = { CMD_PLAN, CMD_JOURNAL_NONE, CMD_CUSTOMERS_NONE },
 	.exec = announce_exec,
 };

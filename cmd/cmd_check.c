@@ -240,21 +240,9 @@ static void check_print_endpoint(FILE *f, const char *label, const struct plan_e
 	        ep->master_user ? ep->master_user : plan_auth_name(ep->auth));
 }
 
-static void check_print_text(FILE *f, const struct plan *p, const char *path, const struct diag *w,
-                             const struct check_counts *k)
+static void check_text_window(FILE *f, const struct plan *p)
 {
 	char line[256];
-	fprintf(f, "Plan %s (%s): valid, %zu warning%s\n", p->name ? p->name : "?", path, w->warnings,
-	        w->warnings == 1 ? "" : "s");
-	const char *company = plan_text_any(p, &p->operator_.company);
-	const char *service = plan_text_any(p, &p->operator_.service);
-	if (company || service)
-		fprintf(f, "Operator: %s%s%s%s%s%s\n", company ? company : "",
-		        company && service ? " — " : "", service ? service : "",
-		        p->operator_.support_email ? " <" : "",
-		        p->operator_.support_email ? p->operator_.support_email : "",
-		        p->operator_.support_email ? ">" : "");
-
 	fprintf(f, "\nWindow\n");
 	check_window_line(p, line, sizeof line);
 	fprintf(f, "  %s\n", line);
@@ -265,7 +253,10 @@ static void check_print_text(FILE *f, const struct plan *p, const char *path, co
 	if (p->window.old_servers_until.y)
 		fprintf(f, "  old servers answer until %04d-%02d-%02d\n", p->window.old_servers_until.y,
 		        p->window.old_servers_until.m, p->window.old_servers_until.d);
+}
 
+static void check_text_changes(FILE *f, const struct plan *p)
+{
 	const struct plan_services *s = &p->services;
 	fprintf(f, "\nWhat customers change (before → after; the first after is the recommended one)\n");
 	check_print_service(f, "incoming", " ", &s->incoming_before, true, "");
@@ -284,7 +275,10 @@ static void check_print_text(FILE *f, const struct plan *p, const char *path, co
 	for (size_t i = 0; i < n; i++)
 		fprintf(f, "%s%s", i ? ", " : "", check_changed_text(chg[i]));
 	fprintf(f, "%s\n", n ? "" : "nothing");
+}
 
+static void check_text_customers(FILE *f, const struct check_counts *k)
+{
 	fprintf(f, "\nCustomers: %zu (ja %zu, en %zu); %zu get a notice\n", k->total, k->lang[0],
 	        k->lang[1], k->notify);
 	unsigned idx[256];
@@ -294,11 +288,10 @@ static void check_print_text(FILE *f, const struct plan *p, const char *path, co
 		fprintf(f, "  %-26s %6zu%s\n", ci->id, k->by_client[idx[i]],
 		        ci->smtp_auth ? "" : "  (no SMTP AUTH)");
 	}
-	struct err re;
-	err_clear(&re);
-	if (records_print_redownload(f, p, &re) < 0)
-		fprintf(f, "  (cannot say: %s)\n", re.msg);
+}
 
+static void check_text_migration(FILE *f, const struct plan *p)
+{
 	const struct plan_endpoint *src = &p->migration.source, *dst = &p->migration.destination;
 	fprintf(f, "\nMigration\n");
 	check_print_endpoint(f, "source", src);
@@ -312,7 +305,10 @@ static void check_print_text(FILE *f, const struct plan *p, const char *path, co
 	        uidl_text[p->migration.uidl]);
 	fprintf(f, "  workers %d, %d attempts per failure, journal %s\n", p->migration.workers,
 	        p->migration.retry.attempts, p->migration.journal ? p->migration.journal : "?");
+}
 
+static void check_text_warnings(FILE *f, const struct diag *w)
+{
 	fprintf(f, "\nWarnings (%zu)\n", w->warnings);
 	if (!w->n)
 		fprintf(f, "  none\n");
@@ -325,6 +321,30 @@ static void check_print_text(FILE *f, const struct plan *p, const char *path, co
 			fprintf(f, ":%d", it->col);
 		fprintf(f, ": %s\n", it->msg);
 	}
+}
+
+static void check_print_text(FILE *f, const struct plan *p, const char *path, const struct diag *w,
+                             const struct check_counts *k)
+{
+	const char *company = plan_text_any(p, &p->operator_.company);
+	const char *service = plan_text_any(p, &p->operator_.service);
+	fprintf(f, "Plan %s (%s): valid, %zu warning%s\n", p->name ? p->name : "?", path, w->warnings,
+	        w->warnings == 1 ? "" : "s");
+	if (company || service)
+		fprintf(f, "Operator: %s%s%s%s%s%s\n", company ? company : "",
+		        company && service ? " — " : "", service ? service : "",
+		        p->operator_.support_email ? " <" : "",
+		        p->operator_.support_email ? p->operator_.support_email : "",
+		        p->operator_.support_email ? ">" : "");
+	check_text_window(f, p);
+	check_text_changes(f, p);
+	check_text_customers(f, k);
+	struct err re;
+	err_clear(&re);
+	if (records_print_redownload(f, p, &re) < 0)
+		fprintf(f, "  (cannot say: %s)\n", re.msg);
+	check_text_migration(f, p);
+	check_text_warnings(f, w);
 }
 
 /* ---- JSON output (keys: docs/check-json.md) ---- */
@@ -456,29 +476,32 @@ static size_t check_templates(const struct plan *p, struct diag *w)
 	return tcheck_templates(&o, p, w);
 }
 
-static int check_exec(const struct opt_result *args, struct err *e)
+struct check_opts {
+	bool json;
+};
+
+static const struct opt_spec check_opts[] = {
+	OPT_BIND_FLAG("json", 0, struct check_opts, json, "print the summary as JSON (docs/check-json.md)"),
+};
+
+static int check_exec(const struct cmd_ctx *ctx, struct err *e)
 {
-	const char *path = args->pos[0];
-	struct diag w;
-	struct check_counts k;
-	diag_init(&w);
+	const struct check_opts *o = ctx->opts;
+	struct plan *p = ctx->plan;
 	/* The loader's warnings (an unknown mail program …) join plan_warn's in the summary,
 	 * so the text and the JSON hold every doubt, in file order. */
-	struct plan *p = cmd_load_plan_diag(path, &w, e);
-	if (!p) {
-		diag_release(&w);
-		return cmd_exit_for(e);
-	}
-	plan_warn(p, &w);
-	plan_warn_past(p, when_now(), &w);
-	size_t bad_templates = check_templates(p, &w);
-	diag_sort(&w);
+	struct diag *w = ctx->warnings;
+	struct check_counts k;
+	plan_warn(p, w);
+	plan_warn_past(p, when_now(), w);
+	size_t bad_templates = check_templates(p, w);
+	diag_sort(w);
 	int rc = EX_OK;
 	if (check_count(p, &k) < 0) {
 		err_set(e, ERR_NOMEM, "out of memory");
 		rc = cmd_exit_for(e);
-	} else if (opt_flag(args, "json")) {
-		json_t *j = check_json(p, path, &w, &k);
+	} else if (o->json) {
+		json_t *j = check_json(p, ctx->plan_path, w, &k);
 		if (!j || json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII) < 0) {
 			err_set(e, ERR_NOMEM, "cannot build the JSON summary");
 			rc = cmd_exit_for(e);
@@ -486,13 +509,13 @@ static int check_exec(const struct opt_result *args, struct err *e)
 			fputc('\n', stdout);
 		}
 		json_decref(j);
-	} else if (!opt_flag(args, "quiet")) {
-		check_print_text(stdout, p, path, &w, &k);
+	} else if (!ctx->common->quiet) {
+		check_print_text(stdout, p, ctx->plan_path, w, &k);
 	}
 	if (rc == EX_OK && bad_templates) {
-		for (size_t i = 0; opt_flag(args, "quiet") && i < w.n; i++)
-			if (w.items[i].sev == DIAG_ERROR)
-				fprintf(stderr, "cutover check: %s: %s\n", w.items[i].file, w.items[i].msg);
+		for (size_t i = 0; ctx->common->quiet && i < w->n; i++)
+			if (w->items[i].sev == DIAG_ERROR)
+				fprintf(stderr, "cutover check: %s: %s\n", w->items[i].file, w->items[i].msg);
 		err_set(e, ERR_DATA, "%zu template%s cannot be rendered (listed above)", bad_templates,
 		        bad_templates == 1 ? "" : "s");
 		rc = cmd_exit_for(e);
@@ -502,15 +525,8 @@ static int check_exec(const struct opt_result *args, struct err *e)
 		rc = cmd_exit_for(e);
 	}
 	free(k.by_client);
-	diag_release(&w);
-	plan_free(p);
 	return rc;
 }
-
-static const struct opt_spec check_opts[] = {
-	{ "json", 0, OPT_FLAG, NULL, "print the summary as JSON (docs/check-json.md)", NULL },
-	CMD_COMMON_OPTS,
-};
 
 const struct cmd_entry cmd_check_entry = {
 	.name = "check",
@@ -533,7 +549,9 @@ const struct cmd_entry cmd_check_entry = {
 		"recognised too).",
 	.opts = check_opts,
 	.n_opts = sizeof check_opts / sizeof check_opts[0],
+	.opts_size = sizeof(struct check_opts),
 	.min_pos = 1,
 	.max_pos = 1,
+	.needs = { CMD_PLAN_KEEP_WARNINGS, CMD_JOURNAL_NONE, CMD_CUSTOMERS_NONE },
 	.exec = check_exec,
 };

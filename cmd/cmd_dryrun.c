@@ -6,10 +6,10 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "base/caps.h"
 #include "cmd/cmd.h"
 #include "cmd/dryrun.h"
 #include "mapping/journal.h"
-#include "mapping/journal_plan.h"
 #include "migrate/driver.h"
 
 static void dryrun_addf(char ***list, size_t *n, const char *fmt, ...)
@@ -52,19 +52,19 @@ static void dryrun_customers(struct dryrun_report *r)
 		if (!ic->src_ok) {
 			/* A lock or a slow server tonight says nothing about the night itself. */
 			if (dryrun_transient(ic->src_cls))
-				dryrun_addf(&r->warnings, &r->n_warnings, "customer %s: source not read (%s): %s", id,
+				dryrun_addf(&r->warnings, &r->n_warnings, "customer %s: not reached (%s): %s", id,
 				            err_class_name(ic->src_cls), ic->src_detail);
 			else
-				dryrun_addf(&r->reasons, &r->n_reasons, "customer %s: source login failed (%s): %s",
+				dryrun_addf(&r->reasons, &r->n_reasons, "customer %s: login failed (%s): %s",
 				            id, err_class_name(ic->src_cls), ic->src_detail);
 		}
 		if (!ic->dst_ok) {
 			if (dryrun_transient(ic->dst_cls))
-				dryrun_addf(&r->warnings, &r->n_warnings, "customer %s: destination not reached (%s): %s",
+				dryrun_addf(&r->warnings, &r->n_warnings, "customer %s: not reached (%s): %s",
 				            id, err_class_name(ic->dst_cls), ic->dst_detail);
 			else
 				dryrun_addf(&r->reasons, &r->n_reasons,
-				            "customer %s: destination login failed (%s): %s", id,
+				            "customer %s: login failed (%s): %s", id,
 				            err_class_name(ic->dst_cls), ic->dst_detail);
 		}
 		if (ic->oversize) {
@@ -89,7 +89,7 @@ static void dryrun_customers(struct dryrun_report *r)
 }
 
 /* What a pre-stage already copied, per customer, so the window only has to hold the
- * final delta. No journal (or an unreadable one) means the whole copy happens tonight. */
+ * final delta. No journal yet means the whole copy happens tonight. */
 static void dryrun_prestaged(struct dryrun_report *r, const char *id, uint64_t *msgs, uint64_t *bytes)
 {
 	for (size_t i = 0; i < r->n_done; i++)
@@ -100,22 +100,14 @@ static void dryrun_prestaged(struct dryrun_report *r, const char *id, uint64_t *
 		}
 }
 
-static void dryrun_load_journal(struct dryrun_report *r)
+static void dryrun_load_journal(struct dryrun_report *r, struct journal *j)
 {
-	struct journal *j = NULL;
 	struct err e;
-	char *path = journal_plan_path(r->plan);
-	int rc;
 	err_clear(&e);
-	rc = path ? journal_open_ro(&j, path, &e) : -1;
-	free(path);
-	if (rc < 0)
-		return;
-	if (journal_summary(j, &r->done, &r->n_done, &e) < 0) {
+	if (j && journal_summary(j, &r->done, &r->n_done, &e) < 0) {
 		r->done = NULL;
 		r->n_done = 0;
 	}
-	journal_close(j);
 }
 
 static void dryrun_estimate(struct dryrun_report *r)
@@ -206,41 +198,43 @@ static void dryrun_release(struct dryrun_report *r)
 	inventory_free(&r->inv);
 }
 
-static int dryrun_exec(const struct opt_result *args, struct err *e)
+struct dryrun_opts {
+	const char *format, *out;
+	long workers;
+	bool skip_preflight;
+};
+
+static int dryrun_exec(const struct cmd_ctx *ctx, struct err *e)
 {
+	const struct dryrun_opts *o = ctx->opts;
 	struct dryrun_report r;
-	const char *format = opt_str(args, "format", "text");
-	const char *outpath = opt_str(args, "out", NULL);
-	struct plan *p = cmd_load_plan(args->pos[0], opt_flag(args, "quiet"), e);
+	const char *format = o->format ? o->format : "text";
+	struct plan *p = ctx->plan;
 	FILE *out = stdout;
 	int rc;
 
-	if (!p)
-		return cmd_exit_for(e);
 	memset(&r, 0, sizeof r);
 	r.plan = p;
 	r.generated = time(NULL);
-	r.workers = (int)opt_int(args, "workers", p->migration.workers);
-	if (!opt_flag(args, "skip-preflight"))
+	r.workers = o->workers ? (int)o->workers : p->migration.workers;
+	if (!o->skip_preflight)
 		preflight_servers(p, p->window.end.t, &r.preflight);
 	if (inventory_run(p, r.workers, &r.inv, e) < 0) {
 		dryrun_release(&r);
-		plan_free(p);
 		return cmd_exit_for(e);
 	}
 	for (size_t i = 0; i < r.inv.n; i++) {
 		r.total_msgs += r.inv.v[i].msgs;
 		r.total_bytes += r.inv.v[i].bytes;
 	}
-	dryrun_load_journal(&r);
+	dryrun_load_journal(&r, ctx->journal);
 	dryrun_preflight_verdict(&r);
 	dryrun_customers(&r);
 	dryrun_estimate(&r);
 	r.go = r.n_reasons == 0;
-	if (outpath && !(out = fopen(outpath, "w"))) {
-		err_set(e, ERR_IO, "%s: cannot write the report", outpath);
+	if (o->out && !(out = fopen(o->out, "w"))) {
+		err_set(e, ERR_IO, "%s: cannot write the report", o->out);
 		dryrun_release(&r);
-		plan_free(p);
 		return EX_CANTCREAT;
 	}
 	if (strcmp(format, "json") == 0)
@@ -251,21 +245,23 @@ static int dryrun_exec(const struct opt_result *args, struct err *e)
 		dryrun_text(out, &r);
 	if (out != stdout)
 		fclose(out);
-	if (outpath && strcmp(format, "text") != 0)
-		fprintf(stderr, "%s: %s (report in %s)\n", p->name, r.go ? "GO" : "NO-GO", outpath);
+	if (o->out && strcmp(format, "text") != 0)
+		fprintf(stderr, "%s: %s (report in %s)\n", p->name, r.go ? "GO" : "NO-GO", o->out);
 	rc = r.go ? EX_OK : 1;
 	dryrun_release(&r);
-	plan_free(p);
 	return rc;
 }
 
 static const char *const dryrun_formats[] = { "text", "json", "html", NULL };
 static const struct opt_spec dryrun_opts[] = {
-	{ "format", 'f', OPT_STRING, "text|json|html", "report format (default text)", dryrun_formats },
-	{ "out", 'o', OPT_STRING, "FILE", "write the report to FILE instead of standard output", NULL },
-	{ "workers", 'w', OPT_INT, "N", "workers for the inventory and the estimate (default: plan)", NULL },
-	{ "skip-preflight", 0, OPT_FLAG, NULL, "do not check the new servers (inventory only)", NULL },
-	CMD_COMMON_OPTS,
+	OPT_BIND_STR("format", 'f', struct dryrun_opts, format, "text|json|html",
+	             "report format (default text)", dryrun_formats),
+	OPT_BIND_STR("out", 'o', struct dryrun_opts, out, "FILE",
+	             "write the report to FILE instead of standard output", NULL),
+	OPT_BIND_INT("workers", 'w', struct dryrun_opts, workers, "N",
+	             "workers for the inventory and the estimate (default: plan)", 1, CAPS_WORKERS_MAX),
+	OPT_BIND_FLAG("skip-preflight", 0, struct dryrun_opts, skip_preflight,
+	              "do not check the new servers (inventory only)"),
 };
 
 const struct cmd_entry cmd_dryrun_entry = {
@@ -283,7 +279,9 @@ const struct cmd_entry cmd_dryrun_entry = {
 		"Exit status: 0 GO, 1 NO-GO, 65 bad plan.",
 	.opts = dryrun_opts,
 	.n_opts = sizeof dryrun_opts / sizeof dryrun_opts[0],
+	.opts_size = sizeof(struct dryrun_opts),
 	.min_pos = 1,
 	.max_pos = 1,
+	.needs = { CMD_PLAN, CMD_JOURNAL_READ, CMD_CUSTOMERS_NONE },
 	.exec = dryrun_exec,
 };

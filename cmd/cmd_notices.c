@@ -22,14 +22,21 @@
 static const char *const notices_formats[] = { "text", "html", "eml", "autoconfig", "autodiscover",
                                                "mobileconfig", "srv", "autoconfig-domain", "json", NULL };
 
+struct notices_opts {
+	const char *out, *format, *templates;
+	bool send;
+};
+
 static const struct opt_spec notices_opts[] = {
-	{ "customer", 'c', OPT_LIST, "ID", "only this customer (repeatable)", NULL },
-	{ "out", 'o', OPT_STRING, "DIR", "write one file per customer into DIR", NULL },
-	{ "format", 'f', OPT_STRING, "FORMAT",
-	  "text|html|eml|autoconfig|autodiscover|mobileconfig|srv|autoconfig-domain|json (default text)", notices_formats },
-	{ "send", 0, OPT_FLAG, NULL, "mail each notice (EML) through notices.send, once", NULL },
-	{ "templates", 0, OPT_STRING, "DIR", "template directory (default: built in)", NULL },
-	CMD_COMMON_OPTS
+	OPT_BIND_STR("out", 'o', struct notices_opts, out, "DIR", "write one file per customer into DIR",
+	             NULL),
+	OPT_BIND_STR("format", 'f', struct notices_opts, format, "FORMAT",
+	             "text|html|eml|autoconfig|autodiscover|mobileconfig|srv|autoconfig-domain|json (default text)",
+	             notices_formats),
+	OPT_BIND_FLAG("send", 0, struct notices_opts, send,
+	              "mail each notice (EML) through notices.send, once"),
+	OPT_BIND_STR("templates", 0, struct notices_opts, templates, "DIR",
+	             "template directory (default: built in)", NULL),
 };
 
 struct notices_run {
@@ -99,6 +106,39 @@ static bool notices_domain_seen(struct notices_run *r, const char *domain)
 	return false;
 }
 
+/* Mail one rendered notice; a refusal is this customer's failure, counted and shown.
+ * Returns -1 only when the whole run must stop. */
+static int notices_send(struct notices_run *r, const struct plan_customer *c, const struct buf *b,
+                        const char *mid, struct err *e)
+{
+	enum deliver_result res;
+	struct err ce;
+	char text[ERR_TEXT_MAX];
+	err_clear(&ce);
+	int rc = deliver_one(&r->dl, c->id, r->from_addr, c->email, b->data, b->len, mid, &res, &ce);
+	switch (res) {
+	case DELIVER_SENT:
+		r->sent++;
+		if (!r->quiet)
+			fprintf(stderr, "%s %s: sent <%s>\n", c->id, c->email, mid);
+		break;
+	case DELIVER_ALREADY_SENT:
+		r->already++;
+		if (!r->quiet)
+			fprintf(stderr, "%s %s: already sent, not sent again\n", c->id, c->email);
+		break;
+	case DELIVER_IN_DOUBT:
+	case DELIVER_FAILED:
+		r->failed++;
+		if (rc == 0)
+			fprintf(stderr, "cutover notices: %s\n", err_text(&ce, text, sizeof text));
+		break;
+	}
+	if (rc < 0)
+		*e = ce;
+	return rc;
+}
+
 /* One customer. Returns -1 only when the whole run must stop. */
 static int notices_one(struct notices_run *r, const struct plan_customer *c, struct err *e)
 {
@@ -147,41 +187,17 @@ static int notices_one(struct notices_run *r, const struct plan_customer *c, str
 		fwrite(b.data, 1, b.len, stdout);
 		r->written++;
 	}
-	if (r->sending) {
-		enum deliver_result res;
-		err_clear(&ce);
-		rc = deliver_one(&r->dl, c->id, r->from_addr, c->email, b.data, b.len, mid, &res, &ce);
-		switch (res) {
-		case DELIVER_SENT:
-			r->sent++;
-			if (!r->quiet)
-				fprintf(stderr, "%s %s: sent <%s>\n", c->id, c->email, mid);
-			break;
-		case DELIVER_ALREADY_SENT:
-			r->already++;
-			if (!r->quiet)
-				fprintf(stderr, "%s %s: already sent, not sent again\n", c->id, c->email);
-			break;
-		case DELIVER_IN_DOUBT:
-		case DELIVER_FAILED:
-			r->failed++;
-			if (rc == 0)
-				fprintf(stderr, "cutover notices: %s%s%s%s\n", ce.msg, ce.server[0] ? " (server said: " : "",
-				        ce.server, ce.server[0] ? ")" : "");
-			break;
-		}
-		if (rc < 0)
-			*e = ce;
-	}
+	if (r->sending)
+		rc = notices_send(r, c, &b, mid, e);
 	buf_release(&b);
 	return rc;
 }
 
-static int notices_open_send(struct notices_run *r, struct plan *p, struct journal **j,
+static int notices_open_send(struct notices_run *r, const struct plan *p, struct journal *j,
                              struct err *e)
 {
 	const struct plan_endpoint *ep = &p->notices.send;
-	char path[4096], ca[4096];
+	char ca[4096];
 	char *pw = NULL;
 	const char *name = NULL;
 	int rc;
@@ -193,10 +209,6 @@ static int notices_open_send(struct notices_run *r, struct plan *p, struct journ
 			return err_set(e, ERR_DATA, "notices.from: '%s' is not \"Name <address>\"", p->notices.from);
 	} else
 		r->from_addr = p->operator_.support_email;
-	snprintf(path, sizeof path, "%s%s%s", p->migration.journal[0] == '/' ? "" : p->dir,
-	         p->migration.journal[0] == '/' ? "" : "/", p->migration.journal);
-	if (journal_open(j, path, e) < 0)
-		return -1;
 	if (plan_secret_is_set(&ep->master_password) && !(pw = plan_secret_get(p, &ep->master_password, e)))
 		return -1;
 	if (ep->ca_file)
@@ -206,7 +218,7 @@ static int notices_open_send(struct notices_run *r, struct plan *p, struct journ
 	plan_secret_free(pw);
 	if (rc < 0)
 		return -1;
-	r->dl.journal = *j;
+	r->dl.journal = j;
 	r->dl.kind = "notice";
 	r->dl.attempts = p->migration.retry.attempts > 0 ? p->migration.retry.attempts : 3;
 	r->dl.first_delay_ms = p->migration.retry.first_delay_ms > 0 ? p->migration.retry.first_delay_ms : 1000;
@@ -216,107 +228,110 @@ static int notices_open_send(struct notices_run *r, struct plan *p, struct journ
 	return 0;
 }
 
-/* --format json: every selected customer's instruction, keyed by id (docs/templates.md). */
-static int cmd_notices_json(const struct plan *p, const char *const *only, size_t n_only, struct err *e)
+/* The run's settings from the options; usage errors before anything is written. */
+static int notices_prepare(const struct cmd_ctx *ctx, struct notices_run *r, char *tdir,
+                           size_t tdir_size, struct err *e)
 {
-	json_t *j = records_json(p, only, n_only, e);
-	int rc = j && json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0 ? 0 : -1;
-	if (j && rc < 0)
-		err_set(e, ERR_IO, "cannot write the JSON records");
-	json_decref(j);
-	if (rc == 0)
-		fputc('\n', stdout);
-	return rc;
+	const struct notices_opts *o = ctx->opts;
+	const struct plan *p = ctx->plan;
+	size_t n_selected = ctx->n_customers;
+	r->p = p;
+	r->quiet = ctx->common->quiet;
+	r->out_dir = o->out;
+	if (o->send && o->format && strcmp(o->format, "eml") != 0)
+		return err_set(e, ERR_USAGE, "--send mails EML: leave out --format or say --format eml");
+	r->fmt = (enum render_format)render_format_parse(o->send ? "eml" : o->format ? o->format : "text");
+	if (tdir_find(tdir, tdir_size, o->templates, p, e) < 0)
+		return -1;
+	r->ro.templates = tdir;
+	r->ro.now = when_now();
+	for (size_t i = 0; !ctx->n_customers && i < p->n_customers; i++)
+		n_selected += p->customers[i].notify;
+	if (!r->out_dir && !o->send && n_selected > 1 && r->fmt != RENDER_TEXT &&
+	    r->fmt != RENDER_HTML && !render_format_per_domain(r->fmt))
+		return err_set(e, ERR_USAGE, "--format %s for %zu customers needs --out DIR (or --customer ID)",
+		               o->format, n_selected);
+	r->to_stdout_many = n_selected > 1 && !render_format_per_domain(r->fmt);
+	if (r->out_dir && notices_mkdirs(r->out_dir) < 0)
+		return err_set(e, ERR_IO, "%s: %s", r->out_dir, strerror(errno));
+	return 0;
 }
 
-static int notices_exec(const struct opt_result *args, struct err *e)
+/* Every customer with notify: yes, or the --customer ones, in plan order. */
+static int notices_all(const struct cmd_ctx *ctx, struct notices_run *r, struct err *e)
 {
-	struct plan *p = cmd_load_plan(args->pos[0], opt_flag(args, "quiet"), e);
-	const struct opt_value *only = opt_get(args, "customer");
-	const char *fmt = opt_str(args, "format", NULL);
-	struct notices_run r;
-	struct journal *j = NULL;
-	char tdir[4096];
-	int rc = EX_OK;
-	size_t n_selected = 0;
-	int64_t run_id = 0;
-
-	if (!p)
-		return cmd_exit_for(e);
-	if (only && (!only->set || !only->n_list))
-		only = NULL;
-	memset(&r, 0, sizeof r);
-	r.p = p;
-	r.quiet = opt_flag(args, "quiet");
-	r.out_dir = opt_str(args, "out", NULL);
-	if (opt_flag(args, "send") && fmt && strcmp(fmt, "eml") != 0) {
-		err_set(e, ERR_USAGE, "--send mails EML: leave out --format or say --format eml");
-		goto out;
-	}
-	if (fmt && strcmp(fmt, "json") == 0 && !opt_flag(args, "send")) {
-		rc = cmd_notices_json(p, only ? only->list : NULL, only ? only->n_list : 0, e);
-		goto out;
-	}
-	r.fmt = (enum render_format)render_format_parse(opt_flag(args, "send") ? "eml" : fmt ? fmt : "text");
-	if (tdir_find(tdir, sizeof tdir, opt_str(args, "templates", NULL), p, e) < 0)
-		goto out;
-	r.ro.templates = tdir;
-	r.ro.now = when_now();
-	for (size_t i = 0; only && i < only->n_list; i++)
-		if (!plan_customer_find(p, only->list[i])) {
-			err_set(e, ERR_USAGE, "no customer '%s' in the plan", only->list[i]);
-			goto out;
-		}
-	for (size_t i = 0; i < p->n_customers; i++)
-		n_selected += only ? 0 : p->customers[i].notify;
-	n_selected += only ? only->n_list : 0;
-	if (!r.out_dir && !opt_flag(args, "send") && n_selected > 1 && r.fmt != RENDER_TEXT &&
-	    r.fmt != RENDER_HTML && !render_format_per_domain(r.fmt)) {
-		err_set(e, ERR_USAGE, "--format %s for %zu customers needs --out DIR (or --customer ID)",
-		        fmt, n_selected);
-		goto out;
-	}
-	r.to_stdout_many = n_selected > 1 && !render_format_per_domain(r.fmt);
-	if (r.out_dir && notices_mkdirs(r.out_dir) < 0) {
-		err_set(e, ERR_IO, "%s: %s", r.out_dir, strerror(errno));
-		goto out;
-	}
-	if (opt_flag(args, "send")) {
-		if (notices_open_send(&r, p, &j, e) < 0 ||
-		    journal_run_begin(j, "notices", "send", &run_id, e) < 0)
-			goto out;
-	}
+	const struct plan *p = ctx->plan;
 	for (size_t i = 0; i < p->n_customers; i++) {
 		const struct plan_customer *c = &p->customers[i];
-		bool want = !only && c->notify;
-		for (size_t k = 0; only && k < only->n_list; k++)
-			want |= strcmp(only->list[k], c->id) == 0;
-		if (want && notices_one(&r, c, e) < 0)
-			goto out;
+		bool want = ctx->n_customers ? cmd_selected(ctx, c->id) : c->notify;
+		if (want && notices_one(r, c, e) < 0)
+			return -1;
 	}
-	if (!r.quiet && (r.sending || r.out_dir))
+	if (!r->quiet && (r->sending || r->out_dir))
 		fprintf(stderr, "notices: %zu written, %zu sent, %zu already sent, %zu skipped, %zu failed\n",
-		        r.written, r.sent, r.already, r.skipped, r.failed);
-out:
-	if (err_is_set(e))
-		rc = cmd_exit_for(e);
-	else if (r.failed)
-		rc = 1;
-	if (j && run_id) {
+		        r->written, r->sent, r->already, r->skipped, r->failed);
+	return 0;
+}
+
+/* --format json: every selected customer's instruction, keyed by id (docs/templates.md). */
+static int notices_json(const struct cmd_ctx *ctx, struct err *e)
+{
+	const char **ids = calloc(ctx->n_customers ? ctx->n_customers : 1, sizeof *ids);
+	if (!ids) {
+		err_set(e, ERR_NOMEM, "out of memory");
+		return cmd_exit_for(e);
+	}
+	for (size_t i = 0; i < ctx->n_customers; i++)
+		ids[i] = ctx->customers[i].id;
+	json_t *j = records_json(ctx->plan, ids, ctx->n_customers, e);
+	free(ids);
+	if (j && json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0)
+		fputc('\n', stdout);
+	else if (j)
+		err_set(e, ERR_IO, "cannot write the JSON records");
+	json_decref(j);
+	return err_is_set(e) ? cmd_exit_for(e) : EX_OK;
+}
+
+static int notices_exec(const struct cmd_ctx *ctx, struct err *e)
+{
+	const struct notices_opts *o = ctx->opts;
+	struct notices_run r;
+	char tdir[4096];
+	int rc;
+	int64_t run_id = 0;
+
+	if (o->format && strcmp(o->format, "json") == 0 && !o->send)
+		return notices_json(ctx, e);
+
+	memset(&r, 0, sizeof r);
+	if (notices_prepare(ctx, &r, tdir, sizeof tdir, e) == 0 &&
+	    (!o->send || (notices_open_send(&r, ctx->plan, ctx->journal, e) == 0 &&
+	                  journal_run_begin(ctx->journal, "notices", "send", &run_id, e) == 0)))
+		notices_all(ctx, &r, e);
+	rc = err_is_set(e) ? cmd_exit_for(e) : r.failed ? 1 : EX_OK;
+	if (run_id) {
 		struct err je;
 		char summary[160];
 		err_clear(&je);
 		snprintf(summary, sizeof summary, "%zu sent, %zu already sent, %zu failed", r.sent, r.already,
 		         r.failed);
-		journal_run_end(j, run_id, rc, summary, &je);
+		journal_run_end(ctx->journal, run_id, rc, summary, &je);
 	}
 	send_close(r.dl.send);
-	journal_close(j);
 	for (size_t i = 0; i < r.n_domains; i++)
 		free(r.domains[i]);
 	free(r.domains);
-	plan_free(p);
 	return rc;
+}
+
+/* The journal records what was sent: needed (and created) only with --send. */
+static void notices_refine(const void *opts, const struct opt_pos *pos, struct cmd_needs *needs)
+{
+	const struct notices_opts *o = opts;
+	(void)pos;
+	if (!o->send)
+		needs->journal = CMD_JOURNAL_NONE;
 }
 
 const struct cmd_entry cmd_notices_entry = {
@@ -341,7 +356,10 @@ const struct cmd_entry cmd_notices_entry = {
 		"sends a notice twice; 4xx replies are retried, 5xx reported per customer (exit 1).",
 	.opts = notices_opts,
 	.n_opts = sizeof notices_opts / sizeof notices_opts[0],
+	.opts_size = sizeof(struct notices_opts),
 	.min_pos = 1,
 	.max_pos = 1,
+	.needs = { CMD_PLAN, CMD_JOURNAL_WRITE, CMD_CUSTOMERS_PLAN },
+	.refine = notices_refine,
 	.exec = notices_exec,
 };

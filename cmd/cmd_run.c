@@ -12,22 +12,30 @@
 
 #include <jansson.h>
 
+#include "base/caps.h"
 #include "cmd/cmd.h"
 #include "mapping/journal.h"
-#include "mapping/journal_plan.h"
 #include "migrate/engine.h"
 
 static const char *const run_phases[] = { "prestage", "final", NULL };
 
+struct run_opts {
+	long workers;              /* 0: the plan's */
+	const char *phase;         /* NULL: prestage */
+	bool mirror_deletes, json;
+};
+
 static const struct opt_spec run_opts[] = {
-	{ "customer", 'c', OPT_LIST, "ID", "copy only this customer (repeatable)", NULL },
-	{ "workers", 'w', OPT_INT, "N", "customers copied at once (default: the plan's workers)", NULL },
-	{ "phase", 0, OPT_STRING, "prestage|final", "prestage (default): bulk copy while the old server is live; "
-	  "final: in the window, only what changed since (the time it took is printed)", run_phases },
-	{ "mirror-deletes", 0, OPT_FLAG, NULL, "remove on the destination the messages deleted on the "
-	  "source since they were copied (default: only report them)", NULL },
-	{ "json", 0, OPT_FLAG, NULL, "print the summary as JSON on stdout", NULL },
-	CMD_COMMON_OPTS,
+	OPT_BIND_INT("workers", 'w', struct run_opts, workers, "N",
+	             "customers copied at once (default: the plan's workers)", 1, CAPS_WORKERS_MAX),
+	OPT_BIND_STR("phase", 0, struct run_opts, phase, "prestage|final",
+	             "prestage (default): bulk copy while the old server is live; "
+	             "final: in the window, only what changed since (the time it took is printed)",
+	             run_phases),
+	OPT_BIND_FLAG("mirror-deletes", 0, struct run_opts, mirror_deletes,
+	              "remove on the destination the messages deleted on the source since they were "
+	              "copied (default: only report them)"),
+	OPT_BIND_FLAG("json", 0, struct run_opts, json, "print the summary as JSON on stdout"),
 };
 
 static volatile int run_stop;
@@ -227,99 +235,35 @@ static int run_exit_code(const struct engine_result *r, size_t n)
 	return final ? 1 : temp ? EX_TEMPFAIL : EX_OK;
 }
 
-static int run_exec(const struct opt_result *args, struct err *e)
+/* The engine's options: the run's settings, the display's callbacks, the stop switch. */
+static void run_engine_opts(const struct cmd_ctx *ctx, int64_t run_id, struct run_ui *ui,
+                            const char **only, struct engine_opts *eo)
 {
-	struct plan *p;
-	struct journal *j = NULL;
-	struct engine_result *res = NULL;
-	size_t n = 0;
-	int64_t run_id = 0;
-	char *jpath = NULL;
-	int code = EX_SOFTWARE;
-	bool quiet = opt_flag(args, "quiet"), json = opt_flag(args, "json");
-	const char *phase = opt_str(args, "phase", "prestage");
-	const struct opt_value *only = opt_get(args, "customer");
-	struct run_ui ui;
-	struct engine_opts eo;
-	struct sigaction sa;
+	const struct run_opts *o = ctx->opts;
+	memset(eo, 0, sizeof *eo);
+	eo->journal_path = ctx->journal_path;
+	eo->run_id = run_id;
+	eo->workers = (int)o->workers;
+	eo->phase = o->phase ? o->phase : "prestage";
+	eo->mirror_deletes = o->mirror_deletes;
+	for (size_t i = 0; i < ctx->n_customers; i++)
+		only[i] = ctx->customers[i].id;
+	eo->only = ctx->n_customers ? only : NULL;
+	eo->n_only = ctx->n_customers;
+	eo->log = run_log;
+	eo->tick = run_tick;
+	eo->ctx = ui;
+	eo->tick_ms = ui->tty ? 200 : 1000;
+	eo->stop = &run_stop;
+}
 
-	p = cmd_load_plan(args->pos[0], quiet, e);
-	if (!p)
-		return cmd_exit_for(e);
-	jpath = journal_plan_path(p);
-	if (!jpath) {
-		err_set(e, ERR_NOMEM, "out of memory");
-		code = EX_OSERR;
-		goto out;
-	}
-	if (journal_open(&j, jpath, e) < 0) {
-		err_prefix(e, "journal %s: ", jpath);
-		code = cmd_exit_for(e);
-		goto out;
-	}
-	if (journal_run_begin(j, "run", phase, &run_id, e) < 0) {
-		code = cmd_exit_for(e);
-		goto out;
-	}
-
-	memset(&ui, 0, sizeof ui);
-	pthread_mutex_init(&ui.mu, NULL);
-	ui.f = stderr;
-	ui.tty = isatty(fileno(stderr)) && getenv("TERM") && strcmp(getenv("TERM"), "dumb") != 0;
-	ui.quiet = quiet;
-	ui.verbose = opt_flag(args, "verbose");
-	memset(&eo, 0, sizeof eo);
-	eo.journal_path = jpath;
-	eo.run_id = run_id;
-	eo.workers = (int)opt_int(args, "workers", 0);
-	eo.phase = phase;
-	eo.mirror_deletes = opt_flag(args, "mirror-deletes");
-	if (only && only->set) {
-		eo.only = only->list;
-		eo.n_only = only->n_list;
-	}
-	eo.log = run_log;
-	eo.tick = run_tick;
-	eo.ctx = &ui;
-	eo.tick_ms = ui.tty ? 200 : 1000;
-	eo.stop = &run_stop;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = run_on_signal;
-	sa.sa_flags = SA_RESETHAND; /* a second signal ends the process at once */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	/* A server that hangs up mid-APPEND must be an error on that connection, not the end
-	 * of the process: libetpan writes with plain write(). */
-	if (!quiet && !ui.tty) {
-		char ts[32];
-		run_stamp(ts, sizeof ts);
-		fprintf(stderr, "%s - run %lld (%s) started; journal %s\n", ts, (long long)run_id, phase, jpath);
-	}
-	struct timespec t0, t1;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	int rc = engine_run(p, &eo, &res, &n, e);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	double took = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
-	if (ui.tty) {
-		pthread_mutex_lock(&ui.mu);
-		run_erase(&ui);
-		pthread_mutex_unlock(&ui.mu);
-	}
-	pthread_mutex_destroy(&ui.mu);
-	if (rc < 0) {
-		code = cmd_exit_for(e);
-		if (e->cls == ERR_USAGE)
-			code = EX_USAGE;
-		struct err je;
-		err_clear(&je);
-		journal_run_end(j, run_id, code, e->msg, &je);
-		goto out;
-	}
-	code = run_exit_code(res, n);
-
+/* The whole run in one line, for the journal and the end of the report. */
+static void run_summary(const struct engine_result *res, size_t n, const char *phase, double took,
+                        char *out, size_t size, size_t *failed)
+{
 	uint64_t copied = 0, skipped = 0, bytes = 0, flagged = 0, deleted = 0, removed = 0, rematched = 0;
-	size_t failed = 0;
+	char hms[32];
+	*failed = 0;
 	for (size_t i = 0; i < n; i++) {
 		flagged += res[i].flags_updated;
 		deleted += res[i].deleted_on_source;
@@ -328,52 +272,130 @@ static int run_exec(const struct opt_result *args, struct err *e)
 		copied += res[i].copied;
 		skipped += res[i].skipped;
 		bytes += res[i].bytes;
-		failed += !res[i].ok;
+		*failed += !res[i].ok;
 	}
-	char summary[512], hms[32];
 	run_hms(took, hms, sizeof hms);
-	snprintf(summary, sizeof summary, "%s phase: %zu customers, %zu failed; %llu messages copied, "
+	snprintf(out, size, "%s phase: %zu customers, %zu failed; %llu messages copied, "
 	         "%llu already there, %llu bytes; flags updated on %llu; %llu deleted on the source "
 	         "since (%llu removed on the destination); %llu re-matched after a UIDVALIDITY change; "
 	         "took %.1f s (%s)",
-	         phase, n, failed, (unsigned long long)copied, (unsigned long long)skipped,
+	         phase, n, *failed, (unsigned long long)copied, (unsigned long long)skipped,
 	         (unsigned long long)bytes, (unsigned long long)flagged, (unsigned long long)deleted,
 	         (unsigned long long)removed, (unsigned long long)rematched, took, hms);
-	if (journal_run_end(j, run_id, code, summary, e) < 0) {
-		code = cmd_exit_for(e);
-		goto out;
+}
+
+static void run_ui_init(struct run_ui *ui, const struct cmd_ctx *ctx)
+{
+	memset(ui, 0, sizeof *ui);
+	pthread_mutex_init(&ui->mu, NULL);
+	ui->f = stderr;
+	ui->tty = isatty(fileno(stderr)) && getenv("TERM") && strcmp(getenv("TERM"), "dumb") != 0;
+	ui->quiet = ctx->common->quiet;
+	ui->verbose = ctx->common->verbose;
+}
+
+static void run_ui_done(struct run_ui *ui)
+{
+	if (ui->tty) {
+		pthread_mutex_lock(&ui->mu);
+		run_erase(ui);
+		pthread_mutex_unlock(&ui->mu);
 	}
-	if (json) {
+	pthread_mutex_destroy(&ui->mu);
+}
+
+/* The engine under the display, with SIGINT/SIGTERM asking it to stop; seconds taken. */
+static int run_engine(const struct cmd_ctx *ctx, int64_t run_id, struct engine_result **res,
+                      size_t *n, double *took, struct err *e)
+{
+	const char **only = calloc(ctx->n_customers + 1, sizeof *only);
+	struct run_ui ui;
+	struct engine_opts eo;
+	struct sigaction sa;
+	struct timespec t0, t1;
+	if (!only)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	run_ui_init(&ui, ctx);
+	run_engine_opts(ctx, run_id, &ui, only, &eo);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = run_on_signal;
+	sa.sa_flags = SA_RESETHAND; /* a second signal ends the process at once */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (!ui.quiet && !ui.tty) {
+		char ts[32];
+		run_stamp(ts, sizeof ts);
+		fprintf(stderr, "%s - run %lld (%s) started; journal %s\n", ts, (long long)run_id, eo.phase,
+		        ctx->journal_path);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	int rc = engine_run(ctx->plan, &eo, res, n, e);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	*took = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	run_ui_done(&ui);
+	free(only);
+	return rc;
+}
+
+static int run_exec(const struct cmd_ctx *ctx, struct err *e)
+{
+	const struct run_opts *o = ctx->opts;
+	const char *phase = o->phase ? o->phase : "prestage";
+	bool quiet = ctx->common->quiet;
+	struct engine_result *res = NULL;
+	size_t n = 0, failed;
+	int64_t run_id = 0;
+	double took = 0;   /* set by run_engine; gcc -O2 cannot see it */
+	char summary[512];
+	int code;
+
+	if (journal_run_begin(ctx->journal, "run", phase, &run_id, e) < 0)
+		return cmd_exit_for(e);
+	if (run_engine(ctx, run_id, &res, &n, &took, e) < 0) {
+		struct err je;
+		code = cmd_exit_for(e);
+		err_clear(&je);
+		journal_run_end(ctx->journal, run_id, code, e->msg, &je);
+		return code;
+	}
+	code = run_exit_code(res, n);
+	run_summary(res, n, phase, took, summary, sizeof summary, &failed);
+	if (journal_run_end(ctx->journal, run_id, code, summary, e) < 0) {
+		code = cmd_exit_for(e);
+	} else if (o->json) {
 		run_json(res, n, run_id, code, phase, took);
 	} else if (!quiet || failed) {
 		run_table(stdout, res, n, quiet);
 		if (!quiet)
-			printf("\n%s\njournal: %s (cutover status %s)\n", summary, jpath, args->pos[0]);
+			printf("\n%s\njournal: %s (cutover status %s)\n", summary, ctx->journal_path,
+			       ctx->plan_path);
 	}
 	if (failed && !quiet && code == EX_TEMPFAIL)
 		fprintf(stderr, "cutover run: temporary failures; run again to continue\n");
-out:
 	engine_results_free(res, n);
-	if (j)
-		journal_close(j);
-	free(jpath);
-	plan_free(p);
 	return code;
 }
 
 const struct cmd_entry cmd_run_entry = {
-	"run",
-	"copy the customers' mail to the new server (resumable, keeps POP3 UIDLs)",
-	"PLAN [--customer ID]... [--workers N] [--phase prestage|final] [--mirror-deletes] [--json]",
-	"Copies every customer's mailbox from migration.source to migration.destination,\n"
-	"N customers at a time, recording every message in the journal before and after it is\n"
-	"appended. Interrupt it at any moment and run it again: it continues, and every message\n"
-	"ends up on the destination exactly once; a second run copies nothing.\n"
-	"Two-phase cutover: `--phase prestage` days before, `--phase final` in the window: it\n"
-	"copies only mail that arrived since, carries flag changes made on the source to the\n"
-	"messages copied before, reports messages deleted on the source since (removed on the\n"
-	"destination with --mirror-deletes), and prints how long it took.\n"
-	"Exit: 0 all customers ok, 1 some failed (see the table and `cutover status`),\n"
-	"75 only temporary failures (run again), 65 bad plan.",
-	run_opts, sizeof run_opts / sizeof run_opts[0], 1, 1, run_exec,
+	.name = "run",
+	.summary = "copy the customers' mail to the new server (resumable, keeps POP3 UIDLs)",
+	.usage = "PLAN [--customer ID]... [--workers N] [--phase prestage|final] [--mirror-deletes] [--json]",
+	.description =
+		"Copies every customer's mailbox from migration.source to migration.destination,\n"
+		"N customers at a time, recording every message in the journal before and after it is\n"
+		"appended. Interrupt it at any moment and run it again: it continues, and every message\n"
+		"ends up on the destination exactly once; a second run copies nothing.\n"
+		"Two-phase cutover: `--phase prestage` days before, `--phase final` in the window: it\n"
+		"copies only mail that arrived since, carries flag changes made on the source to the\n"
+		"messages copied before, reports messages deleted on the source since (removed on the\n"
+		"destination with --mirror-deletes), and prints how long it took.\n"
+		"Exit: 0 all customers ok, 1 some failed (see the table and `cutover status`),\n"
+		"75 only temporary failures (run again), 65 bad plan.",
+	.opts = run_opts,
+	.n_opts = sizeof run_opts / sizeof run_opts[0],
+	.opts_size = sizeof(struct run_opts),
+	.min_pos = 1,
+	.max_pos = 1,
+	.needs = { CMD_PLAN, CMD_JOURNAL_WRITE, CMD_CUSTOMERS_PLAN },
+	.exec = run_exec,
 };

@@ -1,4 +1,4 @@
-/* cmd_status: `cutover status PLAN [--json] [--customer ID]`: the journal per customer,
+/* cmd_status: `cutover status PLAN [--json] [--customer ID]...`: the journal per customer,
  * read through a read-only connection, so it can watch a run in progress. */
 #include <jansson.h>
 #include <stdio.h>
@@ -8,12 +8,13 @@
 
 #include "cmd/cmd.h"
 #include "mapping/journal.h"
-#include "mapping/journal_plan.h"
+
+struct status_opts {
+	bool json;
+};
 
 static const struct opt_spec status_opts[] = {
-	{ "json", 0, OPT_FLAG, NULL, "machine-readable output", NULL },
-	{ "customer", 'c', OPT_STRING, "ID", "only this customer", NULL },
-	CMD_COMMON_OPTS
+	OPT_BIND_FLAG("json", 0, struct status_opts, json, "machine-readable output"),
 };
 
 /* One line of the report: a plan customer, a journal customer, or both. */
@@ -33,17 +34,18 @@ static const char *status_state(const struct status_row *r)
 }
 
 /* Plan customers in plan order, then customers only the journal knows (removed from the
- * plan since), each at most once; only `only` when given. */
-static struct status_row *status_rows(const struct plan *p, const struct journal_customer_summary *s,
-                                      size_t ns, const char *only, size_t *n)
+ * plan since), each at most once; only the --customer ones when given. */
+static struct status_row *status_rows(const struct cmd_ctx *ctx,
+                                      const struct journal_customer_summary *s, size_t ns, size_t *n)
 {
+	const struct plan *p = ctx->plan;
 	struct status_row *v = calloc(p->n_customers + ns + 1, sizeof *v);
 	size_t k = 0;
 	if (!v)
 		return NULL;
 	for (size_t i = 0; i < p->n_customers; i++) {
 		const struct plan_customer *c = &p->customers[i];
-		if (only && strcmp(c->id, only) != 0)
+		if (!cmd_selected(ctx, c->id))
 			continue;
 		v[k].pc = c;
 		for (size_t m = 0; m < ns; m++)
@@ -52,7 +54,7 @@ static struct status_row *status_rows(const struct plan *p, const struct journal
 		k++;
 	}
 	for (size_t m = 0; m < ns; m++) {
-		if ((only && strcmp(s[m].id, only) != 0) || plan_customer_find(p, s[m].id))
+		if (!cmd_selected(ctx, s[m].id) || plan_customer_find(p, s[m].id))
 			continue;
 		v[k++].js = &s[m];
 	}
@@ -218,78 +220,49 @@ static json_t *status_json(const struct plan *p, const char *jpath, bool exists,
 
 /* ---- command --------------------------------------------------------------------- */
 
-static int status_exec(const struct opt_result *args, struct err *e)
+static int status_exec(const struct cmd_ctx *ctx, struct err *e)
 {
-	bool quiet = opt_flag(args, "quiet"), json = opt_flag(args, "json");
-	const char *only = opt_str(args, "customer", NULL);
-	struct plan *p = cmd_load_plan(args->pos[0], quiet, e);
-	struct journal *j = NULL;
+	const struct status_opts *o = ctx->opts;
+	const struct plan *p = ctx->plan;
 	struct journal_customer_summary *s = NULL;
 	struct journal_run run;
 	struct status_row *rows = NULL;
 	size_t ns = 0, nrows = 0;
-	bool exists = true, have_run = false;
-	char *jpath;
-	int rc = EX_OK;
+	bool have_run = false;
 
 	memset(&run, 0, sizeof run);
-	if (!p)
-		return cmd_exit_for(e);
-	jpath = journal_plan_path(p);
-	if (!jpath) {
-		err_set(e, ERR_NOMEM, "out of memory");
+	if (ctx->journal && (journal_summary(ctx->journal, &s, &ns, e) < 0 ||
+	                     journal_run_last(ctx->journal, &run, &have_run, e) < 0))
 		goto out;
-	}
-	if (journal_open_ro(&j, jpath, e) < 0) {
-		if (e->cls != ERR_NOTFOUND)
-			goto out;
-		err_clear(e);
-		exists = false;
-	}
-	if (j && (journal_summary(j, &s, &ns, e) < 0 || journal_run_last(j, &run, &have_run, e) < 0))
-		goto out;
-	if (only && !plan_customer_find(p, only)) {
-		bool known = false;
-		for (size_t i = 0; i < ns; i++)
-			known |= strcmp(s[i].id, only) == 0;
-		if (!known) {
-			err_set(e, ERR_USAGE, "no customer '%s' in the plan or the journal", only);
-			goto out;
-		}
-	}
-	rows = status_rows(p, s, ns, only, &nrows);
+	rows = status_rows(ctx, s, ns, &nrows);
 	if (!rows) {
 		err_set(e, ERR_NOMEM, "out of memory");
 		goto out;
 	}
-	if (json) {
-		json_t *root = status_json(p, jpath, exists, have_run ? &run : NULL, rows, nrows);
+	if (o->json) {
+		json_t *root = status_json(p, ctx->journal_path, ctx->journal != NULL,
+		                           have_run ? &run : NULL, rows, nrows);
 		if (!root || json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0)
 			err_set(e, ERR_IO, "writing JSON failed");
 		else
 			fputc('\n', stdout);
 		json_decref(root);
 	} else {
-		status_text(p, jpath, have_run ? &run : NULL, rows, nrows);
+		status_text(p, ctx->journal_path, have_run ? &run : NULL, rows, nrows);
 	}
 	if (fflush(stdout) != 0 && !err_is_set(e))
 		err_set(e, ERR_IO, "writing the status failed");
 out:
-	if (err_is_set(e))
-		rc = cmd_exit_for(e);
 	free(rows);
 	journal_summary_free(s, ns);
 	journal_run_release(&run);
-	journal_close(j);
-	free(jpath);
-	plan_free(p);
-	return rc;
+	return err_is_set(e) ? cmd_exit_for(e) : EX_OK;
 }
 
 const struct cmd_entry cmd_status_entry = {
 	.name = "status",
 	.summary = "what the journal says, per customer",
-	.usage = "PLAN [--json] [--customer ID]",
+	.usage = "PLAN [--json] [--customer ID]...",
 	.description =
 		"Reads the plan's journal without writing to it (safe while a run is going on) and\n"
 		"shows per customer: state, messages copied, in doubt (the run stopped between the\n"
@@ -298,7 +271,9 @@ const struct cmd_entry cmd_status_entry = {
 		"are pending. Without a journal yet it says \"no runs yet\" and exits 0.",
 	.opts = status_opts,
 	.n_opts = sizeof status_opts / sizeof status_opts[0],
+	.opts_size = sizeof(struct status_opts),
 	.min_pos = 1,
 	.max_pos = 1,
+	.needs = { CMD_PLAN, CMD_JOURNAL_READ, CMD_CUSTOMERS_JOURNAL },
 	.exec = status_exec,
 };

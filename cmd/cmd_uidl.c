@@ -4,81 +4,72 @@
  * records into that Maildir folder's dovecot-uidlist. */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
-#include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "mapping/journal.h"
-#include "mapping/journal_plan.h"
 #include "mapping/uidl_export.h"
 #include "mapping/uidl_merge.h"
 
 static const char *const uidl_formats[] = { "csv", "dovecot", NULL };
 
-static const struct opt_spec uidl_opts[] = {
-	{ "format", 'f', OPT_STRING, "csv|dovecot", "export form (default csv)", uidl_formats },
-	{ "customer", 'c', OPT_STRING, "ID", "only this customer", NULL },
-	{ "out", 'o', OPT_STRING, "FILE|DIR", "csv: a file (default stdout); dovecot: a directory, "
-	  "one file per customer (stdout needs --customer)", NULL },
-	{ "folder", 0, OPT_STRING, "NAME", "merge: the destination folder (default INBOX)", NULL },
-	CMD_COMMON_OPTS
+struct uidl_opts {
+	const char *format, *out, *folder;
 };
 
-static int uidl_export(const struct opt_result *args, struct err *e)
-{
-	bool quiet = opt_flag(args, "quiet");
-	const char *format = opt_str(args, "format", "csv");
-	const char *only = opt_str(args, "customer", NULL), *out = opt_str(args, "out", NULL);
-	struct uidl_export_stats st = { 0 };
-	struct journal *j = NULL;
-	struct plan *p;
-	char *jpath = NULL;
-	FILE *f = NULL;
-	int ret = -1;
+static const struct opt_spec uidl_opts[] = {
+	OPT_BIND_STR("format", 'f', struct uidl_opts, format, "csv|dovecot", "export form (default csv)",
+	             uidl_formats),
+	OPT_BIND_STR("out", 'o', struct uidl_opts, out, "FILE|DIR",
+	             "csv: a file (default stdout); dovecot: a directory, one file per customer "
+	             "(stdout needs --customer)", NULL),
+	OPT_BIND_STR("folder", 0, struct uidl_opts, folder, "NAME",
+	             "merge: the destination folder (default INBOX)", NULL),
+};
 
-	if (strcmp(format, "dovecot") == 0 && !out && !only) {
-		err_set(e, ERR_USAGE, "--format dovecot writes one file per customer: give --out "
-		        "DIR, or --customer ID for standard output");
-		return EX_USAGE;
-	}
-	if (opt_get(args, "folder")->set) {
-		err_set(e, ERR_USAGE, "--folder is for 'cutover uidl merge'");
-		return EX_USAGE;
-	}
-	p = cmd_load_plan(args->pos[0], quiet, e);
-	if (!p)
-		return cmd_exit_for(e);
-	if (only && !plan_customer_find(p, only)) {
-		err_set(e, ERR_USAGE, "no customer '%s' in the plan", only);
-		goto out;
-	}
-	jpath = journal_plan_path(p);
-	if (!jpath) {
-		err_set(e, ERR_NOMEM, "out of memory");
-		goto out;
-	}
-	if (journal_open_ro(&j, jpath, e) < 0) {
-		if (e->cls == ERR_NOTFOUND)
-			err_set(e, ERR_NOINPUT, "%s: no journal yet: nothing has been copied, so there is no "
-			        "UIDL map (run 'cutover run' first)", jpath);
-		goto out;
-	}
-	if (strcmp(format, "csv") == 0) {
-		f = out ? uidl_export_create(out, e) : stdout;
-		if (!f)
-			goto out;
-		ret = uidl_export_csv(j, only, f, &st, e);
-	} else if (out) {
-		ret = uidl_export_dovecot_dir(j, only, out, &st, e);
-	} else {
-		f = stdout;
-		ret = uidl_export_dovecot(j, only, f, &st, e);
-	}
-	if (f && f != stdout && fclose(f) != 0 && ret == 0)
-		ret = err_set(e, ERR_IO, "%s: %s", out, strerror(errno));
-	if (ret == 0 && !quiet) {
+/* The map for one customer (only) or all (NULL) in the chosen form. */
+static int uidl_write(const struct cmd_ctx *ctx, const char *only, struct uidl_export_stats *st,
+                      struct err *e)
+{
+	const struct uidl_opts *o = ctx->opts;
+	FILE *f;
+	int ret;
+	if (o->format && strcmp(o->format, "dovecot") == 0)
+		return o->out ? uidl_export_dovecot_dir(ctx->journal, only, o->out, st, e)
+		              : uidl_export_dovecot(ctx->journal, only, stdout, st, e);
+	f = o->out ? uidl_export_create(o->out, e) : stdout;
+	if (!f)
+		return -1;
+	ret = uidl_export_csv(ctx->journal, only, f, st, e);
+	if (f != stdout && fclose(f) != 0 && ret == 0)
+		ret = err_set(e, ERR_IO, "%s: %s", o->out, strerror(errno));
+	return ret;
+}
+
+static int uidl_export(const struct cmd_ctx *ctx, struct err *e)
+{
+	const struct uidl_opts *o = ctx->opts;
+	const char *only = ctx->n_customers ? ctx->customers[0].id : NULL;
+	struct uidl_export_stats st = { 0 };
+
+	if (ctx->n_pos != 1 || strcmp(ctx->pos[0], "export") != 0)
+		return err_set(e, ERR_USAGE, "expected 'cutover uidl PLAN export ...' or 'cutover uidl "
+		               "merge RECORDS FOLDER-DIR'");
+	/* The exports write one customer or all of them: a list would need a merged CSV. */
+	if (ctx->n_customers > 1)
+		return err_set(e, ERR_USAGE, "export takes one --customer, or none for every customer");
+	if (o->format && strcmp(o->format, "dovecot") == 0 && !o->out && !only)
+		return err_set(e, ERR_USAGE, "--format dovecot writes one file per customer: give --out "
+		               "DIR, or --customer ID for standard output");
+	if (o->folder)
+		return err_set(e, ERR_USAGE, "--folder is for 'cutover uidl merge'");
+	if (!ctx->journal)
+		return err_set(e, ERR_NOINPUT, "%s: no journal yet: nothing has been copied, so there is "
+		               "no UIDL map (run 'cutover run' first)", ctx->journal_path);
+	if (uidl_write(ctx, only, &st, e) < 0)
+		return -1;
+	if (!ctx->common->quiet) {
 		fprintf(stderr, "cutover uidl: %zu message%s of %zu customer%s exported", st.rows,
 		        st.rows == 1 ? "" : "s", st.customers, st.customers == 1 ? "" : "s");
 		if (st.left_out)
@@ -86,48 +77,42 @@ static int uidl_export(const struct opt_result *args, struct err *e)
 			        "cannot hold: see the '# left out' lines)", st.left_out);
 		fprintf(stderr, "\n");
 	}
-out:
-	journal_close(j);
-	free(jpath);
-	plan_free(p);
-	return ret == 0 ? EX_OK : cmd_exit_for(e);
+	return 0;
 }
 
-static int uidl_merge_cmd(const struct opt_result *args, struct err *e)
+static int uidl_merge_cmd(const struct cmd_ctx *ctx, struct err *e)
 {
-	const char *folder = opt_str(args, "folder", "INBOX");
+	const struct uidl_opts *o = ctx->opts;
 	struct uidl_merge_stats st;
-	if (args->n_pos != 3) {
-		err_set(e, ERR_USAGE, "usage: cutover uidl merge RECORDS FOLDER-DIR [--folder NAME]");
-		return EX_USAGE;
-	}
-	if (opt_get(args, "format")->set || opt_get(args, "out")->set || opt_get(args, "customer")->set) {
-		err_set(e, ERR_USAGE, "merge takes no --format, --out or --customer");
-		return EX_USAGE;
-	}
-	if (uidl_merge(args->pos[1], folder, args->pos[2], &st, e) < 0)
-		return cmd_exit_for(e);
-	if (!opt_flag(args, "quiet")) {
-		printf("%s/dovecot-uidlist: %zu of %zu records merged", args->pos[2], st.merged, st.records);
+	if (ctx->n_pos != 3)
+		return err_set(e, ERR_USAGE, "usage: cutover uidl merge RECORDS FOLDER-DIR [--folder NAME]");
+	if (o->format || o->out)
+		return err_set(e, ERR_USAGE, "merge takes no --format, --out or --customer");
+	if (uidl_merge(ctx->pos[1], o->folder ? o->folder : "INBOX", ctx->pos[2], &st, e) < 0)
+		return -1;
+	if (!ctx->common->quiet) {
+		printf("%s/dovecot-uidlist: %zu of %zu records merged", ctx->pos[2], st.merged, st.records);
 		if (st.missing)
 			printf("; %zu UIDs not in the folder (expunged, or not seen by Dovecot yet)", st.missing);
 		if (st.stale)
 			printf("; %zu records for another UIDVALIDITY ignored", st.stale);
 		printf("\n");
 	}
-	return EX_OK;
+	return 0;
 }
 
-static int uidl_exec(const struct opt_result *args, struct err *e)
+/* `uidl merge` works on a Dovecot folder, not on a plan: it needs nothing from main. */
+static void uidl_refine(const void *opts, const struct opt_pos *pos, struct cmd_needs *needs)
 {
-	if (strcmp(args->pos[0], "merge") == 0)
-		return uidl_merge_cmd(args, e);
-	if (strcmp(args->pos[1], "export") != 0 || args->n_pos != 2) {
-		err_set(e, ERR_USAGE, "expected 'cutover uidl PLAN export ...' or 'cutover uidl "
-		        "merge RECORDS FOLDER-DIR'");
-		return EX_USAGE;
-	}
-	return uidl_export(args, e);
+	(void)opts;
+	if (pos->n > 0 && strcmp(pos->v[0], "merge") == 0)
+		*needs = (struct cmd_needs){ CMD_PLAN_NONE, CMD_JOURNAL_NONE, CMD_CUSTOMERS_NONE };
+}
+
+static int uidl_exec(const struct cmd_ctx *ctx, struct err *e)
+{
+	int rc = ctx->plan ? uidl_export(ctx, e) : uidl_merge_cmd(ctx, e);
+	return rc < 0 ? cmd_exit_for(e) : EX_OK;
 }
 
 const struct cmd_entry cmd_uidl_entry = {
@@ -149,7 +134,10 @@ const struct cmd_entry cmd_uidl_entry = {
 		"login) so its dovecot-uidlist lists every message.",
 	.opts = uidl_opts,
 	.n_opts = sizeof uidl_opts / sizeof uidl_opts[0],
+	.opts_size = sizeof(struct uidl_opts),
 	.min_pos = 2,
 	.max_pos = 3,
+	.needs = { CMD_PLAN, CMD_JOURNAL_READ, CMD_CUSTOMERS_PLAN },
+	.refine = uidl_refine,
 	.exec = uidl_exec,
 };

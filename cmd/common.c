@@ -1,38 +1,19 @@
-/* common: what several commands share: loading a plan with its diagnostics. */
+/* common: what several commands share: the customer selection, exit codes, sizes. */
 #include "cmd/cmd.h"
 
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <sysexits.h>
 
-#include "base/diag.h"
-
-struct plan *cmd_load_plan_diag(const char *path, struct diag *d, struct err *e)
+bool cmd_selected(const struct cmd_ctx *ctx, const char *id)
 {
-	struct plan *p = NULL;
-	if (plan_load(&p, path, d, e) < 0) {
-		diag_sort(d);
-		diag_print(d, stderr);
-		/* The diagnostics are the message; say only the count once more, keeping the
-		 * loader's class (an unreadable file is EX_NOINPUT, not EX_DATAERR). */
-		if (d->errors)
-			err_set(e, err_is_set(e) ? e->cls : ERR_DATA, "%s: %zu error%s", path, d->errors,
-			        d->errors == 1 ? "" : "s");
-		return NULL;
-	}
-	diag_sort(d);
-	return p;
-}
-
-struct plan *cmd_load_plan(const char *path, bool quiet, struct err *e)
-{
-	struct diag d;
-	diag_init(&d);
-	struct plan *p = cmd_load_plan_diag(path, &d, e);
-	if (p && !quiet)
-		diag_print(&d, stderr);
-	diag_release(&d);
-	return p;
+	if (!ctx->n_customers)
+		return true;
+	for (size_t i = 0; i < ctx->n_customers; i++)
+		if (strcmp(ctx->customers[i].id, id) == 0)
+			return true;
+	return false;
 }
 
 int cmd_exit_for(const struct err *e)

@@ -81,12 +81,23 @@ static void dryrun_timeline(FILE *f, const struct dryrun_report *r)
 	fprintf(f, "</svg>\n");
 }
 
-void dryrun_html(FILE *f, const struct dryrun_report *r)
+/* The reasons for a NO-GO, or the warnings: one <ul> of escaped lines, none when empty. */
+static void dryrun_html_list(FILE *f, const char *cls, char *const *v, size_t n)
+{
+	if (!n)
+		return;
+	fprintf(f, "<ul class=\"%s\">\n", cls);
+	for (size_t i = 0; i < n; i++) {
+		fprintf(f, "<li>");
+		dryrun_esc(f, v[i]);
+		fprintf(f, "</li>\n");
+	}
+	fprintf(f, "</ul>\n");
+}
+
+static void dryrun_html_head(FILE *f, const struct dryrun_report *r)
 {
 	const struct plan *p = r->plan;
-	int off = p->window.start.utc_offset;
-	char a[64], b[64], c[64];
-
 	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>dry run: ");
 	dryrun_esc(f, p->name);
 	fprintf(f, "</title>\n<style>\nbody{font-family:sans-serif;margin:2em;color:#222}"
@@ -100,24 +111,15 @@ void dryrun_html(FILE *f, const struct dryrun_report *r)
 	        r->go ? "GO" : "NO-GO");
 	dryrun_esc(f, p->name);
 	fprintf(f, "</h1>\n");
-	if (r->n_reasons) {
-		fprintf(f, "<ul class=\"reasons\">\n");
-		for (size_t i = 0; i < r->n_reasons; i++) {
-			fprintf(f, "<li>");
-			dryrun_esc(f, r->reasons[i]);
-			fprintf(f, "</li>\n");
-		}
-		fprintf(f, "</ul>\n");
-	}
-	if (r->n_warnings) {
-		fprintf(f, "<ul class=\"warnings\">\n");
-		for (size_t i = 0; i < r->n_warnings; i++) {
-			fprintf(f, "<li>");
-			dryrun_esc(f, r->warnings[i]);
-			fprintf(f, "</li>\n");
-		}
-		fprintf(f, "</ul>\n");
-	}
+	dryrun_html_list(f, "reasons", r->reasons, r->n_reasons);
+	dryrun_html_list(f, "warnings", r->warnings, r->n_warnings);
+}
+
+static void dryrun_html_window(FILE *f, const struct dryrun_report *r)
+{
+	const struct plan *p = r->plan;
+	int off = p->window.start.utc_offset;
+	char a[64], b[64], c[64];
 	dryrun_fmt_local(a, sizeof a, p->window.start.t, off, "%Y-%m-%d %H:%M");
 	dryrun_fmt_local(b, sizeof b, p->window.end.t, off, "%Y-%m-%d %H:%M");
 	dryrun_fmt_duration(c, sizeof c, difftime(p->window.end.t, p->window.start.t));
@@ -128,18 +130,21 @@ void dryrun_html(FILE *f, const struct dryrun_report *r)
 		dryrun_fmt_duration(b, sizeof b, r->est.margin_s);
 		fprintf(f, "<p>Estimate: %s with %d workers, %s %s. ", a, r->workers, b,
 		        r->est.margin_s < 0 ? "too late" : "to spare");
-		dryrun_esc(f, r->rate_note);
-		fprintf(f, "</p>\n");
 	} else {
 		fprintf(f, "<p>No estimate: ");
-		dryrun_esc(f, r->rate_note);
-		fprintf(f, "</p>\n");
 	}
+	dryrun_esc(f, r->rate_note);
+	fprintf(f, "</p>\n");
+}
+
+static void dryrun_html_preflight(FILE *f, const struct dryrun_report *r)
+{
 	fprintf(f, "<h2>Pre-flight of the new servers</h2>\n");
-	if (!r->preflight.n)
+	if (!r->preflight.n) {
 		fprintf(f, "<p>Not run (--skip-preflight).</p>\n");
-	else
-		fprintf(f, "<table><tr><th>server</th><th>check</th><th>result</th><th>detail</th></tr>\n");
+		return;
+	}
+	fprintf(f, "<table><tr><th>server</th><th>check</th><th>result</th><th>detail</th></tr>\n");
 	for (size_t i = 0; i < r->preflight.n; i++) {
 		const struct preflight_item *it = &r->preflight.v[i];
 		fprintf(f, "<tr class=\"%s\"><td>", it->result == PF_FAIL ? "fail" : it->result == PF_WARN ? "warn" : "");
@@ -148,41 +153,50 @@ void dryrun_html(FILE *f, const struct dryrun_report *r)
 		dryrun_esc(f, it->detail);
 		fprintf(f, "</td></tr>\n");
 	}
-	if (r->preflight.n)
-		fprintf(f, "</table>\n");
+	fprintf(f, "</table>\n");
+}
+
+static void dryrun_html_customer(FILE *f, const struct plan *p, const struct inventory_customer *ic)
+{
+	bool bad = !ic->src_ok || !ic->dst_ok || ic->oversize || ic->over_quota;
+	char a[64], b[64], why[256];
+	bool redl = instr_predict(p, ic->c, why, sizeof why) == INSTR_REDL_YES;
+	cmd_fmt_bytes(ic->bytes, a, sizeof a);
+	cmd_fmt_bytes(ic->largest, b, sizeof b);
+	fprintf(f, "<tr class=\"%s\"><td>", bad ? "fail" : redl ? "warn" : "");
+	dryrun_esc(f, ic->c->id);
+	fprintf(f, "</td><td>");
+	dryrun_esc(f, ic->c->email);
+	fprintf(f, "</td><td class=\"n\">%llu</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td>",
+	        (unsigned long long)ic->msgs, a, b);
+	dryrun_esc(f, ic->src_ok ? "ok" : ic->src_detail);
+	fprintf(f, "</td><td>");
+	dryrun_esc(f, ic->dst_ok ? "ok" : ic->dst_detail);
+	fprintf(f, "</td><td>");
+	dryrun_esc(f, ic->uidl_style);
+	fprintf(f, "</td><td>");
+	if (ic->oversize)
+		fprintf(f, "%llu over the size limit. ", (unsigned long long)ic->oversize);
+	if (ic->over_quota)
+		fprintf(f, "Over quota. ");
+	if (ic->no_message_id > 0)
+		fprintf(f, "%lld without Message-ID. ", (long long)ic->no_message_id);
+	if (redl) {
+		fprintf(f, "Re-download: ");
+		dryrun_esc(f, why);
+	}
+	fprintf(f, "</td></tr>\n");
+}
+
+void dryrun_html(FILE *f, const struct dryrun_report *r)
+{
+	dryrun_html_head(f, r);
+	dryrun_html_window(f, r);
+	dryrun_html_preflight(f, r);
 	fprintf(f, "<h2>Customers</h2>\n<table><tr><th>id</th><th>e-mail</th><th>messages</th>"
 	           "<th>size</th><th>largest</th><th>source</th><th>destination</th><th>UIDL style</th>"
 	           "<th>notes</th></tr>\n");
-	for (size_t i = 0; i < r->inv.n; i++) {
-		const struct inventory_customer *ic = &r->inv.v[i];
-		bool bad = !ic->src_ok || !ic->dst_ok || ic->oversize || ic->over_quota;
-		cmd_fmt_bytes(ic->bytes, a, sizeof a);
-		cmd_fmt_bytes(ic->largest, b, sizeof b);
-		char why[256];
-		bool redl = instr_predict(r->plan, ic->c, why, sizeof why) == INSTR_REDL_YES;
-		fprintf(f, "<tr class=\"%s\"><td>", bad ? "fail" : redl ? "warn" : "");
-		dryrun_esc(f, ic->c->id);
-		fprintf(f, "</td><td>");
-		dryrun_esc(f, ic->c->email);
-		fprintf(f, "</td><td class=\"n\">%llu</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td>",
-		        (unsigned long long)ic->msgs, a, b);
-		dryrun_esc(f, ic->src_ok ? "ok" : ic->src_detail);
-		fprintf(f, "</td><td>");
-		dryrun_esc(f, ic->dst_ok ? "ok" : ic->dst_detail);
-		fprintf(f, "</td><td>");
-		dryrun_esc(f, ic->uidl_style);
-		fprintf(f, "</td><td>");
-		if (ic->oversize)
-			fprintf(f, "%llu over the size limit. ", (unsigned long long)ic->oversize);
-		if (ic->over_quota)
-			fprintf(f, "Over quota. ");
-		if (ic->no_message_id > 0)
-			fprintf(f, "%lld without Message-ID. ", (long long)ic->no_message_id);
-		if (redl) {
-			fprintf(f, "Re-download: ");
-			dryrun_esc(f, why);
-		}
-		fprintf(f, "</td></tr>\n");
-	}
+	for (size_t i = 0; i < r->inv.n; i++)
+		dryrun_html_customer(f, r->plan, &r->inv.v[i]);
 	fprintf(f, "</table>\n</body></html>\n");
 }

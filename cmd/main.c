@@ -1,4 +1,5 @@
-/* main: look the command up in the table, parse its options, run it, print the one error. */
+/* main: look the command up in the table, parse its options, set up what it needs, run
+ * it, print the one error. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 
 #include "base/caps.h"
 #include "cmd/cmd.h"
+#include "cmd/ctx.h"
 
 #ifndef CUTOVER_VERSION
 #define CUTOVER_VERSION "0.1.0"
@@ -46,13 +48,49 @@ static void main_usage(FILE *f)
 	           "69 a server unavailable, 75 temporary failure (run again to continue).\n");
 }
 
+/* Options every command has, and --customer for those that select customers: bound to
+ * main's struct cmd_common_opts, listed in --help after the command's own. */
+static const struct opt_spec main_customer_opt[] = {
+	OPT_BIND_LIST("customer", 'c', struct cmd_common_opts, customer, "ID",
+	              "only this customer (repeatable)"),
+};
+static const struct opt_spec main_common_opts[] = {
+	OPT_BIND_FLAG("help", 'h', struct cmd_common_opts, help, "show this help"),
+	OPT_BIND_FLAG("quiet", 'q', struct cmd_common_opts, quiet, "only errors"),
+	OPT_BIND_FLAG("verbose", 'v', struct cmd_common_opts, verbose, "more detail (never secrets)"),
+};
+
+/* The tables a command line is parsed against, and the structs they fill. */
+struct main_tables {
+	struct opt_table t[3];
+	void *dst[3];
+	size_t n;
+};
+
+static void main_tables(struct main_tables *mt, const struct cmd_entry *c,
+                        struct cmd_common_opts *common, void *own)
+{
+	mt->n = 0;
+	if (c->needs.customers != CMD_CUSTOMERS_NONE) {
+		mt->t[mt->n] = (struct opt_table){ main_customer_opt, 1 };
+		mt->dst[mt->n++] = common;
+	}
+	mt->t[mt->n] = (struct opt_table){ c->opts, c->n_opts };
+	mt->dst[mt->n++] = own;
+	mt->t[mt->n] = (struct opt_table){ main_common_opts,
+	                                   sizeof main_common_opts / sizeof main_common_opts[0] };
+	mt->dst[mt->n++] = common;
+}
+
 static void main_cmd_help(FILE *f, const struct cmd_entry *c)
 {
+	struct main_tables mt;
+	main_tables(&mt, c, NULL, NULL);
 	fprintf(f, "usage: cutover %s %s\n\n%s\n", c->name, c->usage, c->summary);
 	if (c->description)
 		fprintf(f, "\n%s\n", c->description);
 	fprintf(f, "\nOptions:\n");
-	opt_print_help(f, c->opts, c->n_opts);
+	opt_print_help(f, mt.t, mt.n);
 }
 
 /* libetpan uses select(): a descriptor >= FD_SETSIZE aborts the process. Keeping the soft
@@ -66,14 +104,55 @@ static void main_limit_fds(void)
 	}
 }
 
-int main(int argc, char **argv)
+static int main_usage_error(const struct cmd_entry *c, const char *msg)
 {
-	const struct cmd_entry *c;
-	struct opt_result args;
+	fprintf(stderr, "cutover %s: %s\nusage: cutover %s %s\n", c->name, msg, c->name, c->usage);
+	return EX_USAGE;
+}
+
+/* Parse, set up what the command needs, run it, print its error once. */
+static int main_run(const struct cmd_entry *c, int argc, char **argv)
+{
+	struct ctx_store st;
+	struct main_tables mt;
+	struct opt_pos pos;
+	struct cmd_needs needs = c->needs;
 	struct err e;
+	char text[ERR_TEXT_MAX];
+	void *own = calloc(1, c->opts_size ? c->opts_size : 1);
 	int rc;
 
 	err_clear(&e);
+	ctx_init(&st);
+	if (!own) {
+		fprintf(stderr, "cutover %s: out of memory\n", c->name);
+		return EX_OSERR;
+	}
+	main_tables(&mt, c, &st.common, own);
+	st.ctx.opts = own;
+	if (opt_parse(mt.t, mt.dst, mt.n, argc, argv, &pos, &e) < 0)
+		rc = main_usage_error(c, e.msg);
+	else if (st.common.help)
+		rc = (main_cmd_help(stdout, c), EX_OK);
+	else if (pos.n < c->min_pos || pos.n > c->max_pos)
+		rc = main_usage_error(c, pos.n < c->min_pos ? "missing argument" : "too many arguments");
+	else {
+		if (c->refine)
+			c->refine(own, &pos, &needs);
+		rc = ctx_setup(&st, &needs, &pos, &e) < 0 ? cmd_exit_for(&e) : c->exec(&st.ctx, &e);
+		if (err_is_set(&e) && e.msg[0])
+			fprintf(stderr, "cutover %s: %s\n", c->name, err_text(&e, text, sizeof text));
+	}
+	opt_release(mt.t, mt.dst, mt.n);
+	ctx_release(&st);
+	free(own);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	const struct cmd_entry *c;
+
 	main_limit_fds();
 	/* libetpan writes without MSG_NOSIGNAL: a server hanging up must be an error we
 	 * report, not a signal that ends every customer's copy at once. */
@@ -108,30 +187,5 @@ int main(int argc, char **argv)
 		fprintf(stderr, "cutover: no command '%s' (see 'cutover --help')\n", argv[1]);
 		return EX_USAGE;
 	}
-	if (opt_parse(&args, c->opts, c->n_opts, argc - 1, argv + 1, &e) < 0) {
-		fprintf(stderr, "cutover %s: %s\nusage: cutover %s %s\n", c->name, e.msg, c->name, c->usage);
-		opt_release(&args);
-		return EX_USAGE;
-	}
-	if (opt_flag(&args, "help")) {
-		main_cmd_help(stdout, c);
-		opt_release(&args);
-		return EX_OK;
-	}
-	if (args.n_pos < c->min_pos || args.n_pos > c->max_pos) {
-		fprintf(stderr, "cutover %s: %s\nusage: cutover %s %s\n", c->name,
-		        args.n_pos < c->min_pos ? "missing argument" : "too many arguments", c->name,
-		        c->usage);
-		opt_release(&args);
-		return EX_USAGE;
-	}
-	rc = c->exec(&args, &e);
-	if (err_is_set(&e) && e.msg[0]) {
-		if (e.server[0])
-			fprintf(stderr, "cutover %s: %s (server said: %s)\n", c->name, e.msg, e.server);
-		else
-			fprintf(stderr, "cutover %s: %s\n", c->name, e.msg);
-	}
-	opt_release(&args);
-	return rc;
+	return main_run(c, argc - 1, argv + 1);
 }

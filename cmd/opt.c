@@ -1,166 +1,160 @@
-/* opt: table-driven option parsing. */
+/* opt: table-driven option parsing into the typed fields the tables bind. */
 #include "cmd/opt.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const struct opt_spec *opt_find_long(const struct opt_spec *s, size_t n, const char *name,
-                                            size_t len)
+/* An option found in one of the tables, and where its value goes. */
+struct opt_hit {
+	const struct opt_spec *sp;
+	void *field;
+};
+
+static bool opt_find(const struct opt_table *t, void *const *dst, size_t nt, const char *name,
+                     size_t len, char short_name, struct opt_hit *hit)
 {
-	for (size_t i = 0; i < n; i++)
-		if (strlen(s[i].name) == len && strncmp(s[i].name, name, len) == 0)
-			return &s[i];
-	return NULL;
+	for (size_t k = 0; k < nt; k++)
+		for (size_t i = 0; i < t[k].n; i++) {
+			const struct opt_spec *s = &t[k].specs[i];
+			bool match = name ? strlen(s->name) == len && strncmp(s->name, name, len) == 0
+			                  : s->short_name && s->short_name == short_name;
+			if (match) {
+				hit->sp = s;
+				hit->field = (char *)dst[k] + s->off;
+				return true;
+			}
+		}
+	return false;
 }
 
-static const struct opt_spec *opt_find_short(const struct opt_spec *s, size_t n, char c)
+static int opt_store_string(const struct opt_spec *sp, const char *val, const char **field,
+                            struct err *e)
 {
-	for (size_t i = 0; i < n; i++)
-		if (s[i].short_name && s[i].short_name == c)
-			return &s[i];
-	return NULL;
+	if (sp->choices) {
+		size_t i;
+		for (i = 0; sp->choices[i]; i++)
+			if (strcmp(sp->choices[i], val) == 0)
+				break;
+		if (!sp->choices[i])
+			return err_set(e, ERR_USAGE, "--%s: '%s' is not one of %s", sp->name, val,
+			               sp->arg ? sp->arg : "the allowed values");
+	}
+	*field = val;
+	return 0;
 }
 
-static int opt_store(struct opt_result *r, const struct opt_spec *sp, const char *val,
-                     struct err *e)
+static int opt_store_int(const struct opt_spec *sp, const char *val, long *field, struct err *e)
 {
-	struct opt_value *v = &r->v[sp - r->specs];
 	char *end;
-	switch (sp->type) {
+	errno = 0;
+	long v = strtol(val, &end, 10);
+	if (errno || !*val || *end)
+		return err_set(e, ERR_USAGE, "--%s: '%s' is not a whole number", sp->name, val);
+	if (v < sp->min || v > sp->max)
+		return err_set(e, ERR_USAGE, "--%s: %ld is out of range (%ld to %ld)", sp->name, v,
+		               sp->min, sp->max);
+	*field = v;
+	return 0;
+}
+
+static int opt_store(const struct opt_hit *h, const char *val, struct err *e)
+{
+	switch (h->sp->type) {
 	case OPT_FLAG:
-		v->set = true;
+		*(bool *)h->field = true;
 		return 0;
 	case OPT_STRING:
-		if (sp->choices) {
-			size_t i;
-			for (i = 0; sp->choices[i]; i++)
-				if (strcmp(sp->choices[i], val) == 0)
-					break;
-			if (!sp->choices[i])
-				return err_set(e, ERR_USAGE, "--%s: '%s' is not one of %s", sp->name, val,
-				               sp->arg ? sp->arg : "the allowed values");
-		}
-		v->set = true;
-		v->str = val;
-		return 0;
+		return opt_store_string(h->sp, val, h->field, e);
 	case OPT_INT:
-		errno = 0;
-		v->num = strtol(val, &end, 10);
-		if (errno || !*val || *end || v->num < 0)
-			return err_set(e, ERR_USAGE, "--%s: '%s' is not a whole number", sp->name, val);
-		v->set = true;
-		return 0;
+		return opt_store_int(h->sp, val, h->field, e);
 	case OPT_LIST: {
-		const char **nl = realloc(v->list, (v->n_list + 1) * sizeof *nl);
+		struct opt_list *l = h->field;
+		const char **nl = realloc(l->v, (l->n + 1) * sizeof *nl);
 		if (!nl)
 			return err_set(e, ERR_NOMEM, "out of memory");
-		v->list = nl;
-		v->list[v->n_list++] = val;
-		v->set = true;
+		l->v = nl;
+		l->v[l->n++] = val;
 		return 0;
 	}
 	}
 	return err_set(e, ERR_INTERNAL, "bad option type");
 }
 
-int opt_parse(struct opt_result *r, const struct opt_spec *specs, size_t n_specs, int argc,
-              char **argv, struct err *e)
+/* One "-x" or "--name[=value]" at argv[*i]; a separate value is taken from argv[*i + 1]. */
+static int opt_one(const struct opt_table *t, void *const *dst, size_t nt, int argc, char **argv,
+                   int *i, struct err *e)
+{
+	const char *a = argv[*i], *val = NULL;
+	struct opt_hit h;
+	if (a[1] == '-') {
+		const char *eq = strchr(a + 2, '=');
+		size_t len = eq ? (size_t)(eq - (a + 2)) : strlen(a + 2);
+		if (!opt_find(t, dst, nt, a + 2, len, 0, &h))
+			return err_set(e, ERR_USAGE, "unknown option '%.*s'", (int)len + 2, a);
+		if (eq) {
+			if (h.sp->type == OPT_FLAG)
+				return err_set(e, ERR_USAGE, "--%s takes no value", h.sp->name);
+			val = eq + 1;
+		}
+	} else {
+		if (a[2] != '\0')
+			return err_set(e, ERR_USAGE, "unknown option '%s' (write long options with --)", a);
+		if (!opt_find(t, dst, nt, NULL, 0, a[1], &h))
+			return err_set(e, ERR_USAGE, "unknown option '%s'", a);
+	}
+	if (h.sp->type != OPT_FLAG && !val) {
+		if (*i + 1 >= argc)
+			return err_set(e, ERR_USAGE, "--%s needs a value (%s)", h.sp->name,
+			               h.sp->arg ? h.sp->arg : "value");
+		val = argv[++*i];
+	}
+	return opt_store(&h, val, e);
+}
+
+int opt_parse(const struct opt_table *t, void *const *dst, size_t nt, int argc, char **argv,
+              struct opt_pos *pos, struct err *e)
 {
 	bool only_pos = false;
-	memset(r, 0, sizeof *r);
-	r->specs = specs;
-	r->n_specs = n_specs;
-	if (n_specs > OPT_MAX)
-		return err_set(e, ERR_INTERNAL, "too many options in a command table");
+	memset(pos, 0, sizeof *pos);
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		const struct opt_spec *sp = NULL;
-		const char *val = NULL;
 		if (only_pos || a[0] != '-' || a[1] == '\0') {
-			if (r->n_pos == OPT_POS_MAX)
+			if (pos->n == OPT_POS_MAX)
 				return err_set(e, ERR_USAGE, "too many arguments: '%s'", a);
-			r->pos[r->n_pos++] = a;
-			continue;
-		}
-		if (strcmp(a, "--") == 0) {
+			pos->v[pos->n++] = a;
+		} else if (strcmp(a, "--") == 0) {
 			only_pos = true;
-			continue;
-		}
-		if (a[1] == '-') {
-			const char *eq = strchr(a + 2, '=');
-			size_t len = eq ? (size_t)(eq - (a + 2)) : strlen(a + 2);
-			sp = opt_find_long(specs, n_specs, a + 2, len);
-			if (!sp)
-				return err_set(e, ERR_USAGE, "unknown option '%.*s'", (int)len + 2, a);
-			if (eq) {
-				if (sp->type == OPT_FLAG)
-					return err_set(e, ERR_USAGE, "--%s takes no value", sp->name);
-				val = eq + 1;
-			}
-		} else {
-			if (a[2] != '\0')
-				return err_set(e, ERR_USAGE, "unknown option '%s' (write long options with --)", a);
-			sp = opt_find_short(specs, n_specs, a[1]);
-			if (!sp)
-				return err_set(e, ERR_USAGE, "unknown option '%s'", a);
-		}
-		if (sp->type != OPT_FLAG && !val) {
-			if (i + 1 >= argc)
-				return err_set(e, ERR_USAGE, "--%s needs a value (%s)", sp->name,
-				               sp->arg ? sp->arg : "value");
-			val = argv[++i];
-		}
-		if (opt_store(r, sp, val, e) < 0)
+		} else if (opt_one(t, dst, nt, argc, argv, &i, e) < 0) {
 			return -1;
+		}
 	}
 	return 0;
 }
 
-void opt_release(struct opt_result *r)
+void opt_release(const struct opt_table *t, void *const *dst, size_t nt)
 {
-	for (size_t i = 0; i < r->n_specs && i < OPT_MAX; i++)
-		free(r->v[i].list);
-	memset(r, 0, sizeof *r);
+	for (size_t k = 0; k < nt; k++)
+		for (size_t i = 0; i < t[k].n; i++)
+			if (t[k].specs[i].type == OPT_LIST) {
+				struct opt_list *l = (struct opt_list *)((char *)dst[k] + t[k].specs[i].off);
+				free(l->v);
+				l->v = NULL;
+				l->n = 0;
+			}
 }
 
-const struct opt_value *opt_get(const struct opt_result *r, const char *name)
+void opt_print_help(FILE *f, const struct opt_table *t, size_t nt)
 {
-	for (size_t i = 0; i < r->n_specs; i++)
-		if (strcmp(r->specs[i].name, name) == 0)
-			return &r->v[i];
-	return NULL;
-}
-
-bool opt_flag(const struct opt_result *r, const char *name)
-{
-	const struct opt_value *v = opt_get(r, name);
-	return v && v->set;
-}
-
-const char *opt_str(const struct opt_result *r, const char *name, const char *dflt)
-{
-	const struct opt_value *v = opt_get(r, name);
-	return v && v->set ? v->str : dflt;
-}
-
-long opt_int(const struct opt_result *r, const char *name, long dflt)
-{
-	const struct opt_value *v = opt_get(r, name);
-	return v && v->set ? v->num : dflt;
-}
-
-void opt_print_help(FILE *f, const struct opt_spec *specs, size_t n_specs)
-{
-	for (size_t i = 0; i < n_specs; i++) {
-		char left[64];
-		const struct opt_spec *s = &specs[i];
-		if (s->short_name)
-			snprintf(left, sizeof left, "-%c, --%s%s%s", s->short_name, s->name,
-			         s->type == OPT_FLAG ? "" : " ", s->type == OPT_FLAG ? "" : s->arg);
-		else
-			snprintf(left, sizeof left, "    --%s%s%s", s->name, s->type == OPT_FLAG ? "" : " ",
-			         s->type == OPT_FLAG ? "" : s->arg);
-		fprintf(f, "  %-30s %s\n", left, s->help);
-	}
+	for (size_t k = 0; k < nt; k++)
+		for (size_t i = 0; i < t[k].n; i++) {
+			char left[64];
+			const struct opt_spec *s = &t[k].specs[i];
+			const char *sep = s->type == OPT_FLAG ? "" : " ", *arg = s->type == OPT_FLAG ? "" : s->arg;
+			if (s->short_name)
+				snprintf(left, sizeof left, "-%c, --%s%s%s", s->short_name, s->name, sep, arg);
+			else
+				snprintf(left, sizeof left, "    --%s%s%s", s->name, sep, arg);
+			fprintf(f, "  %-30s %s\n", left, s->help);
+		}
 }

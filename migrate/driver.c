@@ -27,19 +27,34 @@ void drv_folder_list_free(struct drv_folder *v, size_t n)
 	free(v);
 }
 
-const struct src_ops *drv_source_for(enum plan_proto proto)
+void drv_endpoint_defaults(struct drv_endpoint *ep)
+{
+	bool tls = ep->tls == DRV_TLS_IMPLICIT;
+	if (!ep->label)
+		ep->label = "server";
+	if (!ep->address)
+		ep->address = ep->host;
+	if (!ep->tls_name)
+		ep->tls_name = ep->host;
+	if (ep->port <= 0)
+		ep->port = ep->proto == DRV_PROTO_POP3 ? (tls ? 995 : 110) : (tls ? 993 : 143);
+	if (ep->timeout_seconds <= 0)
+		ep->timeout_seconds = 60;
+}
+
+const struct src_ops *drv_source_for(enum drv_proto proto)
 {
 	switch (proto) {
-	case PLAN_PROTO_POP3: return &pop3src_ops;
-	case PLAN_PROTO_IMAP: return &imapsrc_ops;
+	case DRV_PROTO_POP3: return &pop3src_ops;
+	case DRV_PROTO_IMAP: return &imapsrc_ops;
 	default: return NULL;
 	}
 }
 
-const struct dst_ops *drv_destination_for(enum plan_proto proto)
+const struct dst_ops *drv_destination_for(enum drv_proto proto)
 {
 	switch (proto) {
-	case PLAN_PROTO_IMAP: return &imapdst_ops;
+	case DRV_PROTO_IMAP: return &imapdst_ops;
 	default: return NULL;
 	}
 }

@@ -12,7 +12,6 @@
 #include <time.h>
 
 #include "base/err.h"
-#include "schedule/plan.h"
 
 /* IMAP system flags as bits; keywords travel as strings. */
 enum {
@@ -26,6 +25,34 @@ enum {
 /* RFC 6154 special use. */
 enum drv_special { DRV_SPECIAL_NONE, DRV_SPECIAL_SENT, DRV_SPECIAL_DRAFTS, DRV_SPECIAL_TRASH,
                    DRV_SPECIAL_JUNK, DRV_SPECIAL_ARCHIVE, DRV_SPECIAL_ALL, DRV_SPECIAL_FLAGGED };
+
+/* Protocols, TLS modes and login mechanisms as the drivers know them (the plan has its
+ * own enums; migrate/session.c translates, so that no driver reads the plan). */
+enum drv_proto { DRV_PROTO_POP3, DRV_PROTO_IMAP };
+enum drv_tls { DRV_TLS_NONE, DRV_TLS_STARTTLS, DRV_TLS_IMPLICIT };
+enum drv_auth { DRV_AUTH_USER, DRV_AUTH_APOP, DRV_AUTH_PLAIN, DRV_AUTH_CRAM_MD5 };
+
+/* A resolved place to log in: everything a driver needs to connect, and nothing it would
+ * have to look up. Built by migrate/session.c from the plan (or by a test tool by hand,
+ * then completed with drv_endpoint_defaults). The strings are borrowed: they must outlive
+ * the session (they point into the plan); a driver copies the struct, not the strings. */
+struct drv_endpoint {
+	const char *label;         /* "source", "destination", "destination POP3": for messages */
+	enum drv_proto proto;
+	const char *host;          /* the name as the plan writes it: messages, default TLS name */
+	const char *address;       /* where to connect: the plan's resolve: entry for host, or host */
+	int port;
+	enum drv_tls tls;
+	const char *tls_name;      /* name expected in the certificate (and sent as SNI) */
+	const char *ca_file;       /* PEM bundle for a private CA; NULL = system store */
+	bool tls_verify;           /* false only when the plan said `verify: false` */
+	enum drv_auth auth;
+	int timeout_seconds;
+};
+
+/* Fill what was left zero: address and tls_name = host, the protocol's standard port for
+ * the TLS mode (110/995, 143/993), a 60 s timeout, label "server". Drivers rely on it. */
+void drv_endpoint_defaults(struct drv_endpoint *ep);
 
 /* Who to log in as, and with what. The password is owned by the caller and wiped by it. */
 struct drv_login {
@@ -80,8 +107,10 @@ enum {
 struct src;
 struct src_ops {
 	const char *name;           /* "pop3", "imap" */
-	int (*open)(struct src **out, const struct plan *plan, const struct plan_endpoint *ep,
-	            const struct drv_login *login, struct err *e);
+	/* Connect to ep (completed by drv_endpoint_defaults), verify TLS, log in. Errors carry
+	 * no "source:" prefix: the caller (migrate/session.c) adds it. */
+	int (*open)(struct src **out, const struct drv_endpoint *ep, const struct drv_login *login,
+	            struct err *e);
 	unsigned (*caps)(struct src *s);
 	/* The source's UIDL style as far as it can tell ("qmail", "dovecot", "courier", "uw", "cyrus", "unknown"). */
 	const char *(*uidl_style)(struct src *s);
@@ -126,8 +155,8 @@ enum {
 struct dst;
 struct dst_ops {
 	const char *name;           /* "imap", later "maildir" */
-	int (*open)(struct dst **out, const struct plan *plan, const struct plan_endpoint *ep,
-	            const struct drv_login *login, struct err *e);
+	int (*open)(struct dst **out, const struct drv_endpoint *ep, const struct drv_login *login,
+	            struct err *e);
 	unsigned (*caps)(struct dst *d);
 	int (*folders)(struct dst *d, struct drv_folder **out, size_t *n, struct err *e);
 	int (*create)(struct dst *d, const char *folder, bool subscribe, struct err *e);
@@ -168,8 +197,8 @@ extern const struct src_ops imapsrc_ops;
 extern const struct dst_ops imapdst_ops;
 
 /* The driver for a protocol name, or NULL. */
-const struct src_ops *drv_source_for(enum plan_proto proto);
-const struct dst_ops *drv_destination_for(enum plan_proto proto);
+const struct src_ops *drv_source_for(enum drv_proto proto);
+const struct dst_ops *drv_destination_for(enum drv_proto proto);
 
 /* The base of every driver object: lets the engine hold either without knowing which. */
 struct src { const struct src_ops *ops; };

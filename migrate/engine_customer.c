@@ -9,13 +9,12 @@
 #include <string.h>
 
 #include "base/buf.h"
-#include "migrate/creds.h"
 #include "migrate/digest.h"
-#include "migrate/dstpop3.h"
 #include "migrate/foldermap.h"
 #include "migrate/hdr.h"
 #include "migrate/msgdate.h"
 #include "migrate/retry.h"
+#include "migrate/session.h"
 #include "migrate/xuidl.h"
 
 #define EC_MID_MAX 1000
@@ -592,8 +591,7 @@ static int ec_cmp_u32p(const void *a, const void *b)
 
 /* POP3 lists a mailbox in UID order, so the n-th UIDL belongs to the n-th UID; pair them
  * only when the counts agree (otherwise mail arrived meanwhile and the pairing is unsafe). */
-static int ec_record_uidls(struct ec *x, const char *sfolder, const struct drv_login *login,
-                           struct err *e)
+static int ec_record_uidls(struct ec *x, const char *sfolder, struct err *e)
 {
 	struct src *pop = NULL;
 	struct drv_msg_list list = { NULL, 0 };
@@ -601,7 +599,8 @@ static int ec_record_uidls(struct ec *x, const char *sfolder, const struct drv_l
 	const struct journal_msg **done = NULL;
 	size_t nd = 0;
 	int rc = -1;
-	if (dstpop3_open(&pop, x->p, login, e) < 0 || pop->ops->select(pop, "INBOX", NULL, e) < 0 ||
+	if (session_open_src(&pop, x->p, x->c, SESSION_DESTINATION_POP3, NULL, e) < 0 ||
+	    pop->ops->select(pop, "INBOX", NULL, e) < 0 ||
 	    pop->ops->list(pop, &list, e) < 0 ||
 	    journal_msgs_load(x->w->j, x->c->id, sfolder, &set, e) < 0)
 		goto out;
@@ -699,32 +698,16 @@ out:
 
 static int ec_pass(struct ec *x, struct err *e)
 {
-	struct creds sc, dc;
-	struct plan_endpoint sep;
-	plan_customer_source(x->p, x->c, &sep);
-	const struct src_ops *sops = drv_source_for(sep.proto);
-	const struct dst_ops *dops = drv_destination_for(x->p->migration.destination.proto);
 	const char *pop3_folder = foldermap_pop3(x->p);
 	int rc = -1;
 
-	memset(&sc, 0, sizeof sc);
-	memset(&dc, 0, sizeof dc);
 	x->r->listed = 0;
 	x->r->deleted_on_source = 0;
 	x->pending = 0;
 	x->folder_idx = 0;
-	if (!sops || !dops)
-		return err_set(e, ERR_DATA, "no driver for this source or destination protocol");
-	if (creds_get(&sc, x->p, x->c, false, e) < 0 || creds_get(&dc, x->p, x->c, true, e) < 0)
+	if (session_open_src(&x->src, x->p, x->c, SESSION_SOURCE, NULL, e) < 0 ||
+	    session_open_dst(&x->dst, x->p, x->c, NULL, e) < 0)
 		goto out;
-	if (sops->open(&x->src, x->p, &sep, &sc.login, e) < 0) {
-		err_prefix(e, "source: ");
-		goto out;
-	}
-	if (dops->open(&x->dst, x->p, &x->p->migration.destination, &dc.login, e) < 0) {
-		err_prefix(e, "destination: ");
-		goto out;
-	}
 	if (x->src->ops->uidl_style) {
 		const char *style = x->src->ops->uidl_style(x->src);
 		if (style) {
@@ -747,7 +730,7 @@ static int ec_pass(struct ec *x, struct err *e)
 	}
 	if (x->p->migration.uidl == PLAN_UIDL_RECORD &&
 	    !(x->src->ops->caps(x->src) & DRV_SRC_FOLDERS) &&
-	    ec_record_uidls(x, "INBOX", &dc.login, e) < 0) {
+	    ec_record_uidls(x, "INBOX", e) < 0) {
 		err_prefix(e, "reading the destination's UIDLs: ");
 		goto out;
 	}
@@ -759,8 +742,6 @@ out:
 		x->dst->ops->close(x->dst);
 	x->src = NULL;
 	x->dst = NULL;
-	creds_release(&sc);
-	creds_release(&dc);
 	return rc;
 }
 

@@ -163,13 +163,14 @@ static int imap_conn_refresh_caps(struct imap_conn *c, struct err *e)
 	return 0;
 }
 
-static int imap_conn_connect(struct imap_conn *c, const char *addr, const struct plan_endpoint *ep,
-                             struct err *e)
+static int imap_conn_connect(struct imap_conn *c, const struct drv_endpoint *ep, struct err *e)
 {
-	uint16_t port = (uint16_t)(ep->port ? ep->port : ep->tls == PLAN_TLS_IMPLICIT ? 993 : 143);
+	/* The certificate is still checked against ep->tls_name, not the address. */
+	const char *addr = ep->address;
+	uint16_t port = (uint16_t)ep->port;
 	int r;
 	c->last_io = time(NULL);
-	if (ep->tls == PLAN_TLS_IMPLICIT)
+	if (ep->tls == DRV_TLS_IMPLICIT)
 		r = mailimap_ssl_connect_with_callback(c->s, addr, port, tlsverify_sni, (void *)ep);
 	else
 		r = mailimap_socket_connect(c->s, addr, port);
@@ -178,7 +179,7 @@ static int imap_conn_connect(struct imap_conn *c, const char *addr, const struct
 		imap_conn_fail(c, r, ERR_NET, e, "connect");
 		return err_prefix(e, "%s:%u: ", ep->host, port);
 	}
-	if (ep->tls == PLAN_TLS_STARTTLS) {
+	if (ep->tls == DRV_TLS_STARTTLS) {
 		if (!c->s->imap_connection_info || !c->s->imap_connection_info->imap_capability)
 			if (imap_conn_refresh_caps(c, e) < 0)
 				return -1;
@@ -193,16 +194,16 @@ static int imap_conn_connect(struct imap_conn *c, const char *addr, const struct
 			return err_prefix(e, "%s:%u: ", ep->host, port);
 		}
 	}
-	if (ep->tls != PLAN_TLS_NONE && tlsverify_stream(c->s->imap_stream, ep, e) < 0)
+	if (ep->tls != DRV_TLS_NONE && tlsverify_stream(c->s->imap_stream, ep, e) < 0)
 		return err_prefix(e, "%s:%u: imap: ", ep->host, port);
 	/* Capabilities read before STARTTLS are stale and may have been forged in clear. */
-	if (ep->tls == PLAN_TLS_STARTTLS || !c->s->imap_connection_info ||
+	if (ep->tls == DRV_TLS_STARTTLS || !c->s->imap_connection_info ||
 	    !c->s->imap_connection_info->imap_capability)
 		return imap_conn_refresh_caps(c, e);
 	return 0;
 }
 
-static int imap_conn_login(struct imap_conn *c, const struct plan_endpoint *ep,
+static int imap_conn_login(struct imap_conn *c, const struct drv_endpoint *ep,
                            const struct drv_login *login, struct err *e)
 {
 	const char *pw = login->password ? login->password : "";
@@ -216,8 +217,8 @@ static int imap_conn_login(struct imap_conn *c, const struct plan_endpoint *ep,
 			                      login->master_user, login->user);
 		return 0;
 	}
-	if (!login->master_user && (ep->auth == PLAN_AUTH_PLAIN || ep->auth == PLAN_AUTH_CRAM_MD5)) {
-		const char *mech = ep->auth == PLAN_AUTH_PLAIN ? "PLAIN" : "CRAM-MD5";
+	if (!login->master_user && (ep->auth == DRV_AUTH_PLAIN || ep->auth == DRV_AUTH_CRAM_MD5)) {
+		const char *mech = ep->auth == DRV_AUTH_PLAIN ? "PLAIN" : "CRAM-MD5";
 		char cap[32];
 		snprintf(cap, sizeof cap, "AUTH=%s", mech);
 		if (!imap_conn_has(c, cap))
@@ -243,11 +244,9 @@ static int imap_conn_login(struct imap_conn *c, const struct plan_endpoint *ep,
 	return 0;
 }
 
-int imap_conn_open(struct imap_conn **out, const struct plan *plan, const struct plan_endpoint *ep,
+int imap_conn_open(struct imap_conn **out, const struct drv_endpoint *ep,
                    const struct drv_login *login, struct err *e)
 {
-	/* The certificate is still checked against ep->tls_name or ep->host, not the address. */
-	const char *addr = plan ? plan_resolve_host(plan, ep->host) : ep->host;
 	*out = NULL;
 	struct imap_conn *c = calloc(1, sizeof *c);
 	if (!c)
@@ -257,11 +256,11 @@ int imap_conn_open(struct imap_conn **out, const struct plan *plan, const struct
 		free(c);
 		return err_set(e, ERR_NOMEM, "out of memory");
 	}
-	c->timeout = ep->timeout_seconds > 0 ? ep->timeout_seconds : 60;
+	c->timeout = ep->timeout_seconds;
 	/* Must be set before the socket exists: libetpan applies it at connect time. */
 	mailimap_set_timeout(c->s, c->timeout);
 	mailimap_set_logger(c->s, imap_conn_logger, c);
-	if (imap_conn_connect(c, addr, ep, e) < 0 ||
+	if (imap_conn_connect(c, ep, e) < 0 ||
 	    (c->s->imap_state != MAILIMAP_STATE_AUTHENTICATED && imap_conn_login(c, ep, login, e) < 0) ||
 	    imap_conn_refresh_caps(c, e) < 0) {
 		imap_conn_close(c);

@@ -13,7 +13,6 @@
 
 #include "base/err.h"
 #include "migrate/driver.h"
-#include "schedule/plan.h"
 
 /* Debian's libetpan has no zlib: COMPRESS=DEFLATE switches the server to deflate and kills
  * the session although the capability is advertised (libraries.md pitfall 5). */
@@ -28,9 +27,9 @@ struct imap_conn {
 	bool delim_known;
 };
 
-/* Connect (to the plan's resolve: address for ep->host when there is one; plan may be
- * NULL), verify TLS against the name, log in, read capabilities. On failure *out is NULL. */
-int imap_conn_open(struct imap_conn **out, const struct plan *plan, const struct plan_endpoint *ep,
+/* Connect to ep->address, verify TLS against ep->tls_name, log in, read capabilities.
+ * On failure *out is NULL. */
+int imap_conn_open(struct imap_conn **out, const struct drv_endpoint *ep,
                    const struct drv_login *login, struct err *e);
 /* LOGOUT when the session is still healthy, then free. NULL is fine. */
 void imap_conn_close(struct imap_conn *c);

@@ -38,7 +38,7 @@ static struct imap_conn *imapdst_conn(struct dst *d)
 	return ((struct imapdst *)d)->c;
 }
 
-static int imapdst_open(struct dst **out, const struct plan *plan, const struct plan_endpoint *ep,
+static int imapdst_open(struct dst **out, const struct drv_endpoint *ep,
                         const struct drv_login *login, struct err *e)
 {
 	*out = NULL;
@@ -46,7 +46,7 @@ static int imapdst_open(struct dst **out, const struct plan *plan, const struct 
 	if (!d)
 		return err_set(e, ERR_NOMEM, "out of memory");
 	d->base.ops = &imapdst_ops;
-	if (imap_conn_open(&d->c, plan, ep, login, e) < 0) {
+	if (imap_conn_open(&d->c, ep, login, e) < 0) {
 		free(d);
 		return -1;
 	}

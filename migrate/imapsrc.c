@@ -27,7 +27,7 @@ struct imapsrc {
 	bool examined;
 };
 
-static int imapsrc_open(struct src **out, const struct plan *plan, const struct plan_endpoint *ep,
+static int imapsrc_open(struct src **out, const struct drv_endpoint *ep,
                         const struct drv_login *login, struct err *e)
 {
 	*out = NULL;
@@ -35,7 +35,7 @@ static int imapsrc_open(struct src **out, const struct plan *plan, const struct 
 	if (!s)
 		return err_set(e, ERR_NOMEM, "out of memory");
 	s->base.ops = &imapsrc_ops;
-	if (imap_conn_open(&s->c, plan, ep, login, e) < 0) {
+	if (imap_conn_open(&s->c, ep, login, e) < 0) {
 		free(s);
 		return -1;
 	}

@@ -7,7 +7,7 @@
 
 #include "base/buf.h"
 #include "base/caps.h"
-#include "migrate/creds.h"
+#include "migrate/session.h"
 #include "migrate/digest.h"
 #include "migrate/driver.h"
 #include "migrate/foldermap.h"
@@ -235,8 +235,6 @@ out:
 int imapverify_customer(const struct plan *p, const struct plan_customer *c, struct journal *j,
                         struct imapverify_result *r, struct err *e)
 {
-	struct creds sc, dc;
-	struct plan_endpoint sep;
 	struct src *s = NULL, *d = NULL;
 	struct drv_folder *sf = NULL, *df = NULL;
 	size_t nsf = 0, ndf = 0;
@@ -244,20 +242,10 @@ int imapverify_customer(const struct plan *p, const struct plan_customer *c, str
 	int rc = -1;
 
 	memset(r, 0, sizeof *r);
-	memset(&sc, 0, sizeof sc);
-	memset(&dc, 0, sizeof dc);
-	plan_customer_source(p, c, &sep);
-	if (creds_get(&sc, p, c, false, e) < 0 || creds_get(&dc, p, c, true, e) < 0)
-		goto out;
-	if (imapsrc_ops.open(&s, p, &sep, &sc.login, e) < 0) {
-		err_prefix(e, "source: ");
-		goto out;
-	}
 	/* The destination is read with the read-only IMAP source driver: EXAMINE, PEEK. */
-	if (imapsrc_ops.open(&d, p, &p->migration.destination, &dc.login, e) < 0) {
-		err_prefix(e, "destination: ");
+	if (session_open_src(&s, p, c, SESSION_SOURCE, &imapsrc_ops, e) < 0 ||
+	    session_open_src(&d, p, c, SESSION_DESTINATION, &imapsrc_ops, e) < 0)
 		goto out;
-	}
 	if (s->ops->folders(s, &sf, &nsf, e) < 0 || d->ops->folders(d, &df, &ndf, e) < 0 ||
 	    foldermap_new(&fm, p, df, ndf, e) < 0)
 		goto out;
@@ -286,7 +274,5 @@ out:
 		s->ops->close(s);
 	if (d)
 		d->ops->close(d);
-	creds_release(&sc);
-	creds_release(&dc);
 	return rc;
 }

@@ -11,7 +11,7 @@
 #include "base/buf.h"
 #include "base/caps.h"
 #include "migrate/driver.h"
-#include "migrate/creds.h"
+#include "migrate/session.h"
 #include "migrate/hdr.h"
 #include "schedule/clients.h"
 
@@ -211,12 +211,6 @@ static void inv_measure_appends(struct inv_shared *sh, struct dst *d, struct buf
 static void inv_source(struct inv_shared *sh, struct inventory_customer *ic, struct buf *keep,
                        size_t *keep_len, size_t *n_keep)
 {
-	const struct plan *p = sh->p;
-	struct plan_endpoint sep;
-	plan_customer_source(p, ic->c, &sep);
-	enum plan_proto proto = sep.proto;
-	const struct src_ops *ops = drv_source_for(proto);
-	struct creds lc;
 	struct src *s = NULL;
 	struct drv_folder *folders = NULL;
 	size_t n_folders = 0;
@@ -224,17 +218,9 @@ static void inv_source(struct inv_shared *sh, struct inventory_customer *ic, str
 	bool sample = false;
 
 	err_clear(&e);
-	if (!ops) {
-		err_set(&e, ERR_DATA, "no source driver for %s", plan_proto_name(proto));
+	if (session_open_src(&s, sh->p, ic->c, SESSION_SOURCE, NULL, &e) < 0)
 		goto fail;
-	}
-	if (creds_get(&lc, p, ic->c, false, &e) < 0)
-		goto fail;
-	if (ops->open(&s, p, &sep, &lc.login, &e) < 0) {
-		creds_release(&lc);
-		goto fail;
-	}
-	creds_release(&lc);
+	const struct src_ops *ops = s->ops;
 	snprintf(ic->uidl_style, sizeof ic->uidl_style, "%s", ops->uidl_style ? ops->uidl_style(s) : "");
 	if (ops->caps(s) & DRV_SRC_FOLDERS) {
 		if (ops->folders(s, &folders, &n_folders, &e) < 0)
@@ -298,37 +284,29 @@ static void inv_source(struct inv_shared *sh, struct inventory_customer *ic, str
 	ops->close(s);
 	return;
 fail:
+	/* Open failures already name the side (session.h); what failed later gets it here. */
+	if (s)
+		err_prefix(&e, "source: ");
 	ic->src_cls = e.cls;
 	inv_detail(ic->src_detail, sizeof ic->src_detail, &e);
 	drv_folder_list_free(folders, n_folders);
 	if (s)
-		ops->close(s);
+		s->ops->close(s);
 }
 
 static void inv_destination(struct inv_shared *sh, struct inventory_customer *ic, struct buf *keep,
                             const size_t *keep_len, size_t n_keep)
 {
 	const struct plan *p = sh->p;
-	const struct dst_ops *ops = drv_destination_for(p->migration.destination.proto);
-	struct creds lc;
 	struct dst *d = NULL;
 	struct err e;
 	uint64_t maxmsg = 0, used = 0, limit = 0;
 	bool measure = false;
 
 	err_clear(&e);
-	if (!ops) {
-		err_set(&e, ERR_DATA, "no destination driver for %s",
-		        plan_proto_name(p->migration.destination.proto));
+	if (session_open_dst(&d, p, ic->c, NULL, &e) < 0)
 		goto fail;
-	}
-	if (creds_get(&lc, p, ic->c, true, &e) < 0)
-		goto fail;
-	if (ops->open(&d, p, &p->migration.destination, &lc.login, &e) < 0) {
-		creds_release(&lc);
-		goto fail;
-	}
-	creds_release(&lc);
+	const struct dst_ops *ops = d->ops;
 	pthread_mutex_lock(&sh->lock);
 	if (!sh->inv->dst_caps_known) {
 		sh->inv->dst_caps = ops->caps(d);
@@ -358,10 +336,12 @@ static void inv_destination(struct inv_shared *sh, struct inventory_customer *ic
 	ops->close(d);
 	return;
 fail:
+	if (d)
+		err_prefix(&e, "destination: ");
 	ic->dst_cls = e.cls;
 	inv_detail(ic->dst_detail, sizeof ic->dst_detail, &e);
 	if (d)
-		ops->close(d);
+		d->ops->close(d);
 }
 
 static void *inv_worker(void *arg)

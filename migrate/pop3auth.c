@@ -246,22 +246,22 @@ static int pop3auth_cram(mailpop3 *f, const struct drv_login *l, const struct po
 	return rc;
 }
 
-int pop3auth_login(mailpop3 *f, enum plan_auth method, const struct drv_login *login,
+int pop3auth_login(mailpop3 *f, enum drv_auth method, const struct drv_login *login,
                    const struct pop3auth_ctx *c, struct err *e)
 {
 	if (!login->password)
 		return err_set(e, ERR_DATA, "POP3 login: no password");
 	int rc;
 	switch (method) {
-	case PLAN_AUTH_USER:
+	case DRV_AUTH_USER:
 		return pop3auth_user_pass(f, login, c, e);   /* libetpan moves the state itself */
-	case PLAN_AUTH_APOP:
+	case DRV_AUTH_APOP:
 		rc = pop3auth_apop(f, login, c, e);
 		break;
-	case PLAN_AUTH_PLAIN:
+	case DRV_AUTH_PLAIN:
 		rc = pop3auth_plain(f, login, c, e);
 		break;
-	case PLAN_AUTH_CRAM_MD5:
+	case DRV_AUTH_CRAM_MD5:
 		rc = pop3auth_cram(f, login, c, e);
 		break;
 	default:

@@ -10,7 +10,6 @@
 
 #include "base/err.h"
 #include "migrate/driver.h"
-#include "schedule/plan.h"
 
 struct pop3auth_ctx {
 	int timeout;        /* seconds, for telling a silent server from a closed one */
@@ -21,7 +20,7 @@ struct pop3auth_ctx {
  * password (auth_master_user_separator = *). */
 #define POP3AUTH_MASTER_SEPARATOR '*'
 
-int pop3auth_login(mailpop3 *f, enum plan_auth method, const struct drv_login *login,
+int pop3auth_login(mailpop3 *f, enum drv_auth method, const struct drv_login *login,
                    const struct pop3auth_ctx *c, struct err *e);
 
 #endif

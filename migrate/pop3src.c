@@ -44,7 +44,7 @@ struct pop3src {
 	struct src base;
 	mailpop3 *f;
 	struct streameof eof;        /* f's low stream reads through it: lives as long as f */
-	const struct plan_endpoint *ep;
+	struct drv_endpoint ep;      /* a copy: the caller's may go away after open */
 	struct pop3auth_ctx ctx;
 	bool dead;                   /* stream broken: no RSET, quick QUIT */
 	double last_io;              /* monotonic time of the last byte sent or received */
@@ -164,27 +164,19 @@ static int pop3src_capa(struct pop3src *s, struct err *e)
 	return 0;
 }
 
-/* The plan's resolve: entries map a name to addresses (e.g. the old server's private
- * address during the window); the certificate is still checked against the name. */
-static const char *pop3src_address(const struct plan *plan, const struct plan_endpoint *ep)
+static int pop3src_connect(struct pop3src *s, struct err *e)
 {
-	for (size_t i = 0; plan && i < plan->n_resolve; i++)
-		if (plan->resolve[i].n_addresses > 0 && strcasecmp(plan->resolve[i].name, ep->host) == 0)
-			return plan->resolve[i].addresses[0];
-	return ep->host;
-}
-
-static int pop3src_connect(struct pop3src *s, const struct plan *plan, struct err *e)
-{
-	const struct plan_endpoint *ep = s->ep;
-	const char *addr = pop3src_address(plan, ep);
-	int port = ep->port > 0 ? ep->port : ep->tls == PLAN_TLS_IMPLICIT ? 995 : 110;
+	/* ep->address may be the plan's resolve: entry (e.g. the old server's private address
+	 * during the window); the certificate is still checked against ep->tls_name. */
+	const struct drv_endpoint *ep = &s->ep;
+	const char *addr = ep->address;
+	int port = ep->port;
 	char what[300];
 	snprintf(what, sizeof what, "POP3 connect to %s port %d", ep->host, port);
 	if (pop3src_fd_budget(e) < 0)
 		return -1;
 	double t0 = pop3src_now();
-	int rc = ep->tls == PLAN_TLS_IMPLICIT
+	int rc = ep->tls == DRV_TLS_IMPLICIT
 	                 ? mailpop3_ssl_connect_with_callback(s->f, addr, (uint16_t)port, tlsverify_sni,
 	                                                      (void *)ep)
 	                 : mailpop3_socket_connect(s->f, addr, (uint16_t)port);
@@ -196,7 +188,7 @@ static int pop3src_connect(struct pop3src *s, const struct plan *plan, struct er
 		return pop3src_fail(s, rc, ERR_TEMP, what, t0, e);
 	if (rc != MAILPOP3_NO_ERROR)
 		return pop3src_fail(s, rc, ERR_NET, what, t0, e);
-	if (ep->tls == PLAN_TLS_IMPLICIT && tlsverify_stream(s->f->pop3_stream, ep, e) < 0)
+	if (ep->tls == DRV_TLS_IMPLICIT && tlsverify_stream(s->f->pop3_stream, ep, e) < 0)
 		return -1;
 	/* From here on, a connection dropped mid-reply is an error, not an endless loop in
 	 * libetpan's multiline readers (CAPA, LIST, UIDL, TOP, RETR): see streameof.h. The
@@ -204,7 +196,7 @@ static int pop3src_connect(struct pop3src *s, const struct plan *plan, struct er
 	streameof_install(&s->eof, s->f->pop3_stream);
 	if (pop3src_capa(s, e) < 0)
 		return -1;
-	if (ep->tls == PLAN_TLS_STARTTLS) {
+	if (ep->tls == DRV_TLS_STARTTLS) {
 		if (s->capa && !s->has_stls)
 			return err_set(e, ERR_TLS, "%s: the server does not offer STLS (tls: starttls in the plan)", what);
 		t0 = pop3src_now();
@@ -248,11 +240,11 @@ static void pop3src_free(struct pop3src *s)
 	free(s);
 }
 
-static int pop3src_open(struct src **out, const struct plan *plan, const struct plan_endpoint *ep,
+static int pop3src_open(struct src **out, const struct drv_endpoint *ep,
                         const struct drv_login *login, struct err *e)
 {
 	*out = NULL;
-	if (ep->proto != PLAN_PROTO_POP3)
+	if (ep->proto != DRV_PROTO_POP3)
 		return err_set(e, ERR_INTERNAL, "pop3 driver used for a non-POP3 endpoint");
 	struct pop3src *s = calloc(1, sizeof *s);
 	if (!s || !(s->f = mailpop3_new(0, NULL)) || !(s->line = mmap_string_new(""))) {
@@ -262,12 +254,12 @@ static int pop3src_open(struct src **out, const struct plan *plan, const struct 
 		return err_set(e, ERR_NOMEM, "POP3: out of memory");
 	}
 	s->base.ops = &pop3src_ops;
-	s->ep = ep;
-	s->ctx.timeout = ep->timeout_seconds > 0 ? ep->timeout_seconds : 60;
+	s->ep = *ep;
+	s->ctx.timeout = ep->timeout_seconds;
 	/* libetpan applies the timeout when the socket is opened: set it before connecting. */
 	mailpop3_set_timeout(s->f, s->ctx.timeout);
 	mailpop3_set_logger(s->f, pop3src_logger, s);
-	if (pop3src_connect(s, plan, e) < 0 || pop3auth_login(s->f, ep->auth, login, &s->ctx, e) < 0) {
+	if (pop3src_connect(s, e) < 0 || pop3auth_login(s->f, ep->auth, login, &s->ctx, e) < 0) {
 		if (e->cls == ERR_NET || e->cls == ERR_TIMEOUT)
 			s->dead = true;
 		pop3src_free(s);

@@ -136,7 +136,7 @@ out:
 	return ret;
 }
 
-int tlsverify_stream(mailstream *s, const struct plan_endpoint *ep, struct err *e)
+int tlsverify_stream(mailstream *s, const struct drv_endpoint *ep, struct err *e)
 {
 	if (!ep->tls_verify)
 		return 0;
@@ -155,8 +155,7 @@ int tlsverify_stream(mailstream *s, const struct plan_endpoint *ep, struct err *
 	int rc = n > TLSVERIFY_CHAIN_MAX
 	                 ? err_set(e, ERR_TLS, "TLS: %s sent %zu certificates (more than %d)", ep->host, n,
 	                           TLSVERIFY_CHAIN_MAX)
-	                 : tlsverify_chain(der, len, n, ep->ca_file,
-	                                   ep->tls_name ? ep->tls_name : ep->host, e);
+	                 : tlsverify_chain(der, len, n, ep->ca_file, ep->tls_name, e);
 	for (size_t i = 0; i < n; i++)
 		mmap_string_free(carray_get(chain, (unsigned)i));
 	carray_free(chain);
@@ -165,8 +164,8 @@ int tlsverify_stream(mailstream *s, const struct plan_endpoint *ep, struct err *
 
 void tlsverify_sni(struct mailstream_ssl_context *ctx, void *data)
 {
-	const struct plan_endpoint *ep = data;
-	const char *name = ep->tls_name ? ep->tls_name : ep->host;
+	const struct drv_endpoint *ep = data;
+	const char *name = ep->tls_name;
 	unsigned char ip[16];
 	if (!name || inet_pton(AF_INET, name, ip) == 1 || inet_pton(AF_INET6, name, ip) == 1)
 		return;

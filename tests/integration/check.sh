@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # check.sh: `cutover check` end to end: sample plans and the 117net fixture are valid and
 # summarised (window, before → after, customers, warnings), --json parses and has its
-# keys, help works, a bad plan exits 65 with file:line:col errors. Prints TAP.
+# keys, help works, a bad plan exits 65 with file:line:col errors; every command gets the
+# same plan, --customer and option errors from main. Prints TAP.
 set -u
 root=${CUTOVER_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 bin=${CUTOVER_BIN:-$root/cutover}
@@ -110,6 +111,29 @@ t "bad plan --json: exit 65, nothing on stdout" bash -c "[ $? = 65 ] && [ ! -s '
 
 "$bin" check "$tmp/no-such-plan.yaml" >/dev/null 2>"$tmp/err"
 t "missing plan: exit 66 (EX_NOINPUT)" [ $? = 66 ]
+t "missing plan: one text from main" has "$tmp/err" "cutover check: $tmp/no-such-plan.yaml: cannot read the plan"
+
+# --- what main sets up for every command: the same texts and exit codes for each ---
+cp "$root"/sample-plans/infonia-2002.yaml "$root"/sample-plans/infonia-2002-customers.csv "$tmp/"
+sample=$tmp/infonia-2002.yaml
+for c in run verify status notices dry-run; do
+	"$bin" $c "$tmp/no-such-plan.yaml" >/dev/null 2>"$tmp/err"
+	t "$c: missing plan exits 66 with main's text" bash -c "[ $? = 66 ] && grep -qF 'cutover $c: $tmp/no-such-plan.yaml: cannot read the plan' '$tmp/err'"
+	"$bin" $c "$data/bad-plan.yaml" >/dev/null 2>"$tmp/err"
+	t "$c: bad plan exits 65" bash -c "[ $? = 65 ] && grep -qE 'cutover $c: .*: [0-9]+ errors? in the plan$' '$tmp/err'"
+done
+for c in run verify notices uidl; do
+	extra=; [ $c = uidl ] && extra=export
+	"$bin" $c "$sample" $extra -q --customer inf0001 --customer nobody >"$tmp/out" 2>"$tmp/err"
+	t "$c: unknown --customer exits 64 before any work" bash -c "[ $? = 64 ] && [ ! -s '$tmp/out' ] && grep -qxF 'cutover $c: --customer nobody: no such customer in the plan' '$tmp/err'"
+done
+t "an unknown --customer leaves no journal behind" bash -c "! ls '$tmp'/*.db >/dev/null 2>&1"
+for w in 0 65 many; do
+	"$bin" run "$sample" --workers $w >/dev/null 2>"$tmp/err"
+	t "run --workers $w: usage error (64)" bash -c "[ $? = 64 ] && grep -q -- '--workers' '$tmp/err'"
+done
+"$bin" check "$sample" --customer inf0001 >/dev/null 2>&1
+t "check takes no --customer (64)" [ $? = 64 ]
 
 # --- the manual page renders without warnings ---
 if command -v groff >/dev/null 2>&1; then

@@ -181,7 +181,7 @@ dovecot_set_quota dst c1 0
 good=$PW_c2
 export PW_c2=wrong-password
 plan "$H_DIR/pw.yaml"
-nogo "a wrong password" 'customer c2: source login failed \(auth\)' "$H_DIR/pw.yaml"
+nogo "a wrong password" 'customer c2: login failed \(auth\): source: ' "$H_DIR/pw.yaml"
 export PW_c2=$good
 # After a pre-stage, the window only has to hold the final phase.
 "$CUTOVER" run "$H_DIR/go.yaml" >"$H_DIR/run.out" 2>&1

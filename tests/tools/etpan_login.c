@@ -39,14 +39,15 @@ static int fail(const char *stage, int code, const char *text)
 /* 0 when no verification was asked for or the peer chain verifies. */
 static int verify_peer(const struct opts *o, mailstream *stream)
 {
-	struct plan_endpoint ep = { 0 };
+	struct drv_endpoint ep = { 0 };
 	struct err e = { 0 };
 
 	if (!o->ca_file || o->tls == TLS_NONE)
 		return 0;
-	ep.host = (char *)o->host;
-	ep.ca_file = (char *)o->ca_file;
+	ep.host = o->host;
+	ep.ca_file = o->ca_file;
 	ep.tls_verify = true;
+	drv_endpoint_defaults(&ep);
 	if (tlsverify_stream(stream, &ep, &e) < 0)
 		return fail("tls", 0, e.msg);
 	return 0;

@@ -224,7 +224,7 @@ int main(int argc, char **argv)
 	struct err e;
 	err_clear(&e);
 	struct dst *d;
-	if (imapdst_ops.open(&d, NULL, &t.ep, &t.login, &e) < 0)
+	if (imapdst_ops.open(&d, &t.ep, &t.login, &e) < 0)
 		return imaptool_fail(&e);
 	int rc = 0;
 	if (!strcmp(cmd, "append") && nargs == 3) {

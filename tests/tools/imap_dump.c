@@ -59,7 +59,7 @@ int main(int argc, char **argv)
 	struct err e;
 	err_clear(&e);
 	struct src *s;
-	if (imapsrc_ops.open(&s, NULL, &t.ep, &t.login, &e) < 0)
+	if (imapsrc_ops.open(&s, &t.ep, &t.login, &e) < 0)
 		return imaptool_fail(&e);
 	int rc = 0;
 	if (!strcmp(cmd, "dump") && t.argi + 1 < argc) {

@@ -11,10 +11,9 @@
 
 #include "base/err.h"
 #include "migrate/driver.h"
-#include "schedule/plan.h"
 
 struct imaptool {
-	struct plan_endpoint ep;
+	struct drv_endpoint ep;
 	struct drv_login login;
 	int argi;   /* first argument after the options */
 };
@@ -27,8 +26,8 @@ static inline int imaptool_opts(struct imaptool *t, int argc, char **argv, const
 	/* libetpan writes to sockets without MSG_NOSIGNAL: a server that hangs up would kill
 	 * the process with SIGPIPE instead of giving an error. cutover's main does the same. */
 	signal(SIGPIPE, SIG_IGN);
-	t->ep.proto = PLAN_PROTO_IMAP;
-	t->ep.host = (char *)"127.0.0.1";
+	t->ep.proto = DRV_PROTO_IMAP;
+	t->ep.host = "127.0.0.1";
 	t->ep.tls_verify = true;
 	t->ep.timeout_seconds = 20;
 	t->login.password = getenv("IMAP_PASSWORD");
@@ -38,13 +37,13 @@ static inline int imaptool_opts(struct imaptool *t, int argc, char **argv, const
 		switch (argv[i][1]) {
 		case 'h': t->ep.host = v; break;
 		case 'p': t->ep.port = atoi(v); break;
-		case 't': t->ep.tls = !strcmp(v, "tls") ? PLAN_TLS_IMPLICIT
-		                      : !strcmp(v, "starttls") ? PLAN_TLS_STARTTLS : PLAN_TLS_NONE; break;
+		case 't': t->ep.tls = !strcmp(v, "tls") ? DRV_TLS_IMPLICIT
+		                      : !strcmp(v, "starttls") ? DRV_TLS_STARTTLS : DRV_TLS_NONE; break;
 		case 'c': t->ep.ca_file = v; break;
 		case 'n': t->ep.tls_name = v; break;
 		case 'u': t->login.user = v; break;
 		case 'm': t->login.master_user = v; break;
-		case 'a': t->ep.auth = !strcmp(v, "plain") ? PLAN_AUTH_PLAIN : PLAN_AUTH_USER; break;
+		case 'a': t->ep.auth = !strcmp(v, "plain") ? DRV_AUTH_PLAIN : DRV_AUTH_USER; break;
 		case 'T': t->ep.timeout_seconds = atoi(v); break;
 		default: fprintf(stderr, "usage: %s\n", usage); return -1;
 		}
@@ -54,6 +53,7 @@ static inline int imaptool_opts(struct imaptool *t, int argc, char **argv, const
 		return -1;
 	}
 	t->argi = i;
+	drv_endpoint_defaults(&t->ep);
 	return 0;
 }
 

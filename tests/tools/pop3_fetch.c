@@ -76,7 +76,7 @@ static int usage(void)
 
 int main(int argc, char **argv)
 {
-	struct plan_endpoint ep = {.proto = PLAN_PROTO_POP3, .tls = PLAN_TLS_NONE, .auth = PLAN_AUTH_USER,
+	struct drv_endpoint ep = {.proto = DRV_PROTO_POP3, .tls = DRV_TLS_NONE, .auth = DRV_AUTH_USER,
 	                           .tls_verify = true, .timeout_seconds = 20};
 	struct drv_login login = {0};
 	const char *pwenv = "POP3_PASSWORD";
@@ -94,23 +94,23 @@ int main(int argc, char **argv)
 		if (!v)
 			return usage();
 		i++;
-		if (strcmp(a, "--host") == 0) ep.host = (char *)v;
+		if (strcmp(a, "--host") == 0) ep.host = v;
 		else if (strcmp(a, "--port") == 0) ep.port = atoi(v);
 		else if (strcmp(a, "--user") == 0) login.user = v;
 		else if (strcmp(a, "--master") == 0) login.master_user = v;
-		else if (strcmp(a, "--ca") == 0) ep.ca_file = (char *)v;
-		else if (strcmp(a, "--tls-name") == 0) ep.tls_name = (char *)v;
+		else if (strcmp(a, "--ca") == 0) ep.ca_file = v;
+		else if (strcmp(a, "--tls-name") == 0) ep.tls_name = v;
 		else if (strcmp(a, "--timeout") == 0) ep.timeout_seconds = atoi(v);
 		else if (strcmp(a, "--password-env") == 0) pwenv = v;
 		else if (strcmp(a, "--save") == 0) ctx.save = v;
 		else if (strcmp(a, "--between") == 0) between = v;
 		else if (strcmp(a, "--tls") == 0)
-			ep.tls = strcmp(v, "tls") == 0 ? PLAN_TLS_IMPLICIT
-			       : strcmp(v, "starttls") == 0 ? PLAN_TLS_STARTTLS : PLAN_TLS_NONE;
+			ep.tls = strcmp(v, "tls") == 0 ? DRV_TLS_IMPLICIT
+			       : strcmp(v, "starttls") == 0 ? DRV_TLS_STARTTLS : DRV_TLS_NONE;
 		else if (strcmp(a, "--auth") == 0)
-			ep.auth = strcmp(v, "apop") == 0 ? PLAN_AUTH_APOP
-			        : strcmp(v, "plain") == 0 ? PLAN_AUTH_PLAIN
-			        : strcmp(v, "cram-md5") == 0 ? PLAN_AUTH_CRAM_MD5 : PLAN_AUTH_USER;
+			ep.auth = strcmp(v, "apop") == 0 ? DRV_AUTH_APOP
+			        : strcmp(v, "plain") == 0 ? DRV_AUTH_PLAIN
+			        : strcmp(v, "cram-md5") == 0 ? DRV_AUTH_CRAM_MD5 : DRV_AUTH_USER;
 		else
 			return usage();
 	}
@@ -123,8 +123,9 @@ int main(int argc, char **argv)
 	struct drv_msg_list l = {0};
 	const struct drv_msg **v = NULL;
 	int rc = 0;
-	const struct src_ops *ops = drv_source_for(PLAN_PROTO_POP3);
-	if (ops->open(&s, NULL, &ep, &login, &e) < 0)
+	const struct src_ops *ops = drv_source_for(DRV_PROTO_POP3);
+	drv_endpoint_defaults(&ep);
+	if (ops->open(&s, &ep, &login, &e) < 0)
 		goto fail;
 	if (ops->list(s, &l, &e) < 0)
 		goto fail;
@@ -148,7 +149,7 @@ int main(int argc, char **argv)
 				err_set(&e, ERR_INTERNAL, "--between command failed");
 				goto fail;
 			}
-			if (ops->open(&s, NULL, &ep, &login, &e) < 0)
+			if (ops->open(&s, &ep, &login, &e) < 0)
 				goto fail;
 		}
 		double t0 = now();

@@ -1,11 +1,10 @@
-/* test_base: err, buf, diag and opt — the pieces every module stands on. */
+/* test_base: err, buf and diag — the pieces every module stands on. */
 #include <stdlib.h>
 #include <sysexits.h>
 
 #include "base/buf.h"
 #include "base/diag.h"
 #include "base/err.h"
-#include "cmd/opt.h"
 #include "t.h"
 
 static void err_prefix_keeps_message_and_class(void)
@@ -67,51 +66,6 @@ static void diag_sorts_stably_by_position(void)
 	free(out);
 }
 
-static const char *const t_formats[] = { "text", "json", NULL };
-static const struct opt_spec t_specs[] = {
-	{ "format", 'f', OPT_STRING, "text|json", "output", t_formats },
-	{ "workers", 0, OPT_INT, "N", "workers", NULL },
-	{ "customer", 0, OPT_LIST, "ID", "customer", NULL },
-	{ "json", 0, OPT_FLAG, NULL, "json", NULL },
-};
-
-static void opt_parses_table(void)
-{
-	struct opt_result r;
-	struct err e;
-	char *argv[] = { "run", "plan.yaml", "--workers=3", "--customer", "a", "--customer", "b",
-	                 "-f", "json", "--json" };
-	err_clear(&e);
-	T_REQUIRE(opt_parse(&r, t_specs, 4, 10, argv, &e) == 0);
-	T_INTEQ(r.n_pos, 1);
-	T_STREQ(r.pos[0], "plan.yaml");
-	T_INTEQ(opt_int(&r, "workers", 0), 3);
-	T_INTEQ(opt_get(&r, "customer")->n_list, 2);
-	T_STREQ(opt_str(&r, "format", "text"), "json");
-	T_CHECK(opt_flag(&r, "json"));
-	opt_release(&r);
-}
-
-static void opt_rejects_bad_input(void)
-{
-	struct opt_result r;
-	struct err e;
-	char *a1[] = { "run", "--format", "xml" };
-	char *a2[] = { "run", "--nope" };
-	char *a3[] = { "run", "--workers", "many" };
-	char *a4[] = { "run", "--workers" };
-	T_CHECK(opt_parse(&r, t_specs, 4, 3, a1, &e) < 0 && e.cls == ERR_USAGE);
-	T_STREQ(e.msg, "--format: 'xml' is not one of text|json");
-	opt_release(&r);
-	T_CHECK(opt_parse(&r, t_specs, 4, 2, a2, &e) < 0);
-	T_STREQ(e.msg, "unknown option '--nope'");
-	opt_release(&r);
-	T_CHECK(opt_parse(&r, t_specs, 4, 3, a3, &e) < 0);
-	opt_release(&r);
-	T_CHECK(opt_parse(&r, t_specs, 4, 2, a4, &e) < 0);
-	T_STREQ(e.msg, "--workers needs a value (N)");
-	opt_release(&r);
-}
 
 int main(void)
 {
@@ -119,7 +73,5 @@ int main(void)
 	T_RUN(err_server_strips_control_bytes);
 	T_RUN(buf_respects_cap);
 	T_RUN(diag_sorts_stably_by_position);
-	T_RUN(opt_parses_table);
-	T_RUN(opt_rejects_bad_input);
 	return T_DONE();
 }

@@ -1,0 +1,134 @@
+/* ctx: what a command declared it needs, set up once for every command: the plan, its
+ * journal, and the customers named by --customer, each failure with one text. */
+#include "cmd/ctx.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mapping/journal_plan.h"
+
+/* The diagnostics are the detail (already printed); the error says only what failed. An
+ * unreadable plan keeps its own class (EX_NOINPUT), whatever the reason it is unreadable. */
+static int ctx_load_plan(struct ctx_store *s, enum cmd_plan need, bool quiet, struct err *e)
+{
+	struct cmd_ctx *c = &s->ctx;
+	if (plan_load(&c->plan, c->plan_path, &s->warnings, e) < 0) {
+		diag_sort(&s->warnings);
+		diag_print(&s->warnings, stderr);
+		if (err_is_set(e) && (e->cls == ERR_NOINPUT || e->cls == ERR_IO))
+			return err_set(e, ERR_NOINPUT, "%s: cannot read the plan", c->plan_path);
+		return err_set(e, ERR_DATA, "%s: %zu error%s in the plan", c->plan_path,
+		               s->warnings.errors, s->warnings.errors == 1 ? "" : "s");
+	}
+	diag_sort(&s->warnings);
+	if (need == CMD_PLAN_KEEP_WARNINGS)
+		c->warnings = &s->warnings;
+	else if (!quiet)
+		diag_print(&s->warnings, stderr);
+	return 0;
+}
+
+static int ctx_open_journal(struct cmd_ctx *c, enum cmd_journal need, struct err *e)
+{
+	c->journal_path = journal_plan_path(c->plan);
+	if (!c->journal_path)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	if (need == CMD_JOURNAL_WRITE ? journal_open(&c->journal, c->journal_path, e)
+	                              : journal_open_ro(&c->journal, c->journal_path, e)) {
+		c->journal = NULL;
+		if (need == CMD_JOURNAL_READ && e->cls == ERR_NOTFOUND) {
+			err_clear(e);
+			return 0;
+		}
+		return err_prefix(e, "journal %s: ", c->journal_path);
+	}
+	return 0;
+}
+
+/* Whether the journal has ever recorded customer id (status of a customer removed from
+ * the plan since). */
+static int ctx_in_journal(struct journal *j, const char *id, bool *found, struct err *e)
+{
+	struct journal_customer_summary *v = NULL;
+	size_t n = 0;
+	*found = false;
+	if (!j)
+		return 0;
+	if (journal_summary(j, &v, &n, e) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		*found |= strcmp(v[i].id, id) == 0;
+	journal_summary_free(v, n);
+	return 0;
+}
+
+/* --customer against the plan (and the journal when the command allows): each id once. */
+static int ctx_customers(struct ctx_store *s, const struct opt_list *ids, enum cmd_customers need,
+                         struct err *e)
+{
+	struct cmd_ctx *c = &s->ctx;
+	s->customers = calloc(ids->n + 1, sizeof *s->customers);
+	if (!s->customers)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	c->customers = s->customers;
+	for (size_t i = 0; i < ids->n; i++) {
+		const struct plan_customer *pc = plan_customer_find(c->plan, ids->v[i]);
+		bool known = pc != NULL;
+		if (!known && need == CMD_CUSTOMERS_JOURNAL &&
+		    ctx_in_journal(c->journal, ids->v[i], &known, e) < 0)
+			return -1;
+		if (!known)
+			return err_set(e, ERR_USAGE, "--customer %s: no such customer in the plan%s",
+			               ids->v[i], need == CMD_CUSTOMERS_JOURNAL ? " or its journal" : "");
+		bool dup = false;
+		for (size_t k = 0; k < c->n_customers; k++)
+			dup |= strcmp(s->customers[k].id, ids->v[i]) == 0;
+		if (dup)
+			continue;
+		s->customers[c->n_customers].id = ids->v[i];
+		s->customers[c->n_customers++].plan = pc;
+	}
+	return 0;
+}
+
+void ctx_init(struct ctx_store *s)
+{
+	memset(s, 0, sizeof *s);
+	diag_init(&s->warnings);
+	s->ctx.common = &s->common;
+}
+
+int ctx_setup(struct ctx_store *s, const struct cmd_needs *need, const struct opt_pos *pos,
+              struct err *e)
+{
+	struct cmd_ctx *c = &s->ctx;
+	size_t skip = need->plan != CMD_PLAN_NONE;
+	c->pos = pos->v + skip;
+	c->n_pos = pos->n - skip;
+	if (need->customers == CMD_CUSTOMERS_NONE && s->common.customer.n)
+		return err_set(e, ERR_USAGE, "--customer does not apply here");
+	if (need->plan == CMD_PLAN_NONE)
+		return 0;
+	c->plan_path = pos->v[0];
+	if (ctx_load_plan(s, need->plan, s->common.quiet, e) < 0)
+		return -1;
+	/* A misspelt --customer must not leave a new journal behind: check against the plan
+	 * first, unless the journal may know the customer (read-only, so nothing is created). */
+	bool journal_first = need->customers == CMD_CUSTOMERS_JOURNAL;
+	if (!journal_first && ctx_customers(s, &s->common.customer, need->customers, e) < 0)
+		return -1;
+	if (need->journal != CMD_JOURNAL_NONE && ctx_open_journal(c, need->journal, e) < 0)
+		return -1;
+	return journal_first ? ctx_customers(s, &s->common.customer, need->customers, e) : 0;
+}
+
+void ctx_release(struct ctx_store *s)
+{
+	journal_close(s->ctx.journal);
+	free(s->ctx.journal_path);
+	plan_free(s->ctx.plan);
+	diag_release(&s->warnings);
+	free(s->customers);
+	memset(s, 0, sizeof *s);
+}
