@@ -83,6 +83,7 @@ static int model_service_as(struct tmpl_dict *d, const struct plan_service *s, b
 	FLAG("is_submission", outgoing && s->port == 587);
 	SETF("relay_minutes", "%d", s->relay_minutes ? s->relay_minutes : 10);
 	SET("addresses", b.data ? b.data : "");
+	SET("signup_url", outgoing && s->signup_url ? s->signup_url : "");
 	FLAG("has_addresses", s->n_addresses > 0);
 	/* Spellings of the client configuration formats (autoconfig, Autodiscover, Apple). */
 	SET("xml_type", outgoing ? "smtp" : s->proto == PLAN_PROTO_IMAP ? "imap" : "pop3");
@@ -421,6 +422,7 @@ int model_vars_common(struct tmpl_dict *d, const struct plan *p, enum plan_lang 
 	FLAG("outgoing_tls", out_tls);
 	SET("smtp_auth_host", first_auth ? first_auth->host : "");
 	SETF("smtp_auth_port", "%d", first_auth ? first_auth->port : 0);
+	SET("smtp_auth_signup_url", first_auth && first_auth->signup_url ? first_auth->signup_url : "");
 	SET("pop_before_smtp_host", first_pbs ? first_pbs->host : "");
 	SETF("relay_minutes", "%d", first_pbs && first_pbs->relay_minutes ? first_pbs->relay_minutes : 10);
 	FLAG("username_changes", sv->username_before != sv->username_after);

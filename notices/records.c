@@ -23,9 +23,11 @@ static json_t *records_notes(const struct instr *in)
 	json_t *a = json_array();
 	static const char *const names[] = { "full-address-login", "apop-not-supported",
 	                                     "apop-blocks-smtp-auth", "pop-before-smtp",
-	                                     "upgrade-needed", "keep-old-incoming-name" };
+	                                     "upgrade-needed", "keep-old-incoming-name",
+	                                     "smtp-auth-signup" };
 	bool on[] = { in->login_full_address, in->apop_unsupported, in->apop_conflict,
-	              in->smtp_fallback, in->must_upgrade, in->in_host_kept };
+	              in->smtp_fallback, in->must_upgrade, in->in_host_kept,
+	              in->out->smtp_auth == PLAN_SMTP_AUTH && in->out->signup_url };
 	for (size_t i = 0; a && i < sizeof on / sizeof on[0]; i++)
 		if (on[i])
 			json_array_append_new(a, json_string(names[i]));

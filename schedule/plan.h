@@ -80,6 +80,8 @@ struct plan_service {
 	char **addresses;                /* IP addresses to publish for firewalls (may be NULL) */
 	size_t n_addresses;
 	struct plan_pos pos;
+	char *signup_url;                /* outgoing SMTP AUTH only: customers must sign up for
+	                                    it here first (BeToMail's SMTP認証申し込みページ) */
 };
 
 struct plan_services {

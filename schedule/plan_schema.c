@@ -68,6 +68,8 @@ static void schema_svc_out_post(struct plan_ctx *c, yaml_node_t *map, void *base
 	if (s->relay_minutes && s->smtp_auth != PLAN_SMTP_POP_BEFORE_SMTP) {
 		plan_walk_error_key(c, map, "relay_minutes", "applies only with auth: pop-before-smtp");
 	}
+	if (s->signup_url && s->smtp_auth != PLAN_SMTP_AUTH)
+		plan_walk_error_key(c, map, "signup_url", "applies only with auth: smtp-auth");
 }
 
 static const struct pk_key k_svc_in[] = {
@@ -89,6 +91,7 @@ static const struct pk_key k_svc_out[] = {
 	{ .name = "tls", .type = PK_ENUM, .off = SV(tls), .enums = e_tls, .def = PLAN_TLS_NONE },
 	{ .name = "auth", .type = PK_ENUM, .off = SV(smtp_auth), .enums = e_smtp_auth, .def = PLAN_SMTP_NONE },
 	{ .name = "relay_minutes", .type = PK_INT, .off = SV(relay_minutes), .min = 1, .max = 1440 },
+	{ .name = "signup_url", .type = PK_STR, .off = SV(signup_url) },
 	{ .name = "addresses", .type = PK_STRLIST, .flags = PK_F_ADDRS, .off = SV(addresses),
 	  .count_off = SV(n_addresses) },
 };
