@@ -345,7 +345,7 @@ static int run_exec(const struct cmd_ctx *ctx, struct err *e)
 	struct engine_result *res = NULL;
 	size_t n = 0, failed;
 	int64_t run_id = 0;
-	double took = 0;   /* set by run_engine; gcc -O2 cannot see it */
+	double took = 0;
 	char summary[512];
 	int code;
 

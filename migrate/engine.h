@@ -11,6 +11,7 @@
 
 #include "base/caps.h"
 #include "base/err.h"
+#include "migrate/session.h"
 #include "schedule/plan.h"
 
 /* What the live display shows; a consistent snapshot is passed to the tick callback. */
@@ -38,7 +39,9 @@ struct engine_result {
 	bool ran;                  /* false: never started (interrupted before) */
 	enum err_class cls;
 	char error[ERR_MSG_MAX + ERR_SERVER_MAX + 16];
-	uint64_t listed, copied, skipped, failed, bytes;
+	uint64_t listed, copied, skipped, bytes;
+	uint64_t failed;           /* messages not copied: refused one by one, or left when the
+	                            * customer failed */
 	uint64_t flags_updated;    /* earlier copies whose flags followed the source's changes */
 	uint64_t deleted_on_source;/* earlier copies no longer on the source */
 	uint64_t removed;          /* of those, removed from the destination (mirror_deletes) */
@@ -47,6 +50,15 @@ struct engine_result {
 	int attempts;
 	double seconds;
 	char uidl_style[16];
+};
+
+/* Sessions from somewhere else than the plan's protocols (tests: an in-memory driver).
+ * open fills *src for SESSION_SOURCE and SESSION_DESTINATION_POP3, *dst for
+ * SESSION_DESTINATION; called from the worker threads. */
+struct engine_drivers {
+	int (*open)(void *ctx, const struct plan_customer *c, enum session_role role,
+	            struct src **src, struct dst **dst, struct err *e);
+	void *ctx;
 };
 
 struct engine_opts {
@@ -64,6 +76,7 @@ struct engine_opts {
 	void *ctx;
 	int tick_ms;
 	volatile int *stop;                 /* non-zero: finish the current batch and stop */
+	const struct engine_drivers *drivers;   /* NULL: the drivers of the plan's protocols */
 };
 
 /* Run. Per-customer failures are in the results (and the journal), not in e; e is set only

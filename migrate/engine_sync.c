@@ -1,7 +1,7 @@
 /* engine_sync: what a later pass does besides copying new mail — carry the source's flag
  * changes to messages copied earlier, notice messages deleted on the source since (and
- * remove them on the destination only when asked), keep only the keywords the destination
- * folder can store, and re-match messages after the source reset a folder's UIDVALIDITY. */
+ * remove them on the destination only when asked), and keep only the keywords the
+ * destination folder can store. */
 #include "migrate/engine_p.h"
 
 #include <stdlib.h>
@@ -50,23 +50,6 @@ void engine_kw_release(struct engine_kw *k)
 static bool engine_str_eq(const char *a, const char *b)
 {
 	return (a ? a : "")[0] == (b ? b : "")[0] && strcmp(a ? a : "", b ? b : "") == 0;
-}
-
-int engine_rematch_find(const struct journal_msg_set *set, bool *used, uint32_t uidvalidity,
-                        uint32_t dst_uidvalidity, uint64_t size, const char *sha,
-                        const char *message_id)
-{
-	for (size_t i = 0; i < set->n; i++) {
-		const struct journal_msg *jm = &set->v[i];
-		if (used[i] || jm->state != JOURNAL_MSG_DONE || jm->src_uid == 0 ||
-		    jm->src_uidvalidity == uidvalidity || jm->dst_uidvalidity != dst_uidvalidity ||
-		    jm->dst_uid == 0)
-			continue;
-		if (jm->size == size && strcmp(jm->sha256, sha) == 0 &&
-		    engine_str_eq(jm->message_id, message_id))
-			return (int)i;
-	}
-	return -1;
 }
 
 static int engine_cmp_str(const void *a, const void *b)

@@ -347,12 +347,23 @@ static int imapdst_match_cb(void *ctx, uint32_t uid, const char *data, size_t le
 	return 0;
 }
 
+/* SEARCH without CHARSET takes US-ASCII only. */
+static bool imapdst_searchable(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+			return false;
+	return true;
+}
+
 static int imapdst_find_header(struct dst *dst, const char *folder, const char *name,
                                const char *value, uint32_t **uids, size_t *n, struct err *e)
 {
 	struct imapdst *d = (struct imapdst *)dst;
 	*uids = NULL;
 	*n = 0;
+	if (!imapdst_searchable(value))
+		return 1;
 	if (imapdst_select_folder(d, folder, e) < 0)
 		return -1;
 	char *hn = strdup(name), *hv = strdup(value);

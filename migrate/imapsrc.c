@@ -161,6 +161,7 @@ static int imapsrc_parse(struct imapsrc *s, struct mailimap_msg_att *ma, struct 
 	}
 	char key[32];
 	snprintf(key, sizeof key, "%u/%u", s->uidvalidity, m->uid);
+	m->kind = DRV_KEY_UID;
 	return (m->key = strdup(key)) ? 0 : -1;
 }
 

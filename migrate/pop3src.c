@@ -36,6 +36,7 @@
 
 struct pop3src_entry {
 	char *key;
+	enum drv_key_kind kind;
 	uint32_t seq;
 	uint64_t size;
 };
@@ -374,11 +375,11 @@ static size_t pop3src_duplicates(struct pop3src *s)
 static void pop3src_number_digests(struct pop3src *s)
 {
 	for (size_t i = 0; i < s->n; i++) {
-		if (strncmp(s->v[i].key, "sha256:", 7) != 0 || strlen(s->v[i].key) != 71)
+		if (s->v[i].kind != DRV_KEY_DIGEST)
 			continue;
 		unsigned same = 1;
 		for (size_t j = 0; j < i; j++)
-			if (strncmp(s->v[j].key, s->v[i].key, 71) == 0)
+			if (s->v[j].kind == DRV_KEY_DIGEST && strncmp(s->v[j].key, s->v[i].key, 71) == 0)
 				same++;
 		if (same > 1)
 			snprintf(s->v[i].key + 71, 13, "-%u", same);
@@ -429,6 +430,7 @@ static int pop3src_load(struct pop3src *s, struct err *e)
 	for (size_t i = 0; i < s->n; i++) {
 		struct mailpop3_msg_info *m = carray_get(tab, s->v[i].seq - 1);
 		s->v[i].key = m->msg_uidl ? strdup(m->msg_uidl) : pop3src_digest_key(s, s->v[i].seq, s->v[i].size, e);
+		s->v[i].kind = m->msg_uidl ? DRV_KEY_UIDL : DRV_KEY_DIGEST;
 		if (!s->v[i].key) {
 			if (!err_is_set(e))
 				err_set(e, ERR_NOMEM, "POP3 list: out of memory");
@@ -472,6 +474,7 @@ static int pop3src_list(struct src *src, struct drv_msg_list *out, struct err *e
 			return err_set(e, ERR_NOMEM, "POP3 list: out of memory");
 		}
 		out->n++;
+		m->kind = s->v[i].kind;
 		m->seq = s->v[i].seq;
 		m->size = s->v[i].size;
 	}

@@ -8,7 +8,7 @@
 #include "migrate/digest.h"
 #include "migrate/driver.h"
 #include "migrate/session.h"
-#include "migrate/xuidl.h"
+#include "migrate/uidl.h"
 
 /* One side's view: UIDLs in order, sizes, digests. */
 struct pv_side {
@@ -19,7 +19,8 @@ struct pv_side {
 
 struct pv_fetch {
 	struct pv_side *side;
-	bool strip_xuidl;
+	/* what the UIDL strategy added */
+	size_t (*strip)(const char *key, enum drv_key_kind kind, const char *data, size_t len);
 	size_t base, next;
 };
 
@@ -27,9 +28,8 @@ static int pv_on_msg(void *ctx, const struct drv_msg *m, const char *data, size_
                      struct err *e)
 {
 	struct pv_fetch *f = ctx;
-	size_t skip = f->strip_xuidl ? xuidl_leading(data, len, NULL, 0) : 0;
+	size_t skip = f->strip(m->key, m->kind, data, len);
 	size_t i = f->base + f->next++;
-	(void)m;
 	if (i >= f->side->list.n)
 		return err_set(e, ERR_PROTOCOL, "server returned more messages than asked for");
 	return digest_sha256_crlf_hex(data + skip, len - skip, f->side->sha[i], e);
@@ -51,7 +51,9 @@ static size_t pv_batch(const struct pv_side *side, size_t i, const struct drv_ms
 }
 
 /* The whole mailbox: the UIDL list, then every message's digest, in batches. */
-static int pv_read(struct src *s, struct pv_side *side, bool strip_xuidl, struct err *e)
+static int pv_read(struct src *s, struct pv_side *side,
+                   size_t (*strip)(const char *, enum drv_key_kind, const char *, size_t),
+                   struct err *e)
 {
 	const struct drv_msg *batch[CAPS_BATCH_MESSAGES];
 	if (s->ops->select(s, "INBOX", NULL, e) < 0 || s->ops->list(s, &side->list, e) < 0)
@@ -62,7 +64,7 @@ static int pv_read(struct src *s, struct pv_side *side, bool strip_xuidl, struct
 	for (size_t i = 0; i < side->list.n;) {
 		uint64_t bytes;
 		size_t nb = pv_batch(side, i, batch, &bytes);
-		struct pv_fetch f = { side, strip_xuidl, i, 0 };
+		struct pv_fetch f = { side, strip, i, 0 };
 		if (s->ops->fetch(s, batch, nb, pv_on_msg, &f, e) < 0)
 			return -1;
 		if (f.next != nb)
@@ -142,6 +144,9 @@ static void pv_uidls(const struct pv_side *src, const struct pv_side *dst,
 	bool first = true;
 	r->order_kept = true;
 	for (size_t i = 0; i < src->list.n; i++) {
+		/* a content key (no UIDL on the source) was never seen by a client */
+		if (!uidl_remembered(src->list.v[i].kind))
+			continue;
 		size_t k = pv_find_key(dst, src->list.v[i].key);
 		if (k == (size_t)-1) {
 			r->uidl_missing++;
@@ -172,7 +177,7 @@ static int pv_compare(const struct plan *p, const struct pv_side *src, const str
 		return -1;
 	pv_uidls(src, dst, r);
 	r->loss = r->missing > 0;
-	if (p->migration.uidl == PLAN_UIDL_PRESERVE)
+	if (uidl_strategy(p)->promised)
 		r->loss |= r->uidl_missing > 0 || r->uidl_changed > 0 || !r->order_kept;
 	return 0;
 }
@@ -186,14 +191,14 @@ static int pv_read_both(const struct plan *p, const struct plan_customer *c, str
 	int rc = -1;
 	if (session_open_src(&s, p, c, SESSION_SOURCE, NULL, e) < 0)
 		goto out;
-	if (pv_read(s, src, false, e) < 0) {
+	if (pv_read(s, src, uidl_strip_nothing, e) < 0) {
 		err_prefix(e, "source: ");
 		goto out;
 	}
 	if (session_open_src(&d, p, c, SESSION_DESTINATION_POP3, NULL, e) < 0)
 		goto out;
-	/* Our X-UIDL line is not part of the message the customer wrote (preserve adds it). */
-	if (pv_read(d, dst, p->migration.uidl == PLAN_UIDL_PRESERVE, e) < 0) {
+	/* What the UIDL strategy added is not part of the message the customer wrote. */
+	if (pv_read(d, dst, uidl_strategy(p)->strip, e) < 0) {
 		err_prefix(e, "destination POP3: ");
 		goto out;
 	}
