@@ -33,14 +33,18 @@ static struct plan_customer tcheck_customer(const struct plan *p, enum plan_lang
 	return c;
 }
 
+/* The text notice holds every part and the program's steps; the other formats use the
+ * same parts, so one program renders them all (all_formats) and the rest only text. */
 static size_t tcheck_program(const struct render_opts *o, const struct plan *p, struct diag *d,
-                             enum plan_lang lang, const struct client_info *ci, const char *raw)
+                             enum plan_lang lang, const struct client_info *ci, const char *raw,
+                             bool all_formats)
 {
 	size_t errors = 0;
+	int last = all_formats ? RENDER_LAST : RENDER_TEXT;
 	for (int imap = 0; imap < 2; imap++) {
 		struct plan_customer c = tcheck_customer(p, lang, ci, imap);
 		c.client_raw = (char *)raw;   /* read only: picks the version's steps */
-		for (int f = RENDER_TEXT; f <= RENDER_LAST; f++) {
+		for (int f = RENDER_TEXT; f <= last; f++) {
 			struct buf b = BUF_INIT;
 			struct err e;
 			const char *skipped;
@@ -85,7 +89,7 @@ static size_t tcheck_versions(const struct render_opts *o, const struct plan *p,
 		if (!ci || strcmp(ci->id, id) != 0)
 			continue;
 		snprintf(raw, sizeof raw, "v%s", dash + 1);
-		errors += tcheck_program(o, p, d, lang, ci, raw);
+		errors += tcheck_program(o, p, d, lang, ci, raw, false);
 	}
 	if (dh)
 		closedir(dh);
@@ -114,7 +118,7 @@ size_t tcheck_templates(const struct render_opts *o, const struct plan *p, struc
 			buf_release(&b);
 		}
 		for (unsigned k = 0; p->n_customers && k < n; k++)
-			errors += tcheck_program(o, p, d, (enum plan_lang)lang, &all[k], NULL);
+			errors += tcheck_program(o, p, d, (enum plan_lang)lang, &all[k], NULL, k == 0);
 		if (p->n_customers)
 			errors += tcheck_versions(o, p, d, (enum plan_lang)lang);
 	}
