@@ -29,7 +29,7 @@ LDLIBS   := $(ETPAN_LIBS) $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -
 ALL_LDFLAGS := -pie $(LDFLAGS) $(EXTRA_LDFLAGS)
 
 MODULES  := base schedule mapping migrate notices cmd
-LIB_SRC  := $(filter-out cmd/main.c,$(wildcard $(addsuffix /*.c,$(MODULES))))
+LIB_SRC  := $(filter-out cmd/main.c,$(wildcard $(addsuffix /*.c,$(MODULES)) $(addsuffix /*/*.c,$(MODULES))))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "migrate/hdr.h"
+#include "migrate/msg/hdr.h"
 
 struct memdrv_src {
 	struct src base;

@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #include "migrate/driver.h"
-#include "migrate/engine.h"
+#include "migrate/engine/engine.h"
 
 #define MEMDRV_FOLDERS_MAX 8
 

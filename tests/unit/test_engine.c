@@ -10,8 +10,8 @@
 #include <unistd.h>
 
 #include "mapping/journal.h"
-#include "migrate/engine.h"
-#include "migrate/xuidl.h"
+#include "migrate/engine/engine.h"
+#include "migrate/uidl/xuidl.h"
 #include "tests/unit/memdrv.h"
 #include "tests/unit/t.h"
 

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "migrate/engine_p.h"
-#include "migrate/uidl.h"
+#include "migrate/engine/engine_p.h"
+#include "migrate/uidl/uidl.h"
 #include "tests/unit/t.h"
 
 static struct drv_msg t_listed(char *key, enum drv_key_kind kind, uint32_t seq, uint64_t size,
