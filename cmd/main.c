@@ -130,6 +130,7 @@ static int main_run(const struct cmd_entry *c, int argc, char **argv)
 	}
 	main_tables(&mt, c, &st.common, own);
 	st.ctx.opts = own;
+	st.command = c->name;
 	if (opt_parse(mt.t, mt.dst, mt.n, argc, argv, &pos, &e) < 0)
 		rc = main_usage_error(c, e.msg);
 	else if (st.common.help)

@@ -803,7 +803,9 @@ void engine_customer_run(struct engine_worker *w, const struct plan_customer *c,
 	return;
 failed:
 	r->ok = false;
-	r->failed = x.pending;
+	/* Stopped on request: what is left is pending for the next run, not a failure. */
+	r->interrupted = w->sh->opts->stop && *w->sh->opts->stop;
+	r->failed = r->interrupted ? 0 : x.pending;
 	r->skipped = r->listed > r->copied + x.pending ? r->listed - r->copied - x.pending : 0;
 	r->cls = e.cls ? e.cls : ERR_INTERNAL;
 	r->seconds = ec_now() - t0;
@@ -811,8 +813,12 @@ failed:
 	{
 		struct err je;
 		err_clear(&je);
-		journal_customer_state(w->j, c->id, "failed", err_class_name(r->cls), r->error, &je);
+		journal_customer_state(w->j, c->id, r->interrupted ? "pending" : "failed",
+		                       err_class_name(r->cls), r->error, &je);
 	}
-	engine_log(w, c->id, "error", "failed (%s): %s", err_class_name(r->cls), r->error);
+	if (r->interrupted)
+		engine_log(w, c->id, "warn", "interrupted mid-copy; run again to continue");
+	else
+		engine_log(w, c->id, "error", "failed (%s): %s", err_class_name(r->cls), r->error);
 	free(x.claimed);
 }
