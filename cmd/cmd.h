@@ -37,8 +37,9 @@ enum cmd_customers {
  * selected) are checked before anything starts or is recorded (exit 78 listing each). */
 enum cmd_logins {
 	CMD_LOGINS_NONE,
-	CMD_LOGINS,               /* clear-text login to a remote host is only warned about */
-	CMD_LOGINS_STRICT         /* ... and refused unless the plan allows it (run) */
+	CMD_LOGINS,               /* the passwords only (dry-run reports clear text in its pre-flight) */
+	CMD_LOGINS_STRICT         /* ... and a clear-text login to a remote host is refused
+	                             unless the plan allows it (run) */
 };
 
 struct cmd_needs {

@@ -122,7 +122,8 @@ static int ctx_check_logins(struct ctx_store *s, enum cmd_logins need, bool quie
 	const struct cmd_ctx *c = &s->ctx;
 	diag_init(&d);
 	plan_config_secrets(c->plan, ctx_pick, c, DIAG_ERROR, &d);
-	plan_config_plaintext(c->plan, need == CMD_LOGINS_STRICT ? DIAG_ERROR : DIAG_WARNING, &d);
+	if (need == CMD_LOGINS_STRICT)
+		plan_config_plaintext(c->plan, DIAG_ERROR, &d);
 	diag_sort(&d);
 	size_t errors = d.errors;
 	if (errors || !quiet)

@@ -49,13 +49,18 @@ void plan_config_secrets(const struct plan *p, plan_config_pick pick, const void
 	}
 }
 
+bool plan_config_plaintext_refused(const struct plan *p, const struct plan_endpoint *ep)
+{
+	bool clear = ep->auth == PLAN_AUTH_USER || ep->auth == PLAN_AUTH_PLAIN;
+	return ep->host && ep->tls == PLAN_TLS_NONE && clear && !ep->allow_plaintext &&
+	       !plan_host_is_loopback(p, ep->host);
+}
+
 static void pc_plaintext(const struct plan *p, const char *key, const struct plan_endpoint *ep,
                          enum diag_sev sev, struct diag *d)
 {
 	char why[600];
-	bool clear = ep->auth == PLAN_AUTH_USER || ep->auth == PLAN_AUTH_PLAIN;
-	if (!ep->host || ep->tls != PLAN_TLS_NONE || !clear || ep->allow_plaintext ||
-	    plan_host_is_loopback(p, ep->host))
+	if (!plan_config_plaintext_refused(p, ep))
 		return;
 	snprintf(why, sizeof why, "auth: %s over tls: none would send passwords in clear to %s, "
 	         "which is not a loopback address; use tls: starttls or tls, or say "

@@ -23,5 +23,8 @@ void plan_config_secrets(const struct plan *p, plan_config_pick pick, const void
  * tls: none) to a host that is not loopback, unless it says allow_plaintext: true: one
  * diagnostic of severity sev at the endpoint. Looks at the plan only; connects nowhere. */
 void plan_config_plaintext(const struct plan *p, enum diag_sev sev, struct diag *d);
+/* The rule itself, for one endpoint (dry-run's pre-flight reports it): true when run
+ * would refuse it. */
+bool plan_config_plaintext_refused(const struct plan *p, const struct plan_endpoint *ep);
 
 #endif
