@@ -54,6 +54,18 @@ tap_is "$?" 78 "run refuses user auth over tls: none to a remote host: exit 78"
 tap_ok "and says why, at the endpoint" \
 	grep -q "error: migration.source: auth: user over tls: none would send passwords in clear to mail.example.net" "$H_DIR/remote.err"
 tap_ok "refused before anything started: no journal" test ! -e "$H_DIR/remote.db"
+# A name whose resolve: addresses are not all loopback is remote too. Sessions use the first
+# (127.0.0.1), and every service name is resolved to loopback, so no packet leaves the host.
+export E_PLAN_EXTRA="resolve: { mail.example.net: [127.0.0.1, 192.0.2.1], mx.example.jp: 127.0.0.1, pop.example.jp: 127.0.0.1, smtp.example.jp: 127.0.0.1 }"
+plan="$H_DIR/plan-mixed.yaml"
+e_plan "$plan" mixed src dst preserve 2 f1 f2 f3
+sed -i "s/host: 127.0.0.1, port: $sp/host: mail.example.net, port: $sp/" "$plan"
+"$CUTOVER" run "$plan" >/dev/null 2>"$H_DIR/mixed.err"
+tap_is "$?" 78 "resolved to a non-loopback address as well: run refuses (78)"
+"$CUTOVER" dry-run "$plan" >"$H_DIR/mixed-dry.out" 2>"$H_DIR/mixed-dry.err"
+tap_is "$?" 1 "dry-run: NO-GO"
+tap_ok "its pre-flight reports the clear-text login run would refuse" \
+	grep -Eq "mail.example.net:$sp pop3 \(migration source\).*login.*run refuses it" "$H_DIR/mixed-dry.out"
 # The same name, resolved to loopback by the plan: allowed, and the copy happens.
 export E_PLAN_EXTRA="resolve: { mail.example.net: 127.0.0.1 }"
 plan="$H_DIR/plan-resolved.yaml"
