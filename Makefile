@@ -1,6 +1,8 @@
 # cutover — one Makefile, no other build system.
 #   make              build ./cutover
-#   make check        install missing Debian packages, build with ASan+UBSan, run every test
+#   make check        install missing Debian packages, build with clang -Werror and with
+#                     ASan+UBSan, run every test, run each fuzz target briefly
+#   make fuzz         libFuzzer targets (fuzz/fuzz_*.c), each run FUZZ_SECONDS (default 20)
 #   make demo         a demo cutover between two throwaway local Dovecot servers
 #   make install PREFIX=/usr/local
 PREFIX  ?= /usr/local
@@ -15,7 +17,11 @@ ETPAN_LIBS   := $(filter-out -specs=%,$(shell pkg-config --libs libetpan 2>/dev/
 
 # -Wno-format-truncation: fixed-size message buffers (struct err, reports) truncate on
 # purpose; every such snprintf is bounded, and the warning cannot tell intent.
-WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter -Wno-format-truncation
+# clang has no -Wformat-truncation (and -Werror rejects an unknown warning option), so
+# the flag goes to gcc only.
+CC_IS_CLANG := $(shell $(CC) --version 2>/dev/null | grep -q clang && echo yes)
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter \
+            $(if $(CC_IS_CLANG),,-Wno-format-truncation)
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -fPIE \
               -I. $(ETPAN_CFLAGS) $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS) $(EXTRA_CFLAGS)
@@ -30,7 +36,8 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 
-.PHONY: all check test demo bench install clean deps
+.PHONY: all check test demo bench install clean deps clang-check clang-syntax fuzz fuzz-build \
+        fuzz-run fuzz-bin
 all: cutover
 
 cutover: $(BUILD)/cutover
@@ -59,9 +66,55 @@ $(BUILD)/tools/%: tests/tools/%.c $(BUILD)/libcutover.a
 
 # The test build: AddressSanitizer + UndefinedBehaviorSanitizer, every test.
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+# clang -Werror sees every file: the library through the fuzz build, the rest (main,
+# tests, tools) through clang-syntax, which compiles nothing it does not need to.
 check: deps
+	$(MAKE) fuzz-build
+	$(MAKE) CC=clang clang-syntax
 	$(MAKE) -j$$(nproc) BUILD=build-san CFLAGS="$(SAN_FLAGS)" EXTRA_LDFLAGS="-fsanitize=address,undefined" tests-bin
 	CUTOVER_BUILD=build-san tests/run
+	$(MAKE) fuzz-run FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS)
+
+# The project builds warning-free with clang as well as gcc: clang-check builds every
+# object, test and tool with clang -Werror (-O0: only the diagnostics matter here).
+clang-check:
+	$(MAKE) -j$$(nproc) CC=clang BUILD=build-clang CFLAGS="-O0 -g" tests-bin
+
+clang-syntax:
+	$(CC) $(ALL_CFLAGS) -fsyntax-only cmd/main.c $(UNIT_SRC) $(TOOL_SRC)
+
+# Fuzzing (libFuzzer, clang, ASan+UBSan): fuzz/fuzz_NAME.c is one target feeding bytes to
+# one parser; other fuzz/*.c files (shared harness code, e.g. a scripted server stream for
+# the drivers) are linked into every target. fuzz/run.sh seeds each target's corpus
+# (fuzz/seeds.sh) and runs it FUZZ_SECONDS; FUZZ_TARGETS="fuzz_plan …" picks some.
+# Crashes are kept in build-fuzz/artifacts/.
+FUZZ_SECONDS       ?= 20
+CHECK_FUZZ_SECONDS ?= 5
+FUZZ_TARGETS       ?=
+FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
+               -fno-sanitize-recover=undefined
+FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
+FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_LIB_SRC := $(filter-out $(FUZZ_SRC),$(wildcard fuzz/*.c))
+FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:%.c=$(BUILD)/%.o)
+
+fuzz: deps
+	$(MAKE) fuzz-build
+	$(MAKE) fuzz-run
+
+fuzz-build:
+	$(MAKE) -j$$(nproc) CC=clang BUILD=build-fuzz CFLAGS="$(FUZZ_CFLAGS)" \
+	        EXTRA_LDFLAGS="-fsanitize=address,undefined" fuzz-bin
+
+fuzz-run:
+	FUZZ_BUILD=build-fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run.sh $(FUZZ_TARGETS)
+
+fuzz-bin: $(FUZZ_BIN)
+
+$(BUILD)/fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz.h $(FUZZ_LIB_OBJ) $(BUILD)/libcutover.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB_OBJ) \
+	      $(BUILD)/libcutover.a $(LDLIBS)
 
 tests-bin: $(BUILD)/cutover $(UNIT_BIN) $(TOOL_BIN)
 

@@ -275,6 +275,7 @@ int uidl_merge(const char *records_path, const char *folder, const char *dir,
 		        "messages now; export again after a new run", path, uv, folder);
 		goto unlock;
 	}
+	uint32_t prev_uid = 0;
 	while ((r = uidl_merge_line(f, &line)) > 0) {
 		const char *p = line.data;
 		uint32_t uid;
@@ -284,6 +285,15 @@ int uidl_merge(const char *records_path, const char *folder, const char *dir,
 			err_set(e, ERR_DATA, "%s:%zu: not a record line", path, lineno + 1);
 			goto unlock;
 		}
+		/* Dovecot writes UIDs in increasing order and throws away a file that is not: the
+		 * P fields merged into it would be lost, and every UIDL with them. */
+		if (uid <= prev_uid) {
+			err_set(e, ERR_DATA, "%s:%zu: UID %u after UID %u: the file is damaged (Dovecot "
+			        "rebuilds it without P fields); open the folder once and merge again",
+			        path, lineno + 1, uid, prev_uid);
+			goto unlock;
+		}
+		prev_uid = uid;
 		rec = uidl_merge_find(&s, uid);
 		if (rec) {
 			rec->used = true;

@@ -52,27 +52,52 @@ static size_t foldermap_first_len(const char *s)
 	return sl ? (size_t)(sl - s) : strlen(s);
 }
 
+/* Iterative glob: a run of '*' is one star, and on a mismatch only the last star takes one
+ * more character (an earlier star never needs to: a later one can absorb whatever it
+ * would), so the time is O(|pat| * |name|) however many stars there are. The text the
+ * first star matched is the shortest that lets the rest match: it ends where the literal
+ * part after it first matched (or at once when the first star is doubled, "**": the
+ * second one takes everything). */
 static bool foldermap_glob(const char *pat, const char *name, const char **star, size_t *star_len)
 {
-	for (; *pat; pat++, name++) {
+	const char *after = NULL; /* pattern just after the last star */
+	const char *from = NULL;  /* where in name the text after that star now starts */
+	const char *first = NULL; /* where the first star's text starts */
+	size_t first_len = 0, stars = 0;
+	bool first_done = false;
+	for (;;) {
 		if (*pat == '*') {
-			/* Shortest match first, so a later literal part matches as early as it can. */
-			for (size_t k = 0;; k++) {
-				if (foldermap_glob(pat + 1, name + k, NULL, NULL)) {
-					if (star && !*star) {
-						*star = name;
-						*star_len = k;
-					}
-					return true;
-				}
-				if (!name[k])
-					return false;
+			const char *run = pat;
+			while (*pat == '*')
+				pat++;
+			if (stars == 0) {
+				first = name;
+				first_done = pat - run > 1;
+			} else if (!first_done) {
+				first_len = (size_t)(from - first);
+				first_done = true;
 			}
-		}
-		if (*name != *pat)
+			stars++;
+			after = pat;
+			from = name;
+		} else if (*name && *name == *pat) {
+			pat++, name++;
+		} else if (!*name && !*pat) {
+			break;
+		} else if (after && *from) {
+			pat = after;
+			name = ++from;
+		} else {
 			return false;
+		}
 	}
-	return *name == '\0';
+	if (stars && !first_done)
+		first_len = (size_t)(from - first);
+	if (stars && star) {
+		*star = first;
+		*star_len = first_len;
+	}
+	return true;
 }
 
 bool foldermap_match(const char *pattern, const char *name, const char **star, size_t *star_len)

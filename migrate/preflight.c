@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 #include "migrate/netline.h"
+#include "migrate/preflight_reply.h"
 #include "migrate/tlsverify.h"
 #include "schedule/plan_config.h"
 
@@ -129,50 +130,11 @@ static int pf_reply(struct netline *n, enum plan_proto proto, const char *tag, c
 	for (int lines = 0; lines < 200; lines++) {
 		if (netline_read_line(n, line, sizeof line, e) < 0)
 			return -1;
-		if (strlen(caps) + strlen(line) + 2 < capsz) {
-			strcat(caps, line);
-			strcat(caps, "\n");
-		}
-		switch (proto) {
-		case PLAN_PROTO_POP3:
-			if (!tag) /* single line */
-				return strncmp(line, "+OK", 3) == 0;
-			if (strncmp(line, "-ERR", 4) == 0)
-				return 0;
-			if (strcmp(line, ".") == 0)
-				return 1;
-			break;
-		case PLAN_PROTO_IMAP:
-			if (!tag)
-				return strncmp(line, "* OK", 4) == 0 || strncmp(line, "* PREAUTH", 9) == 0;
-			if (strncmp(line, tag, strlen(tag)) == 0 && line[strlen(tag)] == ' ')
-				return strncmp(line + strlen(tag) + 1, "OK", 2) == 0;
-			break;
-		case PLAN_PROTO_SMTP:
-			if (strlen(line) < 4)
-				return err_set(e, ERR_PROTOCOL, "short SMTP reply '%s'", line);
-			if (line[3] == ' ')
-				return line[0] == '2';
-			break;
-		}
+		int rc = preflight_reply_line(proto, tag, line, caps, capsz, e);
+		if (rc != PREFLIGHT_REPLY_MORE)
+			return rc;
 	}
 	return err_set(e, ERR_PROTOCOL, "reply too long");
-}
-
-static bool pf_has(const char *caps, const char *word)
-{
-	size_t wl = strlen(word);
-	/* Capability names are case-insensitive; a word starts after a space, a line break or
-	 * SMTP's "250-", and ends at a space, '=' (AUTH=PLAIN, SIZE=…) or the line's end. */
-	for (const char *p = caps; *p; p++) {
-		if (strncasecmp(p, word, wl) != 0)
-			continue;
-		bool start = p == caps || p[-1] == ' ' || p[-1] == '\n' || p[-1] == '-';
-		char end = p[wl];
-		if (start && (end == ' ' || end == '\n' || end == '\0' || end == '=' || end == ']'))
-			return true;
-	}
-	return false;
 }
 
 /* Ask for capabilities: CAPA / CAPABILITY / EHLO. */
@@ -225,18 +187,18 @@ static void pf_judge_caps(const struct pf_target *t, const char *caps, struct pr
 {
 	switch (t->proto) {
 	case PLAN_PROTO_POP3:
-		if (!pf_has(caps, "UIDL"))
+		if (!preflight_reply_has(caps, "UIDL"))
 			pf_add(l, t, "capability", PF_FAIL,
 			       "no UIDL: mail programs cannot leave mail on the server without re-downloading");
 		else
 			pf_add(l, t, "capability", PF_OK, "UIDL offered");
-		if (t->auth == PLAN_AUTH_PLAIN && !pf_has(caps, "PLAIN"))
+		if (t->auth == PLAN_AUTH_PLAIN && !preflight_reply_has(caps, "PLAIN"))
 			pf_add(l, t, "capability", PF_FAIL, "the plan tells customers SASL PLAIN; CAPA has no SASL PLAIN");
-		if (t->auth == PLAN_AUTH_USER && !pf_has(caps, "USER"))
+		if (t->auth == PLAN_AUTH_USER && !preflight_reply_has(caps, "USER"))
 			pf_add(l, t, "capability", PF_FAIL, "the plan tells customers USER/PASS; CAPA has no USER");
 		break;
 	case PLAN_PROTO_IMAP:
-		if (!pf_has(caps, "AUTH=PLAIN") && !pf_has(caps, "AUTH=LOGIN") && pf_has(caps, "LOGINDISABLED"))
+		if (!preflight_reply_has(caps, "AUTH=PLAIN") && !preflight_reply_has(caps, "AUTH=LOGIN") && preflight_reply_has(caps, "LOGINDISABLED"))
 			pf_add(l, t, "capability", PF_FAIL, "LOGINDISABLED and no AUTH=PLAIN");
 		if (t->destination) {
 			/* Servers show UIDPLUS, MULTIAPPEND and QUOTA only after login; the inventory,
@@ -247,7 +209,7 @@ static void pf_judge_caps(const struct pf_target *t, const char *caps, struct pr
 		}
 		break;
 	case PLAN_PROTO_SMTP:
-		if (t->smtp_auth == PLAN_SMTP_AUTH && !pf_has(caps, "AUTH"))
+		if (t->smtp_auth == PLAN_SMTP_AUTH && !preflight_reply_has(caps, "AUTH"))
 			pf_add(l, t, "capability", PF_FAIL,
 			       "the plan tells customers to use SMTP AUTH here; EHLO offers no AUTH");
 		else if (t->smtp_auth == PLAN_SMTP_AUTH)
@@ -301,7 +263,7 @@ static void pf_service(const struct plan *p, const struct pf_target *t, time_t d
 		const char *cmd = t->proto == PLAN_PROTO_POP3 ? "STLS\r\n"
 		                  : t->proto == PLAN_PROTO_IMAP ? "s1 STARTTLS\r\n" : "STARTTLS\r\n";
 		char line[PF_LINE];
-		if (!pf_has(caps, word)) {
+		if (!preflight_reply_has(caps, word)) {
 			pf_add(l, t, "tls", PF_FAIL, "the plan says STARTTLS; the server does not offer %s", word);
 			goto out;
 		}

@@ -22,4 +22,9 @@
 int customers_csv_load(struct plan *p, const char *path, const struct plan_pos *pos,
                        struct diag *d);
 
+/* The same for CSV text in memory (`file` is a name owned by p->files, for messages);
+ * s need not end with a NUL. */
+int customers_csv_parse(struct plan *p, const char *file, const char *s, size_t len,
+                        struct diag *d);
+
 #endif

@@ -495,39 +495,42 @@ static bool customers_blank_line(const char *s, size_t n)
 int customers_csv_load(struct plan *p, const char *path, const struct plan_pos *pos,
                        struct diag *d)
 {
-	struct customers_ld l;
-	memset(&l, 0, sizeof l);
-	l.p = p;
-	l.d = d;
-	l.cap = p->n_customers;
 	const char *pf = pos && pos->file ? pos->file : "plan";
 	int pl = pos ? pos->line : 0, pc = pos ? pos->col : 0;
 
 	char *full = customers_path(p, path);
-	if (!full) {
-		diag_add(d, DIAG_ERROR, pf, pl, pc, "out of memory");
-		return 1;
-	}
-	l.file = plan_add_file(p, full);
+	const char *file = full ? plan_add_file(p, full) : NULL;
 	free(full);
-	if (!l.file) {
+	if (!file) {
 		diag_add(d, DIAG_ERROR, pf, pl, pc, "out of memory");
 		return 1;
 	}
 	struct buf b;
 	char why[256];
-	if (customers_read(l.file, &b, why, sizeof why) < 0) {
-		diag_add(d, DIAG_ERROR, pf, pl, pc, "customers: cannot read %s: %s", l.file, why);
+	if (customers_read(file, &b, why, sizeof why) < 0) {
+		diag_add(d, DIAG_ERROR, pf, pl, pc, "customers: cannot read %s: %s", file, why);
 		return 1;
 	}
+	int errors = customers_csv_parse(p, file, b.data ? b.data : "", b.len, d);
+	buf_release(&b);
+	return errors;
+}
+
+int customers_csv_parse(struct plan *p, const char *file, const char *s, size_t len,
+                        struct diag *d)
+{
+	struct customers_ld l;
+	memset(&l, 0, sizeof l);
+	l.p = p;
+	l.d = d;
+	l.cap = p->n_customers;
+	l.file = file;
 	struct csv_parser cp;
 	if (csv_init(&cp, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
-		buf_release(&b);
-		diag_add(d, DIAG_ERROR, pf, pl, pc, "out of memory");
+		diag_add(d, DIAG_ERROR, file, 0, 0, "out of memory");
 		return 1;
 	}
-	const char *s = b.data ? b.data : "";
-	size_t len = b.len, off = 0;
+	size_t off = 0;
 	if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
 		off = 3;
 	bool broken = false;
@@ -551,7 +554,6 @@ int customers_csv_load(struct plan *p, const char *path, const struct plan_pos *
 		              "a quoted field is not closed before the end of the file");
 	customers_row_clear(&l);
 	csv_free(&cp);
-	buf_release(&b);
 	if (!l.have_header && !broken)
 		customers_err(&l, 0, "no header row (the first line names the columns: id,email,…)");
 	return l.errors;

@@ -209,6 +209,11 @@ struct plan {
  * written to `diag` (one "file:line:col: message" line each, several when there are
  * several), and e says how many. Nothing is printed. */
 int plan_load(struct plan **out, const char *path, struct diag *diag, struct err *e);
+/* The same for plan text already in memory (the fuzzer): `path` names it in messages and
+ * its directory is where relative file names (customers CSV, password files) are looked
+ * up. buf need not end with a NUL. */
+int plan_load_mem(struct plan **out, const char *path, const unsigned char *buf, size_t len,
+                  struct diag *diag, struct err *e);
 void plan_free(struct plan *p);
 
 /* The secret's value (caller frees with plan_secret_free, which wipes it).

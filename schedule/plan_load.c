@@ -107,17 +107,29 @@ static void plan_load_customers(struct plan_ctx *c, yaml_node_t *root)
 
 int plan_load(struct plan **out, const char *path, struct diag *diag, struct err *e)
 {
-	struct plan *p;
-	struct plan_ctx c;
-	yaml_document_t doc;
-	yaml_node_t *root;
 	unsigned char *buf;
-	size_t len = 0, errors0 = diag->errors;
+	size_t len = 0;
 
 	*out = NULL;
 	err_clear(e);
 	if (!(buf = plan_load_read(path, &len, diag, e)))
 		return -1;
+	int rc = plan_load_mem(out, path, buf, len, diag, e);
+	free(buf);
+	return rc;
+}
+
+int plan_load_mem(struct plan **out, const char *path, const unsigned char *buf, size_t len,
+                  struct diag *diag, struct err *e)
+{
+	struct plan *p;
+	struct plan_ctx c;
+	yaml_document_t doc;
+	yaml_node_t *root;
+	size_t errors0 = diag->errors;
+
+	*out = NULL;
+	err_clear(e);
 	if (!(p = calloc(1, sizeof *p)) || !plan_add_file(p, path))
 		abort();
 	p->dir = plan_load_dir(path);
@@ -141,7 +153,6 @@ int plan_load(struct plan **out, const char *path, struct diag *diag, struct err
 		}
 		yaml_document_delete(&doc);
 	}
-	free(buf);
 	free(c.csv);
 	if (diag->errors > errors0) {
 		size_t n = diag->errors - errors0;

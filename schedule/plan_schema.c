@@ -486,10 +486,14 @@ static const struct pk_key k_customer[] = {
 const struct pk_table plan_schema_customer = { "id, email, …", k_customer,
                                                N(k_customer), CU(pos), schema_customer_post };
 
-static const struct pk_key k_customer_list = {
-	.name = "list", .type = PK_LIST, .off = P(customers), .count_off = P(n_customers),
-	.sub = &plan_schema_customer, .elem_size = sizeof(struct plan_customer)
-};
+/* One initializer for the `list` key, used alone (a bare sequence) and inside
+ * k_customers_src: C (and clang) does not accept a const object as an element of a
+ * static initializer, only a constant expression. */
+#define K_CUSTOMER_LIST { \
+	.name = "list", .type = PK_LIST, .off = P(customers), .count_off = P(n_customers), \
+	.sub = &plan_schema_customer, .elem_size = sizeof(struct plan_customer) \
+}
+static const struct pk_key k_customer_list = K_CUSTOMER_LIST;
 
 static void schema_csv(struct plan_ctx *c, yaml_node_t *n, void *base, const struct pk_key *k)
 {
@@ -509,7 +513,7 @@ static void schema_csv(struct plan_ctx *c, yaml_node_t *n, void *base, const str
 
 static const struct pk_key k_customers_src[] = {
 	{ .name = "csv", .type = PK_CUSTOM, .fn = schema_csv },
-	k_customer_list,
+	K_CUSTOMER_LIST,
 };
 static const struct pk_table t_customers_src = { "csv, list", k_customers_src,
                                                  N(k_customers_src), PK_NO_POS, NULL };

@@ -123,7 +123,8 @@ int main(int argc, char **argv)
 	struct sockaddr_in a;
 	socklen_t al = sizeof a;
 
-	for (int i = 1; i < argc; i++) {
+	/* options come in pairs: --name value */
+	for (int i = 1; i < argc; i += 2) {
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!v) {
 			fprintf(stderr, "faultproxy: %s needs a value\n", argv[i]);
@@ -145,7 +146,6 @@ int main(int argc, char **argv)
 			fprintf(stderr, "faultproxy: unknown option %s\n", argv[i]);
 			return 64;
 		}
-		i++;
 	}
 	if (fp_to_port <= 0) {
 		fprintf(stderr, "usage: faultproxy --listen PORT --to PORT [--down N|--up N] [--times K] [--port-file F]\n");

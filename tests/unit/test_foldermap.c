@@ -1,5 +1,6 @@
 /* test_foldermap: source folder → destination folder. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "migrate/foldermap.h"
 #include "t.h"
@@ -8,6 +9,7 @@ static struct plan_folder_rule rules[] = {
 	{ .from = "INBOX.Sent", .to = "Sent" },
 	{ .from = "Old/*", .to = "Archive/2002/*" },
 	{ .from = "INBOX/*", .to = "*" },
+	{ .from = "Lists/*/x*", .to = "Mailing lists/*" },
 };
 static char *excl[] = { "Trash", "Shared/*" };
 
@@ -51,6 +53,39 @@ static void test_match(void)
 	T_CHECK(!foldermap_match("a*c", "abbd", NULL, NULL));
 	T_CHECK(!foldermap_match("Sent", "sent", NULL, NULL));
 	T_CHECK(!foldermap_match("INBOX/*", "INBOXES/x", NULL, NULL));
+	/* The first star takes as little as it can; doubled, it takes nothing ("**": the
+	 * second star takes the rest). */
+	T_CHECK(foldermap_match("*/*", "a/b/c", &s, &sl));
+	T_CHECK(s && sl == 1 && s[0] == 'a');
+	T_CHECK(foldermap_match("x**c", "xabc", &s, &sl));
+	T_CHECK(s && sl == 0 && *s == 'a');
+	T_CHECK(foldermap_match("a***", "a", &s, &sl));
+	T_INTEQ(sl, 0);
+	T_CHECK(!foldermap_match("a*b*", "a", NULL, NULL));
+}
+
+/* 40 stars against a 4000-character name: a backtracking glob would try every way to
+ * split the name among the stars and never finish; these must answer at once. */
+static void test_match_many_stars(void)
+{
+	char pat[128] = "", name[4100];
+	const char *s = NULL;
+	size_t sl = 0;
+	for (int i = 0; i < 40; i++)
+		strcat(pat, "*b");
+	strcat(pat, "*c");
+	for (int i = 0; i < 2000; i++)
+		memcpy(name + 2 * i, "ab", 2);
+	name[4000] = '\0';
+	T_CHECK(!foldermap_match(pat, name, NULL, NULL));
+	name[4000] = 'c';
+	name[4001] = '\0';
+	T_CHECK(foldermap_match(pat, name, &s, &sl));
+	T_CHECK(s == name && sl == 1);
+	/* All 'b': every star could end at any of them; the name ends in 'd', not 'c'. */
+	memset(name, 'b', 4000);
+	name[4000] = 'd';
+	T_CHECK(!foldermap_match(pat, name, NULL, NULL));
 }
 
 static void test_rules(void)
@@ -67,6 +102,8 @@ static void test_rules(void)
 	T_STREQ(why, "plan rule");
 	T_STREQ(map(m, "inbox/Lists/dev", '.', DRV_SPECIAL_NONE, &why), "Lists/dev");
 	T_STREQ(map(m, "Old/x/y", '/', DRV_SPECIAL_NONE, &why), "Archive/2002/x/y");
+	/* Two stars: `to` gets the first one's text, the shortest that lets the rest match. */
+	T_STREQ(map(m, "Lists/a/b/xy/xz", '/', DRV_SPECIAL_NONE, &why), "Mailing lists/a/b");
 	T_STREQ(map(m, "inbox", '.', DRV_SPECIAL_NONE, &why), "INBOX");
 	T_STREQ(map(m, "Projects/日本語", '.', DRV_SPECIAL_NONE, &why), "Projects/日本語");
 	T_STREQ(why, "same name");
@@ -120,6 +157,7 @@ static void test_pop3(void)
 int main(void)
 {
 	T_RUN(test_match);
+	T_RUN(test_match_many_stars);
 	T_RUN(test_rules);
 	T_RUN(test_special);
 	T_RUN(test_pop3);

@@ -294,6 +294,14 @@ static void t_merge(void)
 	T_CHECK(uidl_merge(records, "INBOX", dir, &ms, &e) < 0);
 	T_INTEQ(e.cls, ERR_DATA);
 	err_clear(&e);
+	/* found by fuzz_uidl_merge: a UID twice (or out of order) got the P field twice; Dovecot
+	 * would discard such a file, merged fields and all */
+	t_write_file(path, "3 V1700000000 N8\n2 :a\n7 :b\n2 :c\n");
+	T_CHECK(uidl_merge(records, "INBOX", dir, &ms, &e) < 0);
+	T_INTEQ(e.cls, ERR_DATA);
+	T_CHECK(strstr(e.msg, ":4: UID 2 after UID 7") != NULL);
+	T_CHECK(access(lock, F_OK) < 0);
+	err_clear(&e);
 	unlink(path);
 	T_CHECK(uidl_merge(records, "INBOX", dir, &ms, &e) < 0);
 	T_INTEQ(e.cls, ERR_NOINPUT);
