@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # run_guard: one run at a time per journal, and interrupts counted apart from failures.
 # Two `cutover run` on one plan at once: the second exits 75 naming the first (pid, host,
-# start, command) and nothing is duplicated; status and verify still work during the run.
+# start, command), as does `notices --send`, and nothing is duplicated; status, verify and
+# dry-run still work during the run.
 # A run killed with -9 leaves a lock the next run takes over (and says so), then finishes.
 # SIGINT mid-run: the summary says how many customers were stopped mid-copy and how many
 # never started, exit 75, the journal has them pending (not failed); interrupted again, a
@@ -62,6 +63,9 @@ tap_is "$?" 75 "a second run on a journal in use exits 75"
 tap_ok "it names the holder: pid, host, start time, command" \
 	grep -Eq "in use by pid $pa on host $(hostname), started 20[0-9-]+T[0-9:]+Z \(cutover run $plan\)" "$H_DIR/b.err"
 sed 's/^/# /' "$H_DIR/b.err"
+"$CUTOVER" notices "$plan" --send --out "$H_DIR/notices" >/dev/null 2>"$H_DIR/n.err"
+tap_is "$?" 75 "notices --send on a journal in use exits 75"
+tap_ok "naming the holder" grep -q "in use by pid $pa on host" "$H_DIR/n.err"
 "$CUTOVER" status "$plan" >"$H_DIR/status-during.out" 2>&1
 tap_is "$?" 0 "status works during the run"
 kill -0 "$pa" 2>/dev/null
