@@ -29,10 +29,13 @@ LDLIBS   := $(ETPAN_LIBS) $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -
 ALL_LDFLAGS := -pie $(LDFLAGS) $(EXTRA_LDFLAGS)
 
 MODULES  := base schedule mapping migrate notices cmd
-LIB_SRC  := $(filter-out cmd/main.c,$(wildcard $(addsuffix /*.c,$(MODULES))))
+LIB_SRC  := $(filter-out cmd/main.c,$(wildcard $(addsuffix /*.c,$(MODULES)) $(addsuffix /*/*.c,$(MODULES))))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+# Test helpers (tests/unit/*.c that are not tests, e.g. memdrv.c) link into every test.
+UNIT_AUX := $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
+UNIT_AUX_OBJ := $(UNIT_AUX:%.c=$(BUILD)/%.o)
 TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 
@@ -54,9 +57,9 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libcutover.a tests/unit/t.h
+$(BUILD)/tests/%: tests/unit/%.c $(UNIT_AUX_OBJ) $(BUILD)/libcutover.a tests/unit/t.h
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libcutover.a $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(UNIT_AUX_OBJ) $(BUILD)/libcutover.a $(LDLIBS)
 
 $(BUILD)/tools/%: tests/tools/%.c $(BUILD)/libcutover.a
 	@mkdir -p $(dir $@)
@@ -81,7 +84,7 @@ clang-check:
 	$(MAKE) -j$$(nproc) CC=clang BUILD=build-clang CFLAGS="-O0 -g" tests-bin
 
 clang-syntax:
-	$(CC) $(ALL_CFLAGS) -fsyntax-only cmd/main.c $(UNIT_SRC) $(TOOL_SRC)
+	$(CC) $(ALL_CFLAGS) -fsyntax-only cmd/main.c $(UNIT_SRC) $(UNIT_AUX) $(TOOL_SRC)
 
 # Fuzzing (libFuzzer, clang, ASan+UBSan): fuzz/fuzz_NAME.c is one target feeding bytes to
 # one parser; other fuzz/*.c files (shared harness code, e.g. a scripted server stream for

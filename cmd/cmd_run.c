@@ -15,7 +15,7 @@
 #include "base/caps.h"
 #include "cmd/cmd.h"
 #include "mapping/journal.h"
-#include "migrate/engine.h"
+#include "migrate/engine/engine.h"
 
 static const char *const run_phases[] = { "prestage", "final", NULL };
 

@@ -9,8 +9,8 @@
 #include <jansson.h>
 
 #include "cmd/cmd.h"
-#include "migrate/imapverify.h"
-#include "migrate/pop3verify.h"
+#include "migrate/verify/imapverify.h"
+#include "migrate/verify/pop3verify.h"
 
 struct verify_opts {
 	bool json;

@@ -7,8 +7,8 @@
 #include <time.h>
 
 #include "mapping/journal.h"
-#include "migrate/inventory.h"
-#include "migrate/preflight.h"
+#include "migrate/survey/inventory.h"
+#include "migrate/survey/preflight.h"
 #include "schedule/estimate.h"
 #include "schedule/plan.h"
 

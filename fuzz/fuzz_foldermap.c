@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <strings.h>
 
-#include "migrate/foldermap.h"
+#include "migrate/engine/foldermap.h"
 
 #define REF_MAX 48
 

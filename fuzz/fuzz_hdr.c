@@ -2,9 +2,9 @@
  * it gets on the destination (msgdate_for_message) and a leading X-UIDL (xuidl). */
 #include "fuzz/fuzz.h"
 
-#include "migrate/hdr.h"
-#include "migrate/msgdate.h"
-#include "migrate/xuidl.h"
+#include "migrate/msg/hdr.h"
+#include "migrate/msg/msgdate.h"
+#include "migrate/uidl/xuidl.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -3,7 +3,7 @@
  * as a plan writes it (UTF-8); a name we can encode must decode to itself. */
 #include "fuzz/fuzz.h"
 
-#include "migrate/imap_utf7.h"
+#include "migrate/imap/imap_utf7.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -1,7 +1,7 @@
 /* fuzz_msgdate: bytes as the text of a Date: or Received: date (RFC 5322, obsolete forms). */
 #include "fuzz/fuzz.h"
 
-#include "migrate/msgdate.h"
+#include "migrate/msg/msgdate.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

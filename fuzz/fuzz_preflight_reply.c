@@ -4,7 +4,7 @@
  * reply). Then the capability words the pre-flight looks for. */
 #include "fuzz/fuzz.h"
 
-#include "migrate/preflight_reply.h"
+#include "migrate/survey/preflight_reply.h"
 
 #define PF_LINE 2048
 #define PF_CAPS 4096

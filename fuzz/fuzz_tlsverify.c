@@ -3,7 +3,7 @@
  * CAs: the PEM file in $FUZZ_TLS_CA (fuzz/run.sh makes one), else the system store. */
 #include "fuzz/fuzz.h"
 
-#include "migrate/tlsverify.h"
+#include "migrate/net/tlsverify.h"
 
 #define FUZZ_CHAIN_MAX 20   /* above tlsverify's own limit, so the limit is exercised */
 

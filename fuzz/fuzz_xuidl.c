@@ -3,7 +3,7 @@
 #include "fuzz/fuzz.h"
 
 #include "base/buf.h"
-#include "migrate/xuidl.h"
+#include "migrate/uidl/xuidl.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -15,7 +15,7 @@
 
 struct journal;
 
-#define JOURNAL_SCHEMA_VERSION 2
+#define JOURNAL_SCHEMA_VERSION 3
 #define JOURNAL_BUSY_TIMEOUT_MS 15000
 
 /* Open for writing, creating the file (mode 0600) and creating or migrating the schema.
@@ -68,11 +68,17 @@ int journal_customer_set_uidl_style(struct journal *j, const char *id, const cha
 enum journal_msg_state { JOURNAL_MSG_INTENT = 1, JOURNAL_MSG_DONE = 2, JOURNAL_MSG_SKIPPED = 3,
                          JOURNAL_MSG_FAILED = 4 };
 
+/* What src_key is; the same values as the source driver's enum drv_key_kind (the journal
+ * stores the number, so these never change). Only JOURNAL_KEY_UIDL is something a
+ * customer's mail program remembers. */
+enum journal_key_kind { JOURNAL_KEY_UIDL = 1, JOURNAL_KEY_DIGEST = 2, JOURNAL_KEY_UID = 3 };
+
 struct journal_msg {
 	int64_t id;                 /* row id, 0 before insert */
 	const char *customer;
 	const char *folder;         /* source folder, "INBOX" for POP3 */
 	const char *src_key;        /* POP3 UIDL, "sha256:<hex>" without UIDL, or "uidvalidity/uid" */
+	enum journal_key_kind src_kind;   /* which of the three src_key is */
 	uint32_t src_seq;           /* POP3 order / IMAP position, to keep order */
 	uint32_t src_uidvalidity, src_uid;   /* src_uid 0 = POP3 source */
 	uint64_t size;
@@ -87,8 +93,8 @@ struct journal_msg {
 	const char *why;            /* SKIPPED/FAILED reason; NULL otherwise */
 };
 
-/* The old POP3 UIDL of a message, or NULL when it came from IMAP or the source had no
- * UIDL (content key "sha256:…"). */
+/* The old POP3 UIDL of a message (src_kind JOURNAL_KEY_UIDL), or NULL when its key is a
+ * content digest or an IMAP UID. */
 const char *journal_msg_old_uidl(const struct journal_msg *m);
 
 /* Every message known for (customer, folder), sorted by src_key so the engine can skip
@@ -116,6 +122,10 @@ int journal_msgs_done(struct journal *j, const struct journal_msg *m, size_t n, 
 int journal_msgs_set_seq(struct journal *j, const struct journal_msg *m, size_t n, struct err *e);
 int journal_msg_state(struct journal *j, int64_t id, enum journal_msg_state st, const char *why,
                       struct err *e);
+/* Record that one message could not be copied (JOURNAL_MSG_FAILED, with why): inserts the
+ * row by (customer, folder, src_key) or updates it in place, destination fields cleared;
+ * fills m->id. A later pass tries it again like a new message. */
+int journal_msg_fail(struct journal *j, struct journal_msg *m, const char *why, struct err *e);
 /* The flags and keywords now on the destination (a later phase applied the source's changes). */
 int journal_msg_set_flags(struct journal *j, int64_t id, unsigned flags, const char *keywords,
                           struct err *e);

@@ -8,7 +8,8 @@
 
 #define JOURNAL_MSG_COLS                                                                         \
 	"id, customer, folder, src_key, src_seq, src_uidvalidity, src_uid, size, sha256, "        \
-	"message_id, dst_folder, dst_uidvalidity, dst_uid, dst_uidl, flags, state, why, keywords"
+	"message_id, dst_folder, dst_uidvalidity, dst_uid, dst_uidl, flags, state, why, keywords, "  \
+	"src_kind"
 
 /* Rows per page of a walk: small enough to keep memory flat, large enough that the
  * per-page query cost disappears. */
@@ -16,7 +17,7 @@
 
 const char *journal_msg_old_uidl(const struct journal_msg *m)
 {
-	if (m->src_uid != 0 || !m->src_key || strncmp(m->src_key, "sha256:", 7) == 0)
+	if (m->src_kind != JOURNAL_KEY_UIDL || !m->src_key)
 		return NULL;
 	return m->src_key;
 }
@@ -51,6 +52,7 @@ static int journal_msg_from_row(sqlite3_stmt *st, struct journal_msg *m)
 	m->dst_uid = (uint32_t)sqlite3_column_int64(st, 12);
 	m->flags = (unsigned)sqlite3_column_int64(st, 14);
 	m->state = (enum journal_msg_state)sqlite3_column_int(st, 15);
+	m->src_kind = (enum journal_key_kind)sqlite3_column_int(st, 18);
 	if (journal_col_dup(st, 1, &s[0]) | journal_col_dup(st, 2, &s[1]) |
 	    journal_col_dup(st, 3, &s[2]) | journal_col_dup(st, 9, &s[3]) |
 	    journal_col_dup(st, 10, &s[4]) | journal_col_dup(st, 13, &s[5]) |
@@ -156,21 +158,29 @@ static int journal_msg_bind_intent(struct journal *j, sqlite3_stmt *st, const st
 		sqlite3_bind_int64(st, 12, j->run_id);
 	sqlite3_bind_int64(st, 13, now);
 	journal_bind_text(st, 14, m->keywords);
+	sqlite3_bind_int(st, 15, (int)m->src_kind);
 	return 0;
 }
 
-int journal_msgs_intent(struct journal *j, struct journal_msg *m, size_t n, struct err *e)
+/* Insert or update rows in place (same id) in one transaction, as state `state` with
+ * reason `why`; destination fields cleared: an INTENT is followed by a new APPEND, a
+ * FAILED row has nothing on the destination. */
+static int journal_msgs_upsert(struct journal *j, struct journal_msg *m, size_t n,
+                               enum journal_msg_state state, const char *why, struct err *e)
 {
 	sqlite3_stmt *st = journal_stmt(
 		j, JS_MSG_INTENT,
 		"INSERT INTO message (customer, folder, src_key, src_seq, src_uidvalidity, src_uid, "
-		"size, sha256, message_id, dst_folder, flags, state, run_id, created, updated, keywords) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 1, ?12, ?13, ?13, ?14) "
+		"size, sha256, message_id, dst_folder, flags, state, run_id, created, updated, keywords, "
+		"src_kind, why) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?16, ?12, ?13, ?13, ?14, ?15, ?17) "
 		"ON CONFLICT (customer, folder, src_key) DO UPDATE SET "
 		"src_seq = excluded.src_seq, src_uidvalidity = excluded.src_uidvalidity, "
+		"src_kind = excluded.src_kind, "
 		"src_uid = excluded.src_uid, size = excluded.size, sha256 = excluded.sha256, "
 		"message_id = excluded.message_id, dst_folder = excluded.dst_folder, "
-		"flags = excluded.flags, keywords = excluded.keywords, state = 1, why = NULL, dst_uidvalidity = 0, dst_uid = 0, "
+		"flags = excluded.flags, keywords = excluded.keywords, state = excluded.state, "
+		"why = excluded.why, dst_uidvalidity = 0, dst_uid = 0, "
 		"dst_uidl = NULL, run_id = excluded.run_id, updated = excluded.updated "
 		"RETURNING id", e);
 	sqlite3_int64 now = (sqlite3_int64)time(NULL);
@@ -178,24 +188,41 @@ int journal_msgs_intent(struct journal *j, struct journal_msg *m, size_t n, stru
 
 	if (!st)
 		return -1;
+	/* Whether a key is an old UIDL is only ever answered by its kind: never guess one. */
+	for (size_t i = 0; i < n; i++)
+		if (m[i].src_kind < JOURNAL_KEY_UIDL || m[i].src_kind > JOURNAL_KEY_UID)
+			return err_set(e, ERR_INTERNAL, "%s: message %s has no key kind", j->path,
+			               m[i].src_key ? m[i].src_key : "?");
 	if (journal_tx_begin(j, e) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		sqlite3_reset(st);
 		sqlite3_clear_bindings(st);
 		journal_msg_bind_intent(j, st, &m[i], now);
+		sqlite3_bind_int(st, 16, (int)state);
+		journal_bind_text(st, 17, why);
 		rc = sqlite3_step(st);
 		if (rc != SQLITE_ROW) {
-			journal_fail(j, rc, "writing message intents", e);
+			journal_fail(j, rc, "writing message rows", e);
 			sqlite3_reset(st);
 			journal_tx_rollback(j);
 			return err_prefix(e, "customer %s, message %s: ", m[i].customer, m[i].src_key);
 		}
 		m[i].id = sqlite3_column_int64(st, 0);
-		m[i].state = JOURNAL_MSG_INTENT;
+		m[i].state = state;
 		sqlite3_reset(st);
 	}
 	return journal_tx_commit(j, e);
+}
+
+int journal_msgs_intent(struct journal *j, struct journal_msg *m, size_t n, struct err *e)
+{
+	return journal_msgs_upsert(j, m, n, JOURNAL_MSG_INTENT, NULL, e);
+}
+
+int journal_msg_fail(struct journal *j, struct journal_msg *m, const char *why, struct err *e)
+{
+	return journal_msgs_upsert(j, m, 1, JOURNAL_MSG_FAILED, why, e);
 }
 
 int journal_msgs_done(struct journal *j, const struct journal_msg *m, size_t n, struct err *e)

@@ -92,6 +92,12 @@ static const char *const journal_schema_steps[] = {
 	");\n",
 	/* 1 -> 2: IMAP keywords as copied (space-separated), so a later phase sees changes. */
 	"ALTER TABLE message ADD COLUMN keywords TEXT;\n",
+	/* 2 -> 3: what src_key is (enum journal_key_kind), written by the source driver from now
+	 * on. Older rows are classified once, here, by what only those drivers wrote: an IMAP
+	 * row has a UID, a POP3 row without UIDL a "sha256:" content key. */
+	"ALTER TABLE message ADD COLUMN src_kind INTEGER NOT NULL DEFAULT 1;\n"
+	"UPDATE message SET src_kind = CASE WHEN src_uid <> 0 THEN 3 "
+	"WHEN substr(src_key, 1, 7) = 'sha256:' THEN 2 ELSE 1 END;\n",
 };
 
 #define JOURNAL_N_STEPS (sizeof journal_schema_steps / sizeof journal_schema_steps[0])

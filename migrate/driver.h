@@ -70,14 +70,25 @@ struct drv_folder {
 	bool noselect;
 };
 
-/* One message as the source lists it. For POP3: key = UIDL (or a content-derived key
- * "sha256:<hex>" when the server has no UIDL: SHA-256 over the header block from TOP n 0,
- * "\n" and the LIST size; a repeat of the same key in one mailbox gets "-2", "-3" …),
- * seq = message number, uid = 0. Real UIDLs may repeat (RFC 1939 allows it): the
- * driver warns but keeps them, since they are what the clients remember.
- * For IMAP: key = "<uidvalidity>/<uid>", uid = UID. */
+/* What a message's key is, set by the source driver that made it. Only a UIDL is
+ * something a customer's mail program remembers; the engine, the UIDL strategies and
+ * verify ask this, never the key's spelling. The values are stored in the journal
+ * (JOURNAL_KEY_*), so they never change. */
+enum drv_key_kind {
+	DRV_KEY_UIDL = 1,          /* the POP3 server's UIDL */
+	DRV_KEY_DIGEST = 2,        /* a content digest: the POP3 server has no UIDL */
+	DRV_KEY_UID = 3,           /* an IMAP "<uidvalidity>/<uid>" */
+};
+
+/* One message as the source lists it. For POP3: key = UIDL (kind DRV_KEY_UIDL) or, when
+ * the server has no UIDL, a content-derived key "sha256:<hex>" (DRV_KEY_DIGEST: SHA-256
+ * over the header block from TOP n 0, "\n" and the LIST size; a repeat of the same key in
+ * one mailbox gets "-2", "-3" …), seq = message number, uid = 0. Real UIDLs may repeat
+ * (RFC 1939 allows it): the driver warns but keeps them, since they are what the clients
+ * remember. For IMAP: key = "<uidvalidity>/<uid>" (DRV_KEY_UID), uid = UID. */
 struct drv_msg {
 	char *key;
+	enum drv_key_kind kind;
 	uint32_t seq;
 	uint32_t uid;
 	uint64_t size;             /* as the server reports it (LIST / RFC822.SIZE) */
@@ -169,7 +180,8 @@ struct dst_ops {
 	int (*append)(struct dst *d, const char *folder, struct drv_append *items, size_t n,
 	              size_t *done, struct err *e);
 	/* UIDs of messages in `folder` whose header `name` equals `value` (for in-doubt
-	 * appends after a crash). *uids is malloc'd, caller frees. */
+	 * appends after a crash). *uids is malloc'd, caller frees. Returns 1 (nothing
+	 * searched) when this server cannot search for such a value: try another header. */
 	int (*find_header)(struct dst *d, const char *folder, const char *name, const char *value,
 	                   uint32_t **uids, size_t *n, struct err *e);
 	/* Body of one message by UID (verify, in-doubt digest check). Caller owns *data. */

@@ -19,7 +19,7 @@
 #include <unistd.h>
 #include <libetpan/libetpan.h>
 
-#include "migrate/tlsverify.h"
+#include "migrate/net/tlsverify.h"
 
 enum tls_mode { TLS_NONE, TLS_STARTTLS, TLS_IMPLICIT };
 

@@ -37,6 +37,7 @@ static void *bench_worker_main(void *arg)
 			m[i].customer = customer;
 			m[i].folder = "INBOX";
 			m[i].src_key = keys[i];
+			m[i].src_kind = JOURNAL_KEY_UIDL;
 			m[i].src_seq = done + i + 1;
 			m[i].size = 4000;
 			memset(m[i].sha256, 'a', 64);

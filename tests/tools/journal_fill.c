@@ -46,6 +46,7 @@ static int fill(struct journal *j, unsigned uidvalidity, struct err *e)
 		m.customer = f->customer;
 		m.folder = "INBOX";
 		m.src_key = f->key;
+		m.src_kind = JOURNAL_KEY_UIDL;
 		m.src_seq = f->seq;
 		m.size = f->size;
 		snprintf(m.sha256, sizeof m.sha256, "%064zx", i);

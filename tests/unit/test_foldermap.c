@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "migrate/foldermap.h"
+#include "migrate/engine/foldermap.h"
 #include "t.h"
 
 static struct plan_folder_rule rules[] = {

@@ -5,8 +5,8 @@
 
 #include "base/buf.h"
 #include "base/err.h"
-#include "migrate/imap_append.h"
-#include "migrate/imap_utf7.h"
+#include "migrate/imap/imap_append.h"
+#include "migrate/imap/imap_utf7.h"
 #include "t.h"
 
 static void utf7_round_trips_japanese_and_ampersand(void)

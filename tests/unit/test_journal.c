@@ -42,6 +42,7 @@ static void t_msg(struct journal_msg *m, const char *customer, const char *folde
 	m->customer = customer;
 	m->folder = folder;
 	m->src_key = key;
+	m->src_kind = JOURNAL_KEY_UIDL;
 	m->src_seq = i + 1;
 	m->size = 100 + i;
 	snprintf(m->sha256, sizeof m->sha256, "%064x", i);
@@ -185,6 +186,86 @@ static void t_migrate_older(void)
 	T_REQUIRE(journal_open(&j, path, &e) == 0);
 	journal_close(j);
 	T_INTEQ(t_count(path, "SELECT count(*) FROM sqlite_master WHERE name = 'message'"), 1);
+}
+
+/* A schema-2 journal (before keys had a kind) is migrated to 3: each existing row gets
+ * the kind its source driver meant, and only a real UIDL stays an "old UIDL". */
+static void t_migrate_kind(void)
+{
+	char path[300];
+	struct journal *j = NULL;
+	struct journal_msg_set set;
+	struct err e;
+	err_clear(&e);
+	t_path(path, sizeof path, "v2.db");
+	t_rm(path);
+	T_REQUIRE(journal_open(&j, path, &e) == 0);
+	T_REQUIRE(journal_customer_upsert(j, "c1", "a@example.jp", &e) == 0);
+	journal_close(j);
+	/* Back to what version 2 wrote: no src_kind column, three rows as its drivers keyed them. */
+	T_REQUIRE(t_exec(path, "ALTER TABLE message DROP COLUMN src_kind;"
+	                       "UPDATE meta SET value = '2' WHERE key = 'schema_version';"
+	                       "INSERT INTO message (customer, folder, src_key, src_seq, src_uid, size, "
+	                       "state, created, updated) VALUES "
+	                       "('c1', 'INBOX', 'UID17-1', 1, 0, 10, 2, 0, 0),"
+	                       "('c1', 'INBOX', 'sha256:00ff', 2, 0, 10, 2, 0, 0),"
+	                       "('c1', 'Sent', '77/5', 1, 5, 10, 2, 0, 0);") == 0);
+	T_CHECK(journal_open_ro(&j, path, &e) < 0);
+	T_CHECK(strstr(e.msg, "version 2 is older") != NULL);
+	err_clear(&e);
+	T_REQUIRE(journal_open(&j, path, &e) == 0);
+	T_INTEQ(t_count(path, "SELECT value FROM meta WHERE key = 'schema_version'"), 3);
+	T_INTEQ(t_count(path, "SELECT src_kind FROM message WHERE src_key = 'UID17-1'"), JOURNAL_KEY_UIDL);
+	T_INTEQ(t_count(path, "SELECT src_kind FROM message WHERE src_key = 'sha256:00ff'"),
+	        JOURNAL_KEY_DIGEST);
+	T_INTEQ(t_count(path, "SELECT src_kind FROM message WHERE src_key = '77/5'"), JOURNAL_KEY_UID);
+	T_REQUIRE(journal_msgs_load(j, "c1", "INBOX", &set, &e) == 0);
+	T_REQUIRE(set.n == 2);
+	/* sorted by key: "UID17-1" < "sha256:00ff" */
+	T_STREQ(journal_msg_old_uidl(&set.v[0]), "UID17-1");
+	T_CHECK(journal_msg_old_uidl(&set.v[1]) == NULL);
+	journal_msg_set_free(&set);
+	T_REQUIRE(journal_msgs_load(j, "c1", "Sent", &set, &e) == 0);
+	T_REQUIRE(set.n == 1);
+	T_INTEQ(set.v[0].src_kind, JOURNAL_KEY_UID);
+	T_CHECK(journal_msg_old_uidl(&set.v[0]) == NULL);
+	journal_msg_set_free(&set);
+	journal_close(j);
+}
+
+/* A message that cannot be copied is recorded FAILED with its reason; a later intent for
+ * the same key takes the row back (same id). */
+static void t_msg_fail(void)
+{
+	char path[300], key[32];
+	struct journal *j = NULL;
+	struct journal_msg m;
+	struct journal_msg_set set;
+	struct err e;
+	err_clear(&e);
+	t_path(path, sizeof path, "fail.db");
+	t_rm(path);
+	T_REQUIRE(journal_open(&j, path, &e) == 0);
+	T_REQUIRE(journal_customer_upsert(j, "c1", "a@example.jp", &e) == 0);
+	t_msg(&m, "c1", "INBOX", key, sizeof key, 3);
+	m.src_kind = JOURNAL_KEY_DIGEST;
+	T_REQUIRE(journal_msg_fail(j, &m, "too big for the destination", &e) == 0);
+	int64_t id = m.id;
+	T_CHECK(id > 0);
+	T_REQUIRE(journal_msgs_load(j, "c1", "INBOX", &set, &e) == 0);
+	T_REQUIRE(set.n == 1);
+	T_INTEQ(set.v[0].state, JOURNAL_MSG_FAILED);
+	T_STREQ(set.v[0].why, "too big for the destination");
+	T_INTEQ(set.v[0].src_kind, JOURNAL_KEY_DIGEST);
+	journal_msg_set_free(&set);
+	T_REQUIRE(journal_msgs_intent(j, &m, 1, &e) == 0);
+	T_INTEQ(m.id, id);
+	T_INTEQ(t_count(path, "SELECT count(*) FROM message WHERE state = 1 AND why IS NULL"), 1);
+	/* a row whose kind nobody said is refused, never guessed */
+	m.src_kind = 0;
+	T_CHECK(journal_msgs_intent(j, &m, 1, &e) < 0);
+	T_INTEQ(e.cls, ERR_INTERNAL);
+	journal_close(j);
 }
 
 static void t_intent_done(void)
@@ -784,6 +865,8 @@ int main(int argc, char **argv)
 	T_RUN(t_create_reopen);
 	T_RUN(t_version_refused);
 	T_RUN(t_migrate_older);
+	T_RUN(t_migrate_kind);
+	T_RUN(t_msg_fail);
 	T_RUN(t_intent_done);
 	T_RUN(t_in_doubt);
 	T_RUN(t_idempotent);

@@ -3,9 +3,9 @@
 #include <libetpan/libetpan.h>
 #include <string.h>
 
-#include "migrate/apop.h"
-#include "migrate/pop3resp.h"
-#include "migrate/uidlstyle.h"
+#include "migrate/pop3/apop.h"
+#include "migrate/pop3/pop3resp.h"
+#include "migrate/uidl/uidlstyle.h"
 #include "tests/unit/t.h"
 
 static void apop_rfc1939_example(void)

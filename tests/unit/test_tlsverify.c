@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "migrate/tlsverify.h"
+#include "migrate/net/tlsverify.h"
 #include "tests/unit/t.h"
 
 static char dir[64];

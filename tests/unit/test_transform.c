@@ -3,11 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "migrate/digest.h"
-#include "migrate/hdr.h"
-#include "migrate/msgdate.h"
-#include "migrate/retry.h"
-#include "migrate/xuidl.h"
+#include "migrate/msg/digest.h"
+#include "migrate/msg/hdr.h"
+#include "migrate/msg/msgdate.h"
+#include "migrate/engine/retry.h"
+#include "migrate/uidl/xuidl.h"
 #include "t.h"
 
 static void xuidl_adds_one_line_and_nothing_else(void)

@@ -63,21 +63,22 @@ struct t_row {
 	uint32_t dst_uv, dst_uid;
 	const char *dst_uidl;
 	int done;
+	enum journal_key_kind kind;   /* what the source driver said the key is */
 };
 
 /* POP3 customer c001 with every kind of awkward UIDL, c002 whose destination folder
  * was recreated between passes, c003 from IMAP (no old UIDL), c004 with nothing done. */
 static const struct t_row t_rows[] = {
-	{ "c001", "INBOX", "00000001aaaaaaaa", 1, 0, 0, 1000, "<m1@example.jp>", "INBOX", 1700000000, 7, NULL, 1 },
-	{ "c001", "INBOX", "UID2-1035123456", 2, 0, 0, 2000, "<m2@example.jp>", "INBOX", 1700000000, 2, NULL, 1 },
-	{ "c001", "INBOX", "a b", 3, 0, 0, 3000, NULL, "INBOX", 1700000000, 3, NULL, 1 },
-	{ "c001", "INBOX", "1035123456.1234.mx", 4, 0, 0, 4000, "<m4@example.jp>", "INBOX", 0, 0, NULL, 1 },
-	{ "c001", "INBOX", "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", 5, 0, 0, 5000, "<m5@example.jp>", "INBOX", 1700000000, 5, NULL, 1 },
-	{ "c001", "INBOX", "zzz-not-done", 6, 0, 0, 6000, "<m6@example.jp>", "INBOX", 0, 0, NULL, 0 },
-	{ "c002", "INBOX", "X1", 1, 0, 0, 10, "<weird,\"id\"@x>", "INBOX", 1700000000, 10, "newuidl1", 1 },
-	{ "c002", "INBOX", "X2", 2, 0, 0, 20, "<m2\r\nBcc: x@y>", "INBOX", 1700000099, 3, NULL, 1 },
-	{ "c003", "Sent Items", "5/12", 1, 5, 12, 30, "<s1@example.jp>", "Sent Items", 42, 1, NULL, 1 },
-	{ "c004", "INBOX", "only-intent", 1, 0, 0, 40, NULL, "INBOX", 0, 0, NULL, 0 },
+	{ "c001", "INBOX", "00000001aaaaaaaa", 1, 0, 0, 1000, "<m1@example.jp>", "INBOX", 1700000000, 7, NULL, 1, JOURNAL_KEY_UIDL },
+	{ "c001", "INBOX", "UID2-1035123456", 2, 0, 0, 2000, "<m2@example.jp>", "INBOX", 1700000000, 2, NULL, 1, JOURNAL_KEY_UIDL },
+	{ "c001", "INBOX", "a b", 3, 0, 0, 3000, NULL, "INBOX", 1700000000, 3, NULL, 1, JOURNAL_KEY_UIDL },
+	{ "c001", "INBOX", "1035123456.1234.mx", 4, 0, 0, 4000, "<m4@example.jp>", "INBOX", 0, 0, NULL, 1, JOURNAL_KEY_UIDL },
+	{ "c001", "INBOX", "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", 5, 0, 0, 5000, "<m5@example.jp>", "INBOX", 1700000000, 5, NULL, 1, JOURNAL_KEY_DIGEST },
+	{ "c001", "INBOX", "zzz-not-done", 6, 0, 0, 6000, "<m6@example.jp>", "INBOX", 0, 0, NULL, 0, JOURNAL_KEY_UIDL },
+	{ "c002", "INBOX", "X1", 1, 0, 0, 10, "<weird,\"id\"@x>", "INBOX", 1700000000, 10, "newuidl1", 1, JOURNAL_KEY_UIDL },
+	{ "c002", "INBOX", "X2", 2, 0, 0, 20, "<m2\r\nBcc: x@y>", "INBOX", 1700000099, 3, NULL, 1, JOURNAL_KEY_UIDL },
+	{ "c003", "Sent Items", "5/12", 1, 5, 12, 30, "<s1@example.jp>", "Sent Items", 42, 1, NULL, 1, JOURNAL_KEY_UID },
+	{ "c004", "INBOX", "only-intent", 1, 0, 0, 40, NULL, "INBOX", 0, 0, NULL, 0, JOURNAL_KEY_UIDL },
 };
 
 static struct journal *t_fixture(const char *name)
@@ -102,6 +103,7 @@ static struct journal *t_fixture(const char *name)
 		m.customer = r->customer;
 		m.folder = r->folder;
 		m.src_key = r->key;
+		m.src_kind = r->kind;
 		m.src_seq = r->seq;
 		m.src_uidvalidity = r->src_uv;
 		m.src_uid = r->src_uid;

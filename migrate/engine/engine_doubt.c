@@ -1,0 +1,127 @@
+/* engine_doubt: a message whose INTENT was written but whose APPEND was never confirmed
+ * (a crash, a dropped connection) may or may not be on the destination. It is looked for
+ * before anything is appended again: by the header the UIDL strategy gives it, else by
+ * Message-ID, Subject, From or Date. Each search only proposes candidates; the digest
+ * decides, and a UID the journal already gave to another message is never taken. */
+#include "migrate/engine/engine_p.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "migrate/msg/hdr.h"
+
+int engine_doubt_init(struct engine_doubt *d, const struct journal_msg_set *set,
+                      uint32_t dst_uidvalidity)
+{
+	memset(d, 0, sizeof *d);
+	for (size_t i = 0; i < set->n; i++)
+		if (set->v[i].state == JOURNAL_MSG_DONE && set->v[i].dst_uidvalidity == dst_uidvalidity &&
+		    engine_doubt_claim(d, set->v[i].dst_uid) < 0)
+			return -1;
+	return 0;
+}
+
+int engine_doubt_claim(struct engine_doubt *d, uint32_t uid)
+{
+	if (uid == 0)
+		return 0;
+	if (d->n == d->cap) {
+		size_t nc = d->cap ? d->cap * 2 : 64;
+		uint32_t *nv = realloc(d->claimed, nc * sizeof *nv);
+		if (!nv)
+			return -1;
+		d->claimed = nv;
+		d->cap = nc;
+	}
+	d->claimed[d->n++] = uid;
+	return 0;
+}
+
+static bool engine_doubt_claimed(const struct engine_doubt *d, uint32_t uid)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (d->claimed[i] == uid)
+			return true;
+	return false;
+}
+
+void engine_doubt_free(struct engine_doubt *d)
+{
+	free(d->claimed);
+	memset(d, 0, sizeof *d);
+}
+
+/* Whether destination message `uid` holds the item's bytes (normalised, without what the
+ * UIDL strategy added). */
+static int engine_doubt_same(struct engine_folder *f, uint32_t uid, const struct engine_item *it,
+                             bool *same, struct err *e)
+{
+	struct dst *d = f->x->dst;
+	char *data = NULL, sha[DIGEST_HEX_LEN + 1];
+	size_t len = 0;
+	*same = false;
+	if (d->ops->fetch_uid(d, f->dfolder, uid, &data, &len, e) < 0)
+		return -1;
+	size_t skip = f->x->uidl->strip(it->m->key, it->m->kind, data, len);
+	int rc = digest_sha256_crlf_hex(data + skip, len - skip, sha, e);
+	free(data);
+	if (rc < 0)
+		return -1;
+	*same = strcmp(sha, it->sha_crlf) == 0;
+	return 0;
+}
+
+/* Search for `name: value`; take the first unclaimed candidate with the same bytes.
+ * *searched false when the destination cannot search for this value. */
+static int engine_doubt_try(struct engine_folder *f, struct engine_item *it, const char *name,
+                            const char *value, bool *searched, struct err *e)
+{
+	struct dst *d = f->x->dst;
+	uint32_t *uids = NULL;
+	size_t n = 0;
+	int rc = d->ops->find_header(d, f->dfolder, name, value, &uids, &n, e);
+	if (rc < 0)
+		return err_prefix(e, "looking for in-doubt message %s: ", it->m->key);
+	*searched = rc == 0;
+	for (size_t i = 0; i < n && it->state != ENGINE_ITEM_FOUND; i++) {
+		bool same;
+		if (engine_doubt_claimed(&f->doubt, uids[i]))
+			continue;
+		rc = engine_doubt_same(f, uids[i], it, &same, e);
+		if (rc == 0 && same && engine_doubt_claim(&f->doubt, uids[i]) < 0)
+			rc = err_set(e, ERR_NOMEM, "out of memory");
+		if (rc < 0)
+			break;
+		if (same) {
+			it->state = ENGINE_ITEM_FOUND;
+			it->jm.dst_uid = uids[i];
+		}
+	}
+	free(uids);
+	return rc < 0 ? -1 : 0;
+}
+
+int engine_doubt_resolve(struct engine_folder *f, struct engine_item *it, struct err *e)
+{
+	static const char *const names[] = { "Message-ID", "Subject", "From", "Date" };
+	const char *name, *value;
+	char v[ENGINE_MID_MAX];
+	bool searched = false;
+	if (f->x->uidl->find(it->m->key, it->m->kind, &name, &value) &&
+	    engine_doubt_try(f, it, name, value, &searched, e) < 0)
+		return -1;
+	for (size_t k = 0; k < sizeof names / sizeof names[0] && !searched; k++) {
+		if (!hdr_first(it->data.data, it->data.len, names[k], v, sizeof v) || !v[0])
+			continue;
+		if (engine_doubt_try(f, it, names[k], v, &searched, e) < 0)
+			return -1;
+	}
+	if (!searched)
+		engine_log(f->x->w, f->x->c->id, "warn",
+		           "message %s was in doubt and has no header to look for it by: appended "
+		           "again (it may now be twice on the destination)", it->m->key);
+	else if (it->state == ENGINE_ITEM_FOUND)
+		engine_log(f->x->w, f->x->c->id, "info", "message %s was in doubt: found on the destination "
+		           "(UID %u), not appended again", it->m->key, it->jm.dst_uid);
+	return 0;
+}

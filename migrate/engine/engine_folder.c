@@ -1,0 +1,128 @@
+/* engine_folder: one folder of a customer — select both sides, list the source, diff
+ * with the journal (engine_diff), copy the work in batches (engine_copy), then carry flag
+ * changes and deletions of earlier copies (engine_sync). */
+#include "migrate/engine/engine_p.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Count what the diff found; the display takes a folder once, in the first pass. */
+static void engine_folder_count(struct engine_cust *x, const struct drv_msg_list *list,
+                                const struct engine_work *w)
+{
+	x->display_new = x->folder_idx++ >= x->folders_counted;
+	if (x->display_new)
+		x->folders_counted = x->folder_idx;
+	engine_count(x, ENGINE_COUNT_LISTED, list->n, w->listed_bytes);
+	engine_count(x, ENGINE_COUNT_SKIPPED, w->skipped, w->skipped_bytes);
+	engine_count(x, ENGINE_COUNT_TODO, w->n, 0);
+}
+
+/* Batches in source order, bounded by count and bytes (one big message goes alone). */
+static int engine_folder_batches(struct engine_folder *f, const struct engine_work *w,
+                                 struct err *e)
+{
+	const volatile int *stop = f->x->w->sh->opts->stop;
+	struct engine_item *items = calloc(CAPS_BATCH_MESSAGES, sizeof *items);
+	int rc = 0;
+	if (!items)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < w->n && rc == 0;) {
+		size_t nb = 0;
+		uint64_t bb = 0;
+		while (i + nb < w->n && nb < CAPS_BATCH_MESSAGES &&
+		       (nb == 0 || bb + w->todo[i + nb]->size <= CAPS_BATCH_BYTES)) {
+			bb += w->todo[i + nb]->size;
+			items[nb].m = w->todo[i + nb];
+			items[nb].prev = w->prev[i + nb];
+			items[nb].state = ENGINE_ITEM_LISTED;
+			nb++;
+		}
+		if (stop && *stop)
+			rc = err_set(e, ERR_TEMP, "interrupted");
+		else
+			rc = engine_copy_batch(f, items, nb, e);
+		engine_items_release(items, nb);
+		i += nb;
+	}
+	free(items);
+	return rc;
+}
+
+/* After the copies: superseded rows, dropped keywords, flag changes and deletions. */
+static int engine_folder_after(struct engine_folder *f, const struct drv_msg_list *list,
+                               const struct journal_msg_set *set, struct err *e)
+{
+	struct engine_cust *x = f->x;
+	struct engine_sync_stats st = { 0, 0, 0 };
+	if (engine_rematch_finish(&f->rematch, x->w->j, e) < 0)
+		return -1;
+	if (f->kw_dropped)
+		engine_log(x->w, x->c->id, "warn", "folder %s: %llu keyword(s) not copied: the destination "
+		           "folder does not keep them (PERMANENTFLAGS)", f->dfolder,
+		           (unsigned long long)f->kw_dropped);
+	if (engine_sync_folder(x->w, x->c->id, x->dst, f->dfolder, f->dst_uidvalidity,
+	                       (x->src->ops->caps(x->src) & DRV_SRC_FLAGS) != 0, list, set,
+	                       f->rematch.used, &st, e) < 0)
+		return -1;
+	x->r->flags_updated += st.flags_updated;
+	x->r->deleted_on_source += st.deleted;
+	x->r->removed += st.removed;
+	return 0;
+}
+
+/* The diff of one listing with the journal, and the state its stages start from. */
+static int engine_folder_plan(struct engine_folder *f, const struct drv_msg_list *list,
+                              const struct journal_msg_set *set, struct engine_work *w,
+                              struct err *e)
+{
+	struct engine_cust *x = f->x;
+	bool skip_deleted = !x->p->migration.copy_deleted &&
+	                    (x->src->ops->caps(x->src) & DRV_SRC_FLAGS);
+	if (engine_diff(list, set, skip_deleted, f->src_uidvalidity, w) < 0)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	if (w->n_reseq && journal_msgs_set_seq(x->w->j, w->reseq, w->n_reseq, e) < 0)
+		return -1;
+	if (w->stale)
+		engine_log(x->w, x->c->id, "warn", "folder %s: the source's UIDVALIDITY changed (now %u); "
+		           "re-matching %zu message(s) copied before by Message-ID, size and digest",
+		           f->sfolder, f->src_uidvalidity, w->stale);
+	if (engine_rematch_init(&f->rematch, set, w->stale, f->src_uidvalidity, f->dst_uidvalidity) < 0 ||
+	    engine_doubt_init(&f->doubt, set, f->dst_uidvalidity) < 0)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	engine_folder_count(x, list, w);
+	return 0;
+}
+
+int engine_folder_run(struct engine_cust *x, const char *sfolder, const char *dfolder,
+                      struct err *e)
+{
+	struct drv_msg_list list = { NULL, 0 };
+	struct journal_msg_set set = { NULL, 0 };
+	struct engine_work w;
+	struct engine_folder f;
+	int rc = -1;
+
+	memset(&w, 0, sizeof w);
+	memset(&f, 0, sizeof f);
+	f.x = x;
+	f.sfolder = sfolder;
+	f.dfolder = dfolder;
+	if (x->src->ops->select(x->src, sfolder, &f.src_uidvalidity, e) < 0 ||
+	    x->dst->ops->select(x->dst, dfolder, &f.dst_uidvalidity, e) < 0 ||
+	    x->src->ops->list(x->src, &list, e) < 0)
+		goto out;
+	engine_warnings(x);
+	if (journal_msgs_load(x->w->j, x->c->id, sfolder, &set, e) < 0 ||
+	    engine_folder_plan(&f, &list, &set, &w, e) < 0 ||
+	    engine_folder_batches(&f, &w, e) < 0 || engine_folder_after(&f, &list, &set, e) < 0)
+		goto out;
+	rc = 0;
+out:
+	engine_doubt_free(&f.doubt);
+	engine_rematch_free(&f.rematch);
+	engine_work_free(&w);
+	journal_msg_set_free(&set);
+	drv_msg_list_free(&list);
+	return rc;
+}

@@ -1,0 +1,301 @@
+/* imap_conn: connect, TLS check, login and error translation for libetpan IMAP sessions. */
+#include "migrate/imap/imap_conn.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "migrate/net/tlsverify.h"
+
+/* libetpan reports every byte it sends or receives here; we keep only the time, so a
+ * stream error can be told apart as a silent server (timeout) or a broken connection.
+ * The data itself (which includes credentials) is never looked at. */
+static void imap_conn_logger(mailimap *s, int type, const char *str, size_t size, void *ctx)
+{
+	(void)s; (void)str; (void)size;
+	/* Error events are logged too, at the moment of failure: they are not traffic. */
+	if (type == MAILSTREAM_LOG_TYPE_DATA_RECEIVED || type == MAILSTREAM_LOG_TYPE_DATA_SENT ||
+	    type == MAILSTREAM_LOG_TYPE_DATA_SENT_PRIVATE)
+		((struct imap_conn *)ctx)->last_io = time(NULL);
+}
+
+bool imap_conn_has(struct imap_conn *c, const char *name)
+{
+	struct mailimap_connection_info *ci = c->s->imap_connection_info;
+	if (!ci || !ci->imap_capability)
+		return false;
+	bool auth = strncasecmp(name, "AUTH=", 5) == 0;
+	for (clistiter *it = clist_begin(ci->imap_capability->cap_list); it; it = clist_next(it)) {
+		struct mailimap_capability *cap = clist_content(it);
+		if (auth && cap->cap_type == MAILIMAP_CAPABILITY_AUTH_TYPE &&
+		    strcasecmp(cap->cap_data.cap_auth_type, name + 5) == 0)
+			return true;
+		if (!auth && cap->cap_type == MAILIMAP_CAPABILITY_NAME &&
+		    strcasecmp(cap->cap_data.cap_name, name) == 0)
+			return true;
+	}
+	return false;
+}
+
+uint64_t imap_conn_cap_number(struct imap_conn *c, const char *name)
+{
+	struct mailimap_connection_info *ci = c->s->imap_connection_info;
+	size_t n = strlen(name);
+	if (!ci || !ci->imap_capability)
+		return 0;
+	for (clistiter *it = clist_begin(ci->imap_capability->cap_list); it; it = clist_next(it)) {
+		struct mailimap_capability *cap = clist_content(it);
+		if (cap->cap_type != MAILIMAP_CAPABILITY_NAME)
+			continue;
+		const char *v = cap->cap_data.cap_name;
+		if (strncasecmp(v, name, n) == 0 && v[n] == '=')
+			return strtoull(v + n + 1, NULL, 10);
+	}
+	return 0;
+}
+
+static bool imap_conn_mentions(const char *text, const char *word)
+{
+	size_t n = strlen(word);
+	for (; *text; text++)
+		if (strncasecmp(text, word, n) == 0)
+			return true;
+	return false;
+}
+
+/* Response codes (RFC 5530 and friends) → our classes. */
+static const struct {
+	const char *code;
+	enum err_class cls;
+} imap_conn_codes[] = {
+	{"OVERQUOTA", ERR_QUOTA},       {"TOOBIG", ERR_TOOBIG},
+	{"AUTHENTICATIONFAILED", ERR_AUTH}, {"AUTHORIZATIONFAILED", ERR_AUTH},
+	{"EXPIRED", ERR_AUTH},          {"UNAVAILABLE", ERR_TEMP},
+	{"INUSE", ERR_TEMP},            {"SERVERBUG", ERR_TEMP},
+	{"NONEXISTENT", ERR_NOTFOUND},  {"PRIVACYREQUIRED", ERR_TLS},
+	{"NOPERM", ERR_PERM},           {"CANNOT", ERR_PERM},
+	{"CONTACTADMIN", ERR_PERM},     {"LIMIT", ERR_PERM},
+	{"ALREADYEXISTS", ERR_PERM},    {"CORRUPTION", ERR_PERM},
+};
+
+bool imap_conn_trycreate(struct imap_conn *c)
+{
+	return c->s->imap_response_info && c->s->imap_response_info->rsp_trycreate;
+}
+
+int imap_conn_fail(struct imap_conn *c, int r, enum err_class fallback, struct err *e,
+                   const char *what, ...)
+{
+	char w[256];
+	va_list ap;
+	va_start(ap, what);
+	vsnprintf(w, sizeof w, what, ap);
+	va_end(ap);
+
+	switch (r) {
+	case MAILIMAP_ERROR_STREAM:
+		c->dead = true;
+		if (c->timeout > 0 && time(NULL) - c->last_io >= c->timeout)
+			return err_set(e, ERR_TIMEOUT, "imap %s: no answer within %d s", w, c->timeout);
+		return err_set(e, ERR_NET, "imap %s: connection lost", w);
+	case MAILIMAP_ERROR_CONNECTION_REFUSED:
+		c->dead = true;
+		return err_set(e, ERR_NET, "imap %s: connection refused or host unreachable", w);
+	case MAILIMAP_ERROR_SSL:
+		c->dead = true;
+		return err_set(e, ERR_TLS, "imap %s: TLS handshake failed", w);
+	case MAILIMAP_ERROR_PARSE:
+		/* After a reply we could not parse, the stream position is unknown. */
+		c->dead = true;
+		return err_set(e, ERR_PROTOCOL, "imap %s: unparseable server reply", w);
+	case MAILIMAP_ERROR_FATAL:
+		c->dead = true;
+		err_set(e, ERR_TEMP, "imap %s: server closed the session (BYE)", w);
+		err_server(e, c->s->imap_response);
+		return -1;
+	case MAILIMAP_ERROR_MEMORY:
+		return err_set(e, ERR_NOMEM, "imap %s: out of memory", w);
+	case MAILIMAP_ERROR_BAD_STATE:
+		return err_set(e, ERR_INTERNAL, "imap %s: command sent in the wrong session state", w);
+	default:
+		break;
+	}
+
+	struct mailimap_response_info *ri = c->s->imap_response_info;
+	const char *code = ri && ri->rsp_atom ? ri->rsp_atom : NULL;
+	const char *text = c->s->imap_response ? c->s->imap_response : "";
+	enum err_class cls = fallback;
+	if (ri && ri->rsp_trycreate) {
+		code = "TRYCREATE";
+		cls = ERR_NOTFOUND;
+	} else if (code) {
+		for (size_t i = 0; i < sizeof imap_conn_codes / sizeof imap_conn_codes[0]; i++)
+			if (strcasecmp(code, imap_conn_codes[i].code) == 0)
+				cls = imap_conn_codes[i].cls;
+	}
+	/* Servers older than RFC 5530 say it only in words. */
+	if (!code && imap_conn_mentions(text, "quota"))
+		cls = ERR_QUOTA;
+	err_set(e, cls, "imap %s: %s%s%s%s", w, code ? "[" : "", code ? code : "", code ? "] " : "",
+	        *text ? text : "refused by the server");
+	if (code)
+		snprintf(e->resp_code, sizeof e->resp_code, "%s", code);
+	err_server(e, ri && ri->rsp_alert ? ri->rsp_alert : text);
+	return -1;
+}
+
+int imap_conn_usable(struct imap_conn *c, struct err *e)
+{
+	if (c->dead || !c->s->imap_stream)
+		return err_set(e, ERR_NET, "imap: the connection was lost earlier");
+	return 0;
+}
+
+static int imap_conn_refresh_caps(struct imap_conn *c, struct err *e)
+{
+	struct mailimap_capability_data *cd = NULL;
+	int r = mailimap_capability(c->s, &cd);
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_conn_fail(c, r, ERR_PROTOCOL, e, "CAPABILITY");
+	mailimap_capability_data_free(cd);
+	return 0;
+}
+
+static int imap_conn_connect(struct imap_conn *c, const struct drv_endpoint *ep, struct err *e)
+{
+	/* The certificate is still checked against ep->tls_name, not the address. */
+	const char *addr = ep->address;
+	uint16_t port = (uint16_t)ep->port;
+	int r;
+	c->last_io = time(NULL);
+	if (ep->tls == DRV_TLS_IMPLICIT)
+		r = mailimap_ssl_connect_with_callback(c->s, addr, port, tlsverify_sni, (void *)ep);
+	else
+		r = mailimap_socket_connect(c->s, addr, port);
+	/* 1 = PREAUTH and 2 = "please log in" are both successes (libraries.md pitfall 7). */
+	if (r != MAILIMAP_NO_ERROR_AUTHENTICATED && r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED) {
+		imap_conn_fail(c, r, ERR_NET, e, "connect");
+		return err_prefix(e, "%s:%u: ", ep->host, port);
+	}
+	if (ep->tls == DRV_TLS_STARTTLS) {
+		if (!c->s->imap_connection_info || !c->s->imap_connection_info->imap_capability)
+			if (imap_conn_refresh_caps(c, e) < 0)
+				return -1;
+		if (!imap_conn_has(c, "STARTTLS"))
+			return err_set(e, ERR_TLS, "%s:%u: imap: the server does not offer STARTTLS",
+			               ep->host, port);
+		/* mailimap_starttls would only send the command; this one also switches the
+		 * stream to TLS (libraries.md pitfall 6). */
+		r = mailimap_socket_starttls_with_callback(c->s, tlsverify_sni, (void *)ep);
+		if (r != MAILIMAP_NO_ERROR) {
+			imap_conn_fail(c, r, ERR_TLS, e, "STARTTLS");
+			return err_prefix(e, "%s:%u: ", ep->host, port);
+		}
+	}
+	if (ep->tls != DRV_TLS_NONE && tlsverify_stream(c->s->imap_stream, ep, e) < 0)
+		return err_prefix(e, "%s:%u: imap: ", ep->host, port);
+	/* Capabilities read before STARTTLS are stale and may have been forged in clear. */
+	if (ep->tls == DRV_TLS_STARTTLS || !c->s->imap_connection_info ||
+	    !c->s->imap_connection_info->imap_capability)
+		return imap_conn_refresh_caps(c, e);
+	return 0;
+}
+
+static int imap_conn_login(struct imap_conn *c, const struct drv_endpoint *ep,
+                           const struct drv_login *login, struct err *e)
+{
+	const char *pw = login->password ? login->password : "";
+	int r;
+	if (login->master_user && imap_conn_has(c, "AUTH=PLAIN")) {
+		/* authzid = the customer, authcid = the master user (RFC 4616). */
+		r = mailimap_authenticate(c->s, "PLAIN", ep->host, NULL, NULL, login->user,
+		                          login->master_user, pw, NULL);
+		if (r != MAILIMAP_NO_ERROR)
+			return imap_conn_fail(c, r, ERR_AUTH, e, "AUTHENTICATE PLAIN as %s for %s",
+			                      login->master_user, login->user);
+		return 0;
+	}
+	if (!login->master_user && (ep->auth == DRV_AUTH_PLAIN || ep->auth == DRV_AUTH_CRAM_MD5)) {
+		const char *mech = ep->auth == DRV_AUTH_PLAIN ? "PLAIN" : "CRAM-MD5";
+		char cap[32];
+		snprintf(cap, sizeof cap, "AUTH=%s", mech);
+		if (!imap_conn_has(c, cap))
+			return err_set(e, ERR_AUTH, "imap: the server does not offer AUTHENTICATE %s", mech);
+		r = mailimap_authenticate(c->s, mech, ep->host, NULL, NULL, login->user, login->user,
+		                          pw, NULL);
+		if (r != MAILIMAP_NO_ERROR)
+			return imap_conn_fail(c, r, ERR_AUTH, e, "AUTHENTICATE %s as %s", mech, login->user);
+		return 0;
+	}
+	if (imap_conn_has(c, "LOGINDISABLED"))
+		return err_set(e, ERR_AUTH, "imap: the server refuses LOGIN on this connection "
+		               "(LOGINDISABLED; use tls: starttls or tls)");
+	/* Without SASL PLAIN, Dovecot still takes "user*master" as a LOGIN name. */
+	char who[512];
+	if (login->master_user)
+		snprintf(who, sizeof who, "%s*%s", login->user, login->master_user);
+	else
+		snprintf(who, sizeof who, "%s", login->user);
+	r = mailimap_login(c->s, who, pw);
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_conn_fail(c, r, ERR_AUTH, e, "LOGIN as %s", who);
+	return 0;
+}
+
+int imap_conn_open(struct imap_conn **out, const struct drv_endpoint *ep,
+                   const struct drv_login *login, struct err *e)
+{
+	*out = NULL;
+	struct imap_conn *c = calloc(1, sizeof *c);
+	if (!c)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	c->s = mailimap_new(0, NULL);
+	if (!c->s) {
+		free(c);
+		return err_set(e, ERR_NOMEM, "out of memory");
+	}
+	c->timeout = ep->timeout_seconds;
+	/* Must be set before the socket exists: libetpan applies it at connect time. */
+	mailimap_set_timeout(c->s, c->timeout);
+	mailimap_set_logger(c->s, imap_conn_logger, c);
+	if (imap_conn_connect(c, ep, e) < 0 ||
+	    (c->s->imap_state != MAILIMAP_STATE_AUTHENTICATED && imap_conn_login(c, ep, login, e) < 0) ||
+	    imap_conn_refresh_caps(c, e) < 0) {
+		imap_conn_close(c);
+		return -1;
+	}
+	*out = c;
+	return 0;
+}
+
+void imap_conn_close(struct imap_conn *c)
+{
+	if (!c)
+		return;
+	/* LOGOUT, never CLOSE: CLOSE would expunge \Deleted messages we appended. */
+	if (!c->dead && c->s->imap_stream)
+		mailimap_logout(c->s);
+	mailimap_free(c->s);
+	free(c);
+}
+
+int imap_conn_delim(struct imap_conn *c, char *delim, struct err *e)
+{
+	if (!c->delim_known) {
+		clist *l = NULL;
+		int r = mailimap_list(c->s, "", "", &l);
+		if (r != MAILIMAP_NO_ERROR)
+			return imap_conn_fail(c, r, ERR_PROTOCOL, e, "LIST \"\" \"\"");
+		clistiter *it = clist_begin(l);
+		if (it) {
+			struct mailimap_mailbox_list *mb = clist_content(it);
+			c->delim = mb->mb_delimiter;
+		}
+		mailimap_list_result_free(l);
+		c->delim_known = true;
+	}
+	*delim = c->delim;
+	return 0;
+}

@@ -1,0 +1,466 @@
+/* memdrv: the in-memory source and destination drivers for engine tests (memdrv.h). */
+#include "tests/unit/memdrv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "migrate/msg/hdr.h"
+
+struct memdrv_src {
+	struct src base;
+	struct memdrv *m;
+	struct memdrv_folder *sel;
+	bool dead;                  /* the session was dropped: every call fails */
+};
+
+struct memdrv_dst {
+	struct dst base;
+	struct memdrv *m;
+	struct memdrv_folder *sel;
+	bool dead;
+};
+
+/* Tests are small: running out of memory is a broken test machine. */
+static void *memdrv_need(void *p)
+{
+	if (!p) {
+		fputs("memdrv: out of memory\n", stderr);
+		abort();
+	}
+	return p;
+}
+
+void memdrv_init(struct memdrv *m, bool one_mailbox)
+{
+	memset(m, 0, sizeof *m);
+	m->src.one_mailbox = one_mailbox;
+}
+
+static void memdrv_store_free(struct memdrv_store *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		for (size_t k = 0; k < s->f[i].n; k++) {
+			free(s->f[i].v[k].key);
+			free(s->f[i].v[k].data);
+		}
+		free(s->f[i].v);
+		free(s->f[i].name);
+	}
+	memset(s->f, 0, sizeof s->f);
+	s->n = 0;
+}
+
+void memdrv_free(struct memdrv *m)
+{
+	memdrv_store_free(&m->src);
+	memdrv_store_free(&m->dst);
+}
+
+static struct memdrv_folder *memdrv_find(struct memdrv_store *s, const char *name)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->f[i].name, name) == 0)
+			return &s->f[i];
+	return NULL;
+}
+
+struct memdrv_folder *memdrv_folder(struct memdrv_store *s, const char *name, uint32_t uidvalidity)
+{
+	struct memdrv_folder *f = memdrv_find(s, name);
+	if (f || s->n == MEMDRV_FOLDERS_MAX)
+		return f;
+	f = &s->f[s->n++];
+	f->name = memdrv_need(strdup(name));
+	f->uidvalidity = uidvalidity;
+	f->next_uid = 1;
+	return f;
+}
+
+static struct memdrv_msg *memdrv_push(struct memdrv_folder *f, const char *data, size_t len)
+{
+	if (f->n == f->cap) {
+		f->cap = f->cap ? f->cap * 2 : 16;
+		f->v = memdrv_need(realloc(f->v, f->cap * sizeof *f->v));
+	}
+	struct memdrv_msg *x = &f->v[f->n++];
+	memset(x, 0, sizeof *x);
+	x->uid = f->next_uid++;
+	x->data = memdrv_need(malloc(len + 1));
+	memcpy(x->data, data, len);
+	x->data[len] = '\0';
+	x->len = len;
+	return x;
+}
+
+void memdrv_add(struct memdrv_folder *f, const char *key, enum drv_key_kind kind, const char *data,
+                unsigned flags)
+{
+	struct memdrv_msg *x = memdrv_push(f, data, strlen(data));
+	x->key = key ? memdrv_need(strdup(key)) : NULL;
+	x->kind = kind;
+	x->flags = flags;
+}
+
+/* ---- the destination kept in a file ---- */
+
+int memdrv_save(const struct memdrv *m)
+{
+	FILE *fp;
+	if (!m->dst_path || !(fp = fopen(m->dst_path, "w")))
+		return m->dst_path ? -1 : 0;
+	fprintf(fp, "%zu\n", m->dst.n);
+	for (size_t i = 0; i < m->dst.n; i++) {
+		const struct memdrv_folder *f = &m->dst.f[i];
+		fprintf(fp, "%s\n%u %u %zu\n", f->name, f->uidvalidity, f->next_uid, f->n);
+		for (size_t k = 0; k < f->n; k++) {
+			fprintf(fp, "%u %u %zu\n", f->v[k].uid, f->v[k].flags, f->v[k].len);
+			fwrite(f->v[k].data, 1, f->v[k].len, fp);
+		}
+	}
+	return fclose(fp) == 0 ? 0 : -1;
+}
+
+static int memdrv_load_folder(struct memdrv *m, FILE *fp)
+{
+	char name[256];
+	unsigned uidv, next, uid, flags;
+	size_t n, len;
+	if (!fgets(name, sizeof name, fp) || fscanf(fp, "%u %u %zu\n", &uidv, &next, &n) != 3)
+		return -1;
+	name[strcspn(name, "\n")] = '\0';
+	struct memdrv_folder *f = memdrv_folder(&m->dst, name, uidv);
+	for (size_t k = 0; k < n; k++) {
+		if (fscanf(fp, "%u %u %zu", &uid, &flags, &len) != 3 || fgetc(fp) != '\n')
+			return -1;
+		char *data = memdrv_need(malloc(len + 1));
+		if (fread(data, 1, len, fp) != len) {
+			free(data);
+			return -1;
+		}
+		struct memdrv_msg *x = memdrv_push(f, data, len);
+		x->uid = uid;
+		x->flags = flags;
+		free(data);
+	}
+	f->next_uid = next;
+	return 0;
+}
+
+int memdrv_load(struct memdrv *m)
+{
+	size_t n;
+	FILE *fp = m->dst_path ? fopen(m->dst_path, "r") : NULL;
+	int rc = 0;
+	if (!fp)
+		return 0;
+	memdrv_store_free(&m->dst);
+	if (fscanf(fp, "%zu\n", &n) != 1)
+		rc = -1;
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = memdrv_load_folder(m, fp);
+	fclose(fp);
+	return rc;
+}
+
+/* ---- faults ---- */
+
+/* Every call of either session counts; the scripted one drops its session. */
+static int memdrv_op(struct memdrv *m, bool *dead, struct err *e)
+{
+	if (*dead)
+		return err_set(e, ERR_NET, "memdrv: connection closed");
+	if (++m->ops == m->drop_after) {
+		m->drop_after = 0;
+		*dead = true;
+		return err_set(e, ERR_NET, "memdrv: connection reset (scripted, operation %zu)", m->ops);
+	}
+	return 0;
+}
+
+/* ---- source ---- */
+
+static unsigned memdrv_src_caps(struct src *s)
+{
+	const struct memdrv_src *x = (const struct memdrv_src *)s;
+	return x->m->src.one_mailbox ? DRV_SRC_UIDL : DRV_SRC_FOLDERS | DRV_SRC_FLAGS;
+}
+
+static int memdrv_folders_of(struct memdrv_store *st, struct drv_folder **out, size_t *n)
+{
+	*out = memdrv_need(calloc(st->n + 1, sizeof **out));
+	for (size_t i = 0; i < st->n; i++) {
+		(*out)[i].name = memdrv_need(strdup(st->f[i].name));
+		(*out)[i].delim = '/';
+		(*out)[i].uidvalidity = st->f[i].uidvalidity;
+		(*out)[i].subscribed = true;
+	}
+	*n = st->n;
+	return 0;
+}
+
+static int memdrv_src_folders(struct src *s, struct drv_folder **out, size_t *n, struct err *e)
+{
+	struct memdrv_src *x = (struct memdrv_src *)s;
+	if (memdrv_op(x->m, &x->dead, e) < 0)
+		return -1;
+	return memdrv_folders_of(&x->m->src, out, n);
+}
+
+static int memdrv_src_select(struct src *s, const char *folder, uint32_t *uidvalidity,
+                             struct err *e)
+{
+	struct memdrv_src *x = (struct memdrv_src *)s;
+	if (memdrv_op(x->m, &x->dead, e) < 0)
+		return -1;
+	if (!(x->sel = memdrv_find(&x->m->src, folder)))
+		return err_set(e, ERR_NOTFOUND, "memdrv: no source folder %s", folder);
+	if (uidvalidity)
+		*uidvalidity = x->sel->uidvalidity;
+	return 0;
+}
+
+static void memdrv_key(const struct memdrv_src *x, const struct memdrv_msg *m, char *out, size_t cap)
+{
+	if (m->key)
+		snprintf(out, cap, "%s", m->key);
+	else
+		snprintf(out, cap, "%u/%u", x->sel->uidvalidity, m->uid);
+}
+
+static int memdrv_src_list(struct src *s, struct drv_msg_list *out, struct err *e)
+{
+	struct memdrv_src *x = (struct memdrv_src *)s;
+	char key[128];
+	if (memdrv_op(x->m, &x->dead, e) < 0)
+		return -1;
+	out->v = memdrv_need(calloc(x->sel->n + 1, sizeof *out->v));
+	out->n = x->sel->n;
+	for (size_t i = 0; i < x->sel->n; i++) {
+		const struct memdrv_msg *m = &x->sel->v[i];
+		memdrv_key(x, m, key, sizeof key);
+		out->v[i].key = memdrv_need(strdup(key));
+		out->v[i].kind = m->kind;
+		out->v[i].seq = (uint32_t)i + 1;
+		out->v[i].uid = m->key ? 0 : m->uid;
+		out->v[i].size = m->len;
+		out->v[i].flags = x->m->src.one_mailbox ? 0 : m->flags;
+	}
+	return 0;
+}
+
+static const struct memdrv_msg *memdrv_src_find(struct memdrv_src *x, const char *key)
+{
+	char k[128];
+	for (size_t i = 0; i < x->sel->n; i++) {
+		memdrv_key(x, &x->sel->v[i], k, sizeof k);
+		if (strcmp(k, key) == 0)
+			return &x->sel->v[i];
+	}
+	return NULL;
+}
+
+static int memdrv_src_fetch(struct src *s, const struct drv_msg *const *msgs, size_t n,
+                            drv_fetch_cb cb, void *ctx, struct err *e)
+{
+	struct memdrv_src *x = (struct memdrv_src *)s;
+	if (memdrv_op(x->m, &x->dead, e) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		const struct memdrv_msg *m = memdrv_src_find(x, msgs[i]->key);
+		const char *big = x->m->fetch_toobig_key;
+		if (!m || (big && strcmp(big, msgs[i]->key) == 0)) {
+			err_set(e, m ? ERR_TOOBIG : ERR_NOTFOUND, "memdrv: message %s %s", msgs[i]->key,
+			        m ? "is too big" : "vanished");
+			e->scope = ERR_SCOPE_MESSAGE;
+			return -1;
+		}
+		if (cb(ctx, msgs[i], m->data, m->len, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void memdrv_src_close(struct src *s)
+{
+	((struct memdrv_src *)s)->m->closed++;
+	free(s);
+}
+
+const struct src_ops memdrv_src_ops = {
+	.name = "memdrv",
+	.caps = memdrv_src_caps,
+	.folders = memdrv_src_folders,
+	.select = memdrv_src_select,
+	.list = memdrv_src_list,
+	.fetch = memdrv_src_fetch,
+	.close = memdrv_src_close,
+};
+
+/* ---- destination ---- */
+
+static unsigned memdrv_dst_caps(struct dst *d)
+{
+	return ((struct memdrv_dst *)d)->m->no_uidplus ? 0 : DRV_DST_UIDPLUS;
+}
+
+static int memdrv_dst_folders(struct dst *d, struct drv_folder **out, size_t *n, struct err *e)
+{
+	struct memdrv_dst *x = (struct memdrv_dst *)d;
+	if (memdrv_op(x->m, &x->dead, e) < 0)
+		return -1;
+	return memdrv_folders_of(&x->m->dst, out, n);
+}
+
+static int memdrv_dst_create(struct dst *d, const char *folder, bool subscribe, struct err *e)
+{
+	struct memdrv_dst *x = (struct memdrv_dst *)d;
+	if (memdrv_op(x->m, &x->dead, e) < 0)
+		return -1;
+	if (!memdrv_folder(&x->m->dst, folder, 1000 + (uint32_t)x->m->dst.n))
+		return err_set(e, ERR_PERM, "memdrv: too many folders");
+	return memdrv_save(x->m) < 0 ? err_set(e, ERR_IO, "memdrv: saving") : 0;
+}
+
+static int memdrv_dst_select(struct dst *d, const char *folder, uint32_t *uidvalidity,
+                             struct err *e)
+{
+	struct memdrv_dst *x = (struct memdrv_dst *)d;
+	if (memdrv_op(x->m, &x->dead, e) < 0)
+		return -1;
+	if (!(x->sel = memdrv_find(&x->m->dst, folder)))
+		return err_set(e, ERR_NOTFOUND, "memdrv: no destination folder %s", folder);
+	if (uidvalidity)
+		*uidvalidity = x->sel->uidvalidity;
+	return 0;
+}
+
+/* One append with its scripted faults; 1 = failed after storing (in doubt). */
+static int memdrv_append_one(struct memdrv_dst *x, struct drv_append *a, struct err *e)
+{
+	struct memdrv *m = x->m;
+	size_t k = ++m->appends;
+	if (k == m->append_toobig_at) {
+		err_set(e, ERR_TOOBIG, "memdrv: append %zu refused: too big", k);
+		e->scope = ERR_SCOPE_MESSAGE;
+		return -1;
+	}
+	bool drop = k == m->append_net_at;
+	if (drop && !m->append_net_stored) {
+		x->dead = true;
+		return err_set(e, ERR_NET, "memdrv: connection reset during append %zu", k);
+	}
+	struct memdrv_msg *s = memdrv_push(x->sel, a->data, a->len);
+	s->flags = a->flags;
+	a->uid = m->no_uidplus ? 0 : s->uid;
+	if (memdrv_save(m) < 0)
+		return err_set(e, ERR_IO, "memdrv: saving");
+	if (drop) {
+		x->dead = true;
+		return err_set(e, ERR_NET, "memdrv: connection reset after append %zu", k);
+	}
+	return 0;
+}
+
+static int memdrv_dst_append(struct dst *d, const char *folder, struct drv_append *items,
+                             size_t n, size_t *done, struct err *e)
+{
+	struct memdrv_dst *x = (struct memdrv_dst *)d;
+	*done = 0;
+	if (memdrv_op(x->m, &x->dead, e) < 0)
+		return -1;
+	if (!(x->sel = memdrv_find(&x->m->dst, folder)))
+		return err_set(e, ERR_NOTFOUND, "memdrv: no destination folder %s", folder);
+	for (; *done < n; (*done)++)
+		if (memdrv_append_one(x, &items[*done], e) < 0)
+			return -1;
+	return 0;
+}
+
+static int memdrv_dst_find_header(struct dst *d, const char *folder, const char *name,
+                                  const char *value, uint32_t **uids, size_t *n, struct err *e)
+{
+	struct memdrv_dst *x = (struct memdrv_dst *)d;
+	char v[1000];
+	*uids = NULL;
+	*n = 0;
+	if (memdrv_op(x->m, &x->dead, e) < 0)
+		return -1;
+	struct memdrv_folder *f = memdrv_find(&x->m->dst, folder);
+	*uids = memdrv_need(calloc(f ? f->n + 1 : 1, sizeof **uids));
+	for (size_t i = 0; f && i < f->n; i++)
+		if (hdr_first(f->v[i].data, f->v[i].len, name, v, sizeof v) && strcmp(v, value) == 0)
+			(*uids)[(*n)++] = f->v[i].uid;
+	return 0;
+}
+
+static int memdrv_dst_fetch_uid(struct dst *d, const char *folder, uint32_t uid, char **data,
+                                size_t *len, struct err *e)
+{
+	struct memdrv_dst *x = (struct memdrv_dst *)d;
+	if (memdrv_op(x->m, &x->dead, e) < 0)
+		return -1;
+	struct memdrv_folder *f = memdrv_find(&x->m->dst, folder);
+	for (size_t i = 0; f && i < f->n; i++)
+		if (f->v[i].uid == uid) {
+			*data = memdrv_need(malloc(f->v[i].len + 1));
+			memcpy(*data, f->v[i].data, f->v[i].len);
+			*len = f->v[i].len;
+			return 0;
+		}
+	return err_set(e, ERR_NOTFOUND, "memdrv: no UID %u in %s", uid, folder);
+}
+
+static int memdrv_dst_store_flags(struct dst *d, const char *folder, const uint32_t *uids, size_t n,
+                                  unsigned flags, const char *const *keywords, struct err *e)
+{
+	struct memdrv_dst *x = (struct memdrv_dst *)d;
+	if (memdrv_op(x->m, &x->dead, e) < 0)
+		return -1;
+	struct memdrv_folder *f = memdrv_find(&x->m->dst, folder);
+	for (size_t i = 0; f && i < f->n; i++)
+		for (size_t k = 0; k < n; k++)
+			if (f->v[i].uid == uids[k])
+				f->v[i].flags = flags;
+	return memdrv_save(x->m) < 0 ? err_set(e, ERR_IO, "memdrv: saving") : 0;
+}
+
+static void memdrv_dst_close(struct dst *d)
+{
+	((struct memdrv_dst *)d)->m->closed++;
+	free(d);
+}
+
+const struct dst_ops memdrv_dst_ops = {
+	.name = "memdrv",
+	.caps = memdrv_dst_caps,
+	.folders = memdrv_dst_folders,
+	.create = memdrv_dst_create,
+	.select = memdrv_dst_select,
+	.append = memdrv_dst_append,
+	.find_header = memdrv_dst_find_header,
+	.fetch_uid = memdrv_dst_fetch_uid,
+	.store_flags = memdrv_dst_store_flags,
+	.close = memdrv_dst_close,
+};
+
+int memdrv_open(void *ctx, const struct plan_customer *c, enum session_role role, struct src **src,
+                struct dst **dst, struct err *e)
+{
+	struct memdrv *m = ctx;
+	if (role == SESSION_DESTINATION_POP3)
+		return err_set(e, ERR_PERM, "memdrv: no POP3 view of the destination");
+	m->opened++;
+	if (role == SESSION_SOURCE) {
+		struct memdrv_src *x = memdrv_need(calloc(1, sizeof *x));
+		x->base.ops = &memdrv_src_ops;
+		x->m = m;
+		*src = &x->base;
+		return 0;
+	}
+	struct memdrv_dst *x = memdrv_need(calloc(1, sizeof *x));
+	x->base.ops = &memdrv_dst_ops;
+	x->m = m;
+	*dst = &x->base;
+	return 0;
+}
