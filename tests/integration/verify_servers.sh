@@ -107,7 +107,8 @@ ver v1
 tap_is "$VRC/$TRC" 1/1 "after tampering verify exits 1 (text and --json)"
 tap_is "$(vj v1 c1)" 0/0/2/0/0/0 "2 extra copies of one message: duplicated 2"
 tap_ok "the text says duplicated 2 and names the UIDL" \
-	bash -c 'grep -E "^c1 .*duplicated 2" "$1" && grep -qF "$2" "$1"' _ "$H_DIR/v1.out" "$(e_src_uidls c1 | sed -n 3p)"
+	bash -c 'grep -qE "^c1 .*duplicated 2" "$1" && grep -qF "$2" "$1"' _ "$H_DIR/v1.out" "$(e_src_uidls c1 | sed -n 3p)"
+grep -E '^(c[0-9] |    )' "$H_DIR/v1.out" | sed 's/^/# /'
 tap_is "$(vj v1 c3)" 1/0/0/0/0/0 "a message removed from the destination: missing 1"
 tap_ok "the text names the missing UIDL" grep -qF "$(e_src_uidls c3 | sed -n 4p)" "$H_DIR/v1.out"
 tap_is "$(vj v1 c4)" 0/0/0/1/0/0 "a body changed on the destination (same X-UIDL): altered 1"
