@@ -1,6 +1,7 @@
-/* cmd_verify: `cutover verify PLAN` — per customer, what a POP3 client sees on the source
- * and on the destination: counts, bytes, the SHA-256 of every message (our X-UIDL line
- * aside, line endings normalised) and the UIDL lists; exit 1 on any loss. */
+/* cmd_verify: `cutover verify PLAN` — per customer and folder, what the servers hold:
+ * missing, extra, duplicated, altered, POP3 order, failed (migrate/verify/), as a table,
+ * a line of counts per customer naming the first offenders, or JSON
+ * (docs/verify-json.md); exit 1 when any count is not 0. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,7 +165,7 @@ static void verify_json_tally(json_t *o, const struct verify_row *x)
 	else
 		json_array_append_new(fs, verify_json_folder("INBOX", "INBOX", false, x->v.src_n,
 		                                             x->v.dst_n, &x->v.tally));
-	json_object_set_new(o, "folders", fs);
+	json_object_set_new(o, "by_folder", fs);
 }
 
 static void verify_json(const struct verify_row *r, size_t n, int code, const struct verify_phase *ph)
@@ -312,18 +313,19 @@ static int verify_exec(const struct cmd_ctx *ctx, struct err *e)
 
 const struct cmd_entry cmd_verify_entry = {
 	.name = "verify",
-	.summary = "compare source and destination as a client sees them: counts, digests, UIDLs; IMAP: folders, flags, dates",
+	.summary = "read both servers: missing, extra, duplicated, altered, POP3 order, failed — per customer and folder",
 	.usage = "PLAN [--customer ID]... [--json]",
 	.description =
-		"For each customer, logs in to the source and to the destination over POP3 (the\n"
-		"destination's pop3_port), reads every message and the UIDL list, and compares: message\n"
-		"count, bytes, the SHA-256 of every message (the added X-UIDL line aside, line endings\n"
-		"normalised), and the UIDLs — preserved %, missing, extra, changed, order.\n"
-		"IMAP sources: every folder (mapped as `run` maps it) is read on both sides with EXAMINE\n"
-		"and compared: messages by digest, flags and keywords, INTERNALDATE. Verify reads the\n"
-		"journal's last `run` phase: after a pre-stage, mail newer than it and flag changes are\n"
-		"expected; after the final phase they count as a loss.\n"
-		"Exit 1 when any message or (with uidl: preserve) any UIDL is lost.",
+		"Reads both servers and compares, per customer and folder, what the source lists with\n"
+		"what the destination holds, as multisets: missing, extra, duplicated (a UIDL served\n"
+		"twice, more copies than the source has), altered (same old UIDL, other bytes), POP3\n"
+		"order, and messages the journal recorded failed. POP3 sources are matched by the old\n"
+		"UIDL under uidl: preserve (the destination read over POP3, its pop3_port), else by\n"
+		"SHA-256 (line endings normalised, the added X-UIDL line aside); IMAP sources folder by\n"
+		"folder with EXAMINE, plus flags, keywords and INTERNALDATE. The source is only read.\n"
+		"The journal is optional: it tells a recorded failure, and after a pre-stage newer mail,\n"
+		"from a loss, and never hides one. Exit 1 when any count is not 0.\n"
+		"JSON fields: docs/verify-json.md.",
 	.opts = verify_opts,
 	.n_opts = sizeof verify_opts / sizeof verify_opts[0],
 	.opts_size = sizeof(struct verify_opts),

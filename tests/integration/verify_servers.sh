@@ -54,7 +54,7 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 c = [c for c in d["customers"] if c["customer"] == sys.argv[2]][0]
 if sys.argv[3]:
-    c = [f for f in c["folders"] if f["folder"] == sys.argv[3]][0]
+    c = [f for f in c["by_folder"] if f["folder"] == sys.argv[3]][0]
 print("/".join(str(c[k]) for k in ("missing", "extra", "duplicated", "altered", "out_of_order", "failed")))
 PYEOF
 }
