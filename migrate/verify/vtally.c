@@ -120,41 +120,64 @@ static void vt_group(const struct vt_group *g, bool *sm, bool *dm, const struct 
 	}
 }
 
-/* Destination messages out of the source's order: how many must move (those outside a
- * longest increasing run of source positions, in destination order). ord[p] is the
- * source position of the message at destination position p, SIZE_MAX for none. */
-static size_t vt_out_of_order(const size_t *ord, size_t n, size_t *tails)
+/* Destination messages out of the source's order: those outside a longest increasing run
+ * of source positions, in destination order — how many must move. ord[p] is the source
+ * position of the message at destination position p (SIZE_MAX for none), key[p] its
+ * name; at[] and prev[] are scratch of n entries. The first few are named. */
+struct vt_order {
+	const size_t *ord;
+	const char *const *key;
+	size_t n;
+	size_t *at, *prev;         /* at[l]: dest position ending the best run of length l+1 */
+};
+
+static size_t vt_out_of_order(const struct vt_order *x, struct vtally_report *r)
 {
 	size_t len = 0, m = 0;
-	for (size_t p = 0; p < n; p++) {
-		if (ord[p] == SIZE_MAX)
+	for (size_t p = 0; p < x->n; p++) {
+		if (x->ord[p] == SIZE_MAX)
 			continue;
 		m++;
 		size_t lo = 0, hi = len;
 		while (lo < hi) {
 			size_t mid = (lo + hi) / 2;
-			if (tails[mid] < ord[p])
+			if (x->ord[x->at[mid]] < x->ord[p])
 				lo = mid + 1;
 			else
 				hi = mid;
 		}
-		tails[lo] = ord[p];
+		x->prev[p] = lo ? x->at[lo - 1] : SIZE_MAX;
+		x->at[lo] = p;
 		if (lo == len)
 			len++;
 	}
+	/* Walk the longest run back; what is not on it moved. prev[] becomes "on the run". */
+	size_t p = len ? x->at[len - 1] : SIZE_MAX;
+	for (size_t q = 0; q < x->n; q++)
+		x->at[q] = 0;
+	for (; p != SIZE_MAX; p = x->prev[p])
+		x->at[p] = 1;
+	for (size_t q = 0; q < x->n; q++)
+		if (x->ord[q] != SIZE_MAX && !x->at[q])
+			vtally_name(r, "out of order", x->key[q], 1);
 	return m - len;
 }
 
 /* The first destination copy of an identity at the first source position of it. */
-static void vt_order_mark(const struct vt_group *g, size_t *ord, size_t nord)
+static void vt_order_mark(const struct vt_group *g, size_t *ord, const char **key, size_t nord)
 {
-	size_t sp = SIZE_MAX, dp = SIZE_MAX;
+	size_t sp = SIZE_MAX, dp = SIZE_MAX, dk = 0;
 	for (size_t i = 0; i < g->ns; i++)
 		sp = g->s[i].pos < sp ? g->s[i].pos : sp;
 	for (size_t k = 0; k < g->nd; k++)
-		dp = g->d[k].pos < dp ? g->d[k].pos : dp;
-	if (sp != SIZE_MAX && dp < nord)
+		if (g->d[k].pos < dp) {
+			dp = g->d[k].pos;
+			dk = k;
+		}
+	if (sp != SIZE_MAX && dp < nord) {
 		ord[dp] = sp;
+		key[dp] = g->d[dk].key;
+	}
 }
 
 static size_t vt_span(const struct vtally_item *v, size_t i, size_t n, const char *id)
@@ -172,9 +195,10 @@ int vtally_folder(struct vtally_item *src, size_t ns, struct vtally_item *dst, s
 	for (size_t k = 0; k < nd; k++)
 		nord = dst[k].pos + 1 > nord ? dst[k].pos + 1 : nord;
 	bool *sm = calloc(ns + 1, sizeof *sm), *dm = calloc(nd + 1, sizeof *dm);
-	size_t *ord = malloc((nord + 1) * sizeof *ord), *tails = malloc((nord + 1) * sizeof *tails);
-	if (!sm || !dm || !ord || !tails) {
-		free(sm), free(dm), free(ord), free(tails);
+	size_t *ord = malloc((3 * nord + 1) * sizeof *ord);
+	const char **key = calloc(nord + 1, sizeof *key);
+	if (!sm || !dm || !ord || !key) {
+		free(sm), free(dm), free(ord), free(key);
 		return err_set(e, ERR_NOMEM, "out of memory");
 	}
 	for (size_t p = 0; p < nord; p++)
@@ -188,16 +212,18 @@ int vtally_folder(struct vtally_item *src, size_t ns, struct vtally_item *dst, s
 		                      c >= 0 ? vt_span(dst, k, nd, id) : 0 };
 		vt_group(&g, sm + i, dm + k, o, r, &accepted_unpaired);
 		if (g.ns && g.nd)
-			vt_order_mark(&g, ord, nord);
+			vt_order_mark(&g, ord, key, nord);
 		i += g.ns;
 		k += g.nd;
 	}
 	/* A recorded ALTERED message found by digest: its changed copy is one of the extra. */
 	size_t take = accepted_unpaired < r->n.extra ? accepted_unpaired : r->n.extra;
 	r->n.extra -= take;
-	if (o->check_order)
-		r->n.out_of_order += vt_out_of_order(ord, nord, tails);
-	free(sm), free(dm), free(ord), free(tails);
+	if (o->check_order) {
+		const struct vt_order x = { ord, key, nord, ord + nord, ord + 2 * nord };
+		r->n.out_of_order += vt_out_of_order(&x, r);
+	}
+	free(sm), free(dm), free(ord), free(key);
 	return 0;
 }
 

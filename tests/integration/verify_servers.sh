@@ -113,6 +113,7 @@ tap_is "$(vj v1 c3)" 1/0/0/0/0/0 "a message removed from the destination: missin
 tap_ok "the text names the missing UIDL" grep -qF "$(e_src_uidls c3 | sed -n 4p)" "$H_DIR/v1.out"
 tap_is "$(vj v1 c4)" 0/0/0/1/0/0 "a body changed on the destination (same X-UIDL): altered 1"
 tap_is "$(vj v1 c5)" 0/0/0/0/1/0 "a message moved to the end of the POP3 list: out_of_order 1"
+tap_ok "the text names the moved UIDL" grep -qF "out of order $(e_src_uidls c5 | sed -n 2p)" "$H_DIR/v1.out"
 tap_is "$(vj v1 c2 Work)/$(vj v1 c2 INBOX)" 0/1/0/0/0/0/0/0/0/0/0/0 "IMAP source: the planted message is extra 1 in Work, INBOX clean"
 tap_is "$(vj v1 c7)" 0/0/0/0/0/1 "a missing message the journal recorded FAILED: failed 1, not missing"
 tap_ok "verify names no message content" bash -c '! grep -qE "planted|BODY CHANGED|body of" "$1"/v1.out "$1"/v1.json' _ "$H_DIR"

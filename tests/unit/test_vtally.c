@@ -27,8 +27,9 @@ static size_t t_items(struct vtally_item *v, const char *const *spec, const char
 }
 
 /* Compare with identity = the text before ':' (a UIDL) or the whole item (a digest). */
-static struct vtally_counts t_cmp(const char *const *s, const char *srec, const char *const *d,
-                                  bool by_uidl, bool prestage)
+static struct vtally_counts t_cmp_named(const char *const *s, const char *srec,
+                                        const char *const *d, bool by_uidl, bool prestage,
+                                        char *names)
 {
 	struct vtally_item sv[16], dv[16];
 	char ids[2][16][16];
@@ -46,7 +47,15 @@ static struct vtally_counts t_cmp(const char *const *s, const char *srec, const 
 	struct err e;
 	memset(&r, 0, sizeof r);
 	T_CHECK(vtally_folder(sv, ns, dv, nd, &o, &r, &e) == 0);
+	if (names)
+		memcpy(names, r.names, sizeof r.names);
 	return r.n;
+}
+
+static struct vtally_counts t_cmp(const char *const *s, const char *srec, const char *const *d,
+                                  bool by_uidl, bool prestage)
+{
+	return t_cmp_named(s, srec, d, by_uidl, prestage, NULL);
 }
 
 static void t_same(void)
@@ -92,9 +101,12 @@ static void t_order(void)
 {
 	const char *s[] = { "u1:a", "u2:b", "u3:c", "u4:d", "u5:e", NULL };
 	const char *d[] = { "u1:a", "u3:c", "u4:d", "u5:e", "u2:b", NULL };
-	T_INTEQ(t_cmp(s, NULL, d, true, false).out_of_order, 1);
+	char names[VTALLY_NAMES_MAX];
+	T_INTEQ(t_cmp_named(s, NULL, d, true, false, names).out_of_order, 1);
+	T_STREQ(names, "out of order u2:b");
 	const char *d2[] = { "u5:e", "u2:b", "u3:c", "u4:d", "u1:a", NULL };
-	T_INTEQ(t_cmp(s, NULL, d2, true, false).out_of_order, 2);
+	T_INTEQ(t_cmp_named(s, NULL, d2, true, false, names).out_of_order, 2);
+	T_STREQ(names, "out of order u5:e; out of order u1:a");
 }
 
 static void t_journal(void)
