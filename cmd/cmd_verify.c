@@ -1,6 +1,7 @@
-/* cmd_verify: `cutover verify PLAN` — per customer, what a POP3 client sees on the source
- * and on the destination: counts, bytes, the SHA-256 of every message (our X-UIDL line
- * aside, line endings normalised) and the UIDL lists; exit 1 on any loss. */
+/* cmd_verify: `cutover verify PLAN` — per customer and folder, what the servers hold:
+ * missing, extra, duplicated, altered, POP3 order, failed (migrate/verify/), as a table,
+ * a line of counts per customer naming the first offenders, or JSON
+ * (docs/verify-json.md); exit 1 when any count is not 0. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,7 @@ struct verify_row {
 	struct pop3verify_result v;
 	bool imap;                 /* IMAP source: folders, flags, dates (iv) instead of UIDLs */
 	struct imapverify_result iv;
+	struct vtally_counts t;    /* missing, extra, duplicated, altered, order, failed: summed */
 };
 
 /* Which phase the journal says was copied last: after a pre-stage the source is still in
@@ -49,8 +51,9 @@ static void verify_imap(const struct verify_phase *ph, struct verify_row *r)
 	r->v.matched = r->iv.matched;
 	r->v.missing = r->iv.missing + r->iv.pending;
 	r->v.order_kept = true;
-	r->v.loss = r->iv.missing > 0 || r->iv.folders_missing > 0 ||
-	            (ph->final && (r->iv.pending > 0 || r->iv.flags_differ > 0 || r->iv.dates_differ > 0));
+	r->t = r->iv.total;
+	r->v.loss = vtally_problems(&r->t) > 0 || r->iv.folders_missing > 0 ||
+	            (ph->final && (r->iv.flags_differ > 0 || r->iv.dates_differ > 0));
 }
 
 static void verify_customer(const struct cmd_ctx *ctx, const struct plan_customer *c,
@@ -62,10 +65,12 @@ static void verify_customer(const struct cmd_ctx *ctx, const struct plan_custome
 	err_clear(&e);
 	r->customer = c->id;
 	r->imap = (c->has_source_proto ? c->source_proto : p->migration.source.proto) == PLAN_PROTO_IMAP;
+	/* After a pre-stage, mail the journal never saw is expected on the source only. */
+	bool prestage = ph->phase[0] && !ph->final;
 	if (r->imap)
-		rc = imapverify_customer(p, c, ctx->journal, &r->iv, &e);
+		rc = imapverify_customer(p, c, ctx->journal, prestage, &r->iv, &e);
 	else
-		rc = pop3verify_customer(p, c, &r->v, &e);
+		rc = pop3verify_customer(p, c, ctx->journal, prestage, &r->v, &e);
 	if (rc < 0) {
 		r->v.loss = true;
 		err_text(&e, r->error, sizeof r->error);
@@ -74,6 +79,8 @@ static void verify_customer(const struct cmd_ctx *ctx, const struct plan_custome
 	r->checked = true;
 	if (r->imap)
 		verify_imap(ph, r);
+	else
+		r->t = r->v.tally.n;
 }
 
 static double verify_pct(const struct verify_row *r)
@@ -116,6 +123,51 @@ static void verify_table(const struct verify_row *r, size_t n)
 	}
 }
 
+/* The counts of docs/verify-json.md into o. */
+static void verify_json_counts(json_t *o, const struct vtally_counts *t)
+{
+	json_object_set_new(o, "missing", json_integer((json_int_t)t->missing));
+	json_object_set_new(o, "extra", json_integer((json_int_t)t->extra));
+	json_object_set_new(o, "duplicated", json_integer((json_int_t)t->duplicated));
+	json_object_set_new(o, "altered", json_integer((json_int_t)t->altered));
+	json_object_set_new(o, "out_of_order", json_integer((json_int_t)t->out_of_order));
+	json_object_set_new(o, "failed", json_integer((json_int_t)t->failed));
+	json_object_set_new(o, "pending", json_integer((json_int_t)t->pending));
+	json_object_set_new(o, "altered_recorded", json_integer((json_int_t)t->accepted));
+	json_object_set_new(o, "deleted_on_source", json_integer((json_int_t)t->source_deleted));
+}
+
+static json_t *verify_json_folder(const char *name, const char *dname, bool dst_missing,
+                                  size_t src_n, size_t dst_n, const struct vtally_report *rep)
+{
+	json_t *f = json_object();
+	json_object_set_new(f, "folder", json_string(name));
+	json_object_set_new(f, "destination_folder", json_string(dname));
+	json_object_set_new(f, "destination_folder_missing", json_boolean(dst_missing));
+	json_object_set_new(f, "source_messages", json_integer((json_int_t)src_n));
+	json_object_set_new(f, "destination_messages", json_integer((json_int_t)dst_n));
+	verify_json_counts(f, &rep->n);
+	json_object_set_new(f, "first", json_string(rep->names));
+	return f;
+}
+
+/* Customer totals and one object per folder. */
+static void verify_json_tally(json_t *o, const struct verify_row *x)
+{
+	json_t *fs = json_array();
+	verify_json_counts(o, &x->t);
+	if (x->imap)
+		for (size_t i = 0; i < x->iv.folders; i++) {
+			const struct imapverify_folder *f = &x->iv.folder[i];
+			json_array_append_new(fs, verify_json_folder(f->name, f->dst_name, f->dst_missing,
+			                                             f->src_n, f->dst_n, &f->tally));
+		}
+	else
+		json_array_append_new(fs, verify_json_folder("INBOX", "INBOX", false, x->v.src_n,
+		                                             x->v.dst_n, &x->v.tally));
+	json_object_set_new(o, "by_folder", fs);
+}
+
 static void verify_json(const struct verify_row *r, size_t n, int code, const struct verify_phase *ph)
 {
 	json_t *root = json_object(), *arr = json_array();
@@ -149,6 +201,8 @@ static void verify_json(const struct verify_row *r, size_t n, int code, const st
 				json_object_set_new(o, "dates_differ", json_integer((json_int_t)x->iv.dates_differ));
 			}
 		}
+		if (x->checked)
+			verify_json_tally(o, x);
 		json_object_set_new(o, "loss", json_boolean(x->v.loss));
 		json_array_append_new(arr, o);
 	}
@@ -175,6 +229,38 @@ static void verify_phase_read(struct journal *j, struct verify_phase *ph)
 	journal_run_release(&run);
 }
 
+static void verify_text_folder(const char *name, const struct vtally_report *rep)
+{
+	if (vtally_problems(&rep->n) || rep->names[0])
+		printf("    %s: %s\n", name, rep->names[0] ? rep->names : "(see the counts)");
+}
+
+/* Per customer the six counts, and per folder with a difference the first offenders
+ * (UIDLs or "uidvalidity/uid" — never message contents). */
+static void verify_text_tally(const struct verify_row *rows, size_t n)
+{
+	printf("\n");
+	for (size_t i = 0; i < n; i++) {
+		const struct verify_row *x = &rows[i];
+		const struct vtally_counts *t = &x->t;
+		if (!x->checked)
+			continue;
+		printf("%s %s: missing %zu, extra %zu, duplicated %zu, altered %zu, out of order %zu, "
+		       "failed %zu", x->customer, vtally_problems(t) ? "DIFFERS" : "agrees", t->missing,
+		       t->extra, t->duplicated, t->altered, t->out_of_order, t->failed);
+		if (t->pending)
+			printf("; %zu newer than the last run", t->pending);
+		if (t->accepted)
+			printf("; %zu altered as recorded", t->accepted);
+		printf("\n");
+		if (x->imap)
+			for (size_t k = 0; k < x->iv.folders; k++)
+				verify_text_folder(x->iv.folder[k].name, &x->iv.folder[k].tally);
+		else
+			verify_text_folder("INBOX", &x->v.tally);
+	}
+}
+
 static void verify_text(const struct plan *p, const struct verify_row *rows, size_t n, size_t lost,
                         const struct verify_phase *ph)
 {
@@ -189,6 +275,7 @@ static void verify_text(const struct plan *p, const struct verify_row *rows, siz
 	else
 		printf("no copy run in the journal yet\n\n");
 	verify_table(rows, n);
+	verify_text_tally(rows, n);
 	printf("\n%zu customer%s verified, %zu with loss; UIDLs preserved: %llu/%llu (%.1f%%) "
 	       "(strategy: %s)\n", n, n == 1 ? "" : "s", lost, (unsigned long long)pres,
 	       (unsigned long long)total, total ? 100.0 * (double)pres / (double)total : 100.0,
@@ -218,24 +305,27 @@ static int verify_exec(const struct cmd_ctx *ctx, struct err *e)
 		verify_json(rows, n, code, &ph);
 	else
 		verify_text(p, rows, n, lost, &ph);
+	for (size_t i = 0; i < n; i++)
+		imapverify_free(&rows[i].iv);
 	free(rows);
 	return code;
 }
 
 const struct cmd_entry cmd_verify_entry = {
 	.name = "verify",
-	.summary = "compare source and destination as a client sees them: counts, digests, UIDLs; IMAP: folders, flags, dates",
+	.summary = "read both servers: missing, extra, duplicated, altered, POP3 order, failed — per customer and folder",
 	.usage = "PLAN [--customer ID]... [--json]",
 	.description =
-		"For each customer, logs in to the source and to the destination over POP3 (the\n"
-		"destination's pop3_port), reads every message and the UIDL list, and compares: message\n"
-		"count, bytes, the SHA-256 of every message (the added X-UIDL line aside, line endings\n"
-		"normalised), and the UIDLs — preserved %, missing, extra, changed, order.\n"
-		"IMAP sources: every folder (mapped as `run` maps it) is read on both sides with EXAMINE\n"
-		"and compared: messages by digest, flags and keywords, INTERNALDATE. Verify reads the\n"
-		"journal's last `run` phase: after a pre-stage, mail newer than it and flag changes are\n"
-		"expected; after the final phase they count as a loss.\n"
-		"Exit 1 when any message or (with uidl: preserve) any UIDL is lost.",
+		"Reads both servers and compares, per customer and folder, what the source lists with\n"
+		"what the destination holds, as multisets: missing, extra, duplicated (a UIDL served\n"
+		"twice, more copies than the source has), altered (same old UIDL, other bytes), POP3\n"
+		"order, and messages the journal recorded failed. POP3 sources are matched by the old\n"
+		"UIDL under uidl: preserve (the destination read over POP3, its pop3_port), else by\n"
+		"SHA-256 (line endings normalised, the added X-UIDL line aside); IMAP sources folder by\n"
+		"folder with EXAMINE, plus flags, keywords and INTERNALDATE. The source is only read.\n"
+		"The journal is optional: it tells a recorded failure, and after a pre-stage newer mail,\n"
+		"from a loss, and never hides one. Exit 1 when any count is not 0.\n"
+		"JSON fields: docs/verify-json.md.",
 	.opts = verify_opts,
 	.n_opts = sizeof verify_opts / sizeof verify_opts[0],
 	.opts_size = sizeof(struct verify_opts),

@@ -11,6 +11,7 @@
 #include "migrate/msg/digest.h"
 #include "migrate/driver.h"
 #include "migrate/engine/foldermap.h"
+#include "migrate/verify/vjournal.h"
 
 struct iv_msg {
 	char sha[DIGEST_HEX_LEN + 1];
@@ -140,49 +141,20 @@ static void iv_note(struct imapverify_result *r, const char *folder, const char 
 		snprintf(r->first_problem, sizeof r->first_problem, "folder %s: %zu %s", folder, n, what);
 }
 
-/* Source messages missing on the destination: a loss when the journal says it was copied,
- * pending when the journal never saw it (mail that arrived after the last run). */
-static int iv_missing(const struct plan_customer *c, struct journal *j, const char *sfolder,
-                      const struct iv_msg *const *miss, size_t n, struct imapverify_result *r,
-                      struct err *e)
+/* Flags, keywords and INTERNALDATE of the messages that have an identical copy. */
+static void iv_attrs(struct iv_side *s, struct iv_side *d, const char *sfolder,
+                     struct imapverify_result *r)
 {
-	struct journal_msg_set set = { NULL, 0 };
-	if (n == 0)
-		return 0;
-	if (j && journal_msgs_load(j, c->id, sfolder, &set, e) < 0)
-		return -1;
-	size_t lost = 0;
-	for (size_t i = 0; i < n; i++) {
-		const struct journal_msg *jm = journal_msg_set_find(&set, miss[i]->key);
-		if (jm && jm->state == JOURNAL_MSG_DONE)
-			lost++;
-		else
-			r->pending++;
-	}
-	r->missing += lost;
-	iv_note(r, sfolder, "message(s) copied before are missing on the destination", lost);
-	journal_msg_set_free(&set);
-	return 0;
-}
-
-static int iv_compare(const struct plan_customer *c, struct journal *j, const char *sfolder,
-                      struct iv_side *s, struct iv_side *d, struct imapverify_result *r,
-                      struct err *e)
-{
-	const struct iv_msg **miss = calloc(s->n + 1, sizeof *miss);
-	size_t nmiss = 0, fl = 0, dt = 0;
-	if (!miss)
-		return err_set(e, ERR_NOMEM, "out of memory");
+	size_t fl = 0, dt = 0;
 	qsort(s->v, s->n, sizeof *s->v, iv_cmp_msg);
 	qsort(d->v, d->n, sizeof *d->v, iv_cmp_msg);
-	for (size_t i = 0, k = 0; i < s->n;) {
-		int cmp = k < d->n ? strcmp(s->v[i].sha, d->v[k].sha) : -1;
+	for (size_t i = 0, k = 0; i < s->n && k < d->n;) {
+		int cmp = strcmp(s->v[i].sha, d->v[k].sha);
 		if (cmp < 0) {
-			miss[nmiss++] = &s->v[i++];
+			i++;
 		} else if (cmp > 0) {
 			k++;
 		} else {
-			r->matched++;
 			fl += s->v[i].flags != d->v[k].flags || strcmp(s->v[i].kw, d->v[k].kw) != 0;
 			dt += s->v[i].date != d->v[k].date;
 			i++;
@@ -193,49 +165,138 @@ static int iv_compare(const struct plan_customer *c, struct journal *j, const ch
 	r->dates_differ += dt;
 	iv_note(r, sfolder, "message(s) with other flags or keywords on the destination", fl);
 	iv_note(r, sfolder, "message(s) with another INTERNALDATE on the destination", dt);
-	int rc = iv_missing(c, j, sfolder, miss, nmiss, r, e);
-	free(miss);
+}
+
+/* One side as tally items: identity by digest, named by "uidvalidity/uid". */
+static struct vtally_item *iv_items(const struct iv_side *side, const struct vjournal *jv,
+                                    bool dst)
+{
+	struct vtally_item *v = calloc(side->n + 1, sizeof *v);
+	for (size_t i = 0; v && i < side->n; i++) {
+		v[i].id = v[i].sha = side->v[i].sha;
+		v[i].key = side->v[i].key;
+		v[i].pos = i;
+	}
+	if (v)
+		vjournal_mark(jv, v, side->n, dst);
+	return v;
+}
+
+static int iv_tally(const struct vjournal *jv, bool prestage, const struct iv_side *s,
+                    const struct iv_side *d, struct imapverify_folder *f, struct err *e)
+{
+	struct vtally_item *sv = iv_items(s, jv, false), *dv = iv_items(d, jv, true);
+	const struct vtally_opts o = { false, false, prestage };
+	int rc = sv && dv ? vtally_folder(sv, s->n, dv, d->n, &o, &f->tally, e)
+	                  : err_set(e, ERR_NOMEM, "out of memory");
+	free(sv);
+	free(dv);
 	return rc;
 }
 
-static int iv_folder(const struct plan *p, const struct plan_customer *c, struct journal *j,
-                     struct src *s, struct src *d, const char *sfolder, const char *dfolder,
+/* A new entry in r->folder for sfolder → dfolder. */
+static struct imapverify_folder *iv_folder_add(struct imapverify_result *r, const char *sfolder,
+                                               const char *dfolder, struct err *e)
+{
+	struct imapverify_folder *v = realloc(r->folder, (r->folders + 1) * sizeof *v);
+	if (!v) {
+		err_set(e, ERR_NOMEM, "out of memory");
+		return NULL;
+	}
+	r->folder = v;
+	struct imapverify_folder *f = &v[r->folders];
+	memset(f, 0, sizeof *f);
+	f->name = strdup(sfolder);
+	f->dst_name = strdup(dfolder);
+	r->folders++;
+	if (!f->name || !f->dst_name) {
+		err_set(e, ERR_NOMEM, "out of memory");
+		return NULL;
+	}
+	return f;
+}
+
+/* What every folder of one customer is compared with. */
+struct iv_ctx {
+	const struct plan *p;
+	const struct plan_customer *c;
+	struct journal *j;
+	bool prestage;
+	struct src *s, *d;
+};
+
+/* Both sides of one folder, then the tally and the attributes of what matched. */
+static int iv_folder(const struct iv_ctx *x, const char *sfolder, const char *dfolder,
                      struct imapverify_result *r, struct err *e)
 {
 	struct iv_side ss, ds;
+	struct vjournal jv;
+	struct imapverify_folder *f;
 	int rc = -1;
 	memset(&ss, 0, sizeof ss);
 	memset(&ds, 0, sizeof ds);
-	if (iv_read(s, sfolder, !p->migration.copy_deleted, &ss, e) < 0) {
+	memset(&jv, 0, sizeof jv);
+	if (iv_read(x->s, sfolder, !x->p->migration.copy_deleted, &ss, e) < 0) {
 		err_prefix(e, "source folder %s: ", sfolder);
 		goto out;
 	}
-	r->folders++;
+	if (!(f = iv_folder_add(r, sfolder, dfolder, e)))
+		goto out;
+	f->src_n = ss.n;
 	r->src_n += ss.n;
 	r->src_bytes += ss.bytes;
-	if (iv_read(d, dfolder, false, &ds, e) < 0) {
+	if (iv_read(x->d, dfolder, false, &ds, e) < 0) {
 		if (e->cls != ERR_NOTFOUND) {
 			err_prefix(e, "destination folder %s: ", dfolder);
 			goto out;
 		}
 		err_clear(e);
 		iv_side_free(&ds);
+		f->dst_missing = true;
 		r->folders_missing++;
 		iv_note(r, sfolder, "folder missing on the destination", 1);
 	}
+	f->dst_n = ds.n;
 	r->dst_n += ds.n;
 	r->dst_bytes += ds.bytes;
-	rc = iv_compare(c, j, sfolder, &ss, &ds, r, e);
+	if (vjournal_load(&jv, x->j, x->c->id, sfolder, dfolder, e) < 0 ||
+	    iv_tally(&jv, x->prestage, &ss, &ds, f, e) < 0)
+		goto out;
+	vtally_add(&r->total, &f->tally.n);
+	iv_attrs(&ss, &ds, sfolder, r);
+	rc = 0;
 out:
+	vjournal_free(&jv);
 	iv_side_free(&ss);
 	iv_side_free(&ds);
 	return rc;
 }
 
-int imapverify_customer(const struct plan *p, const struct plan_customer *c, struct journal *j,
-                        struct imapverify_result *r, struct err *e)
+/* Every selectable source folder that `run` would copy, with its destination name. */
+static int iv_folders(const struct iv_ctx *x, struct drv_folder *sf, size_t nsf,
+                      struct foldermap *fm, struct imapverify_result *r, struct err *e)
 {
-	struct src *s = NULL, *d = NULL;
+	for (size_t i = 0; i < nsf; i++) {
+		char *dname = NULL;
+		const char *why;
+		if (sf[i].noselect)
+			continue;
+		if (foldermap_map(fm, &sf[i], &dname, &why, e) < 0)
+			return -1;
+		if (!dname)
+			continue;
+		int frc = iv_folder(x, sf[i].name, dname, r, e);
+		free(dname);
+		if (frc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int imapverify_customer(const struct plan *p, const struct plan_customer *c, struct journal *j,
+                        bool prestage, struct imapverify_result *r, struct err *e)
+{
+	struct iv_ctx x = { p, c, j, prestage, NULL, NULL };
 	struct drv_folder *sf = NULL, *df = NULL;
 	size_t nsf = 0, ndf = 0;
 	struct foldermap *fm = NULL;
@@ -243,26 +304,15 @@ int imapverify_customer(const struct plan *p, const struct plan_customer *c, str
 
 	memset(r, 0, sizeof *r);
 	/* The destination is read with the read-only IMAP source driver: EXAMINE, PEEK. */
-	if (session_open_src(&s, p, c, SESSION_SOURCE, &imapsrc_ops, e) < 0 ||
-	    session_open_src(&d, p, c, SESSION_DESTINATION, &imapsrc_ops, e) < 0)
+	if (session_open_src(&x.s, p, c, SESSION_SOURCE, &imapsrc_ops, e) < 0 ||
+	    session_open_src(&x.d, p, c, SESSION_DESTINATION, &imapsrc_ops, e) < 0)
 		goto out;
-	if (s->ops->folders(s, &sf, &nsf, e) < 0 || d->ops->folders(d, &df, &ndf, e) < 0 ||
-	    foldermap_new(&fm, p, df, ndf, e) < 0)
+	if (x.s->ops->folders(x.s, &sf, &nsf, e) < 0 || x.d->ops->folders(x.d, &df, &ndf, e) < 0 ||
+	    foldermap_new(&fm, p, df, ndf, e) < 0 || iv_folders(&x, sf, nsf, fm, r, e) < 0)
 		goto out;
-	for (size_t i = 0; i < nsf; i++) {
-		char *dname = NULL;
-		const char *why;
-		if (sf[i].noselect)
-			continue;
-		if (foldermap_map(fm, &sf[i], &dname, &why, e) < 0)
-			goto out;
-		if (!dname)
-			continue;
-		int frc = iv_folder(p, c, j, s, d, sf[i].name, dname, r, e);
-		free(dname);
-		if (frc < 0)
-			goto out;
-	}
+	r->matched = r->total.matched;
+	r->missing = r->total.missing;
+	r->pending = r->total.pending;
 	rc = 0;
 out:
 	foldermap_free(fm);
@@ -270,9 +320,19 @@ out:
 		drv_folder_list_free(sf, nsf);
 	if (df)
 		drv_folder_list_free(df, ndf);
-	if (s)
-		s->ops->close(s);
-	if (d)
-		d->ops->close(d);
+	if (x.s)
+		x.s->ops->close(x.s);
+	if (x.d)
+		x.d->ops->close(x.d);
 	return rc;
+}
+
+void imapverify_free(struct imapverify_result *r)
+{
+	for (size_t i = 0; r->folder && i < r->folders; i++) {
+		free(r->folder[i].name);
+		free(r->folder[i].dst_name);
+	}
+	free(r->folder);
+	r->folder = NULL;
 }

@@ -9,6 +9,7 @@
 #include "migrate/driver.h"
 #include "migrate/session.h"
 #include "migrate/uidl/uidl.h"
+#include "migrate/verify/vjournal.h"
 
 /* One side's view: UIDLs in order, sizes, digests. */
 struct pv_side {
@@ -90,49 +91,37 @@ static size_t pv_find_key(const struct pv_side *s, const char *key)
 	return (size_t)-1;
 }
 
-static int pv_cmp_sha(const void *a, const void *b)
+/* One side as tally items: identity by the old UIDL or by the digest. */
+static struct vtally_item *pv_items(const struct pv_side *side, bool by_uidl,
+                                    const struct vjournal *jv, bool dst)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* A side's digests, sorted, for a multiset comparison. */
-static const char **pv_sorted(const struct pv_side *s)
-{
-	const char **v = calloc(s->list.n + 1, sizeof *v);
-	if (!v)
-		return NULL;
-	for (size_t i = 0; i < s->list.n; i++)
-		v[i] = s->sha[i];
-	qsort(v, s->list.n, sizeof *v, pv_cmp_sha);
+	struct vtally_item *v = calloc(side->list.n + 1, sizeof *v);
+	for (size_t i = 0; v && i < side->list.n; i++) {
+		v[i].sha = side->sha[i];
+		v[i].key = side->list.v[i].key;
+		v[i].id = by_uidl ? v[i].key : v[i].sha;
+		v[i].pos = i;
+	}
+	if (v)
+		vjournal_mark(jv, v, side->list.n, dst);
 	return v;
 }
 
-/* Content as a multiset: each source digest must meet its own destination copy. */
+/* Content and identity as multisets, the journal sorting what is missing. */
 static int pv_content(const struct pv_side *src, const struct pv_side *dst,
-                      struct pop3verify_result *r, struct err *e)
+                      const struct vjournal *jv, bool prestage, struct pop3verify_result *r,
+                      struct err *e)
 {
-	const char **ss = pv_sorted(src), **ds = pv_sorted(dst);
-	if (!ss || !ds) {
-		free(ss);
-		free(ds);
-		return err_set(e, ERR_NOMEM, "out of memory");
-	}
-	for (size_t i = 0, k = 0; i < src->list.n;) {
-		int c = k < dst->list.n ? strcmp(ss[i], ds[k]) : -1;
-		if (c == 0) {
-			r->matched++;
-			i++;
-			k++;
-		} else if (c < 0) {
-			r->missing++;
-			i++;
-		} else {
-			k++;
-		}
-	}
-	free(ss);
-	free(ds);
-	return 0;
+	struct vtally_item *sv = pv_items(src, r->by_uidl, jv, false);
+	struct vtally_item *dv = pv_items(dst, r->by_uidl, jv, true);
+	const struct vtally_opts o = { r->by_uidl, r->by_uidl, prestage };
+	int rc = sv && dv ? vtally_folder(sv, src->list.n, dv, dst->list.n, &o, &r->tally, e)
+	                  : err_set(e, ERR_NOMEM, "out of memory");
+	free(sv);
+	free(dv);
+	r->matched = r->tally.n.matched;
+	r->missing = r->tally.n.missing;
+	return rc;
 }
 
 /* UIDLs as the client remembers them, and their order; n×m lookups are fine for
@@ -167,16 +156,20 @@ static void pv_uidls(const struct pv_side *src, const struct pv_side *dst,
 }
 
 static int pv_compare(const struct plan *p, const struct pv_side *src, const struct pv_side *dst,
-                      struct pop3verify_result *r, struct err *e)
+                      const struct vjournal *jv, bool prestage, struct pop3verify_result *r,
+                      struct err *e)
 {
 	r->src_n = src->list.n;
 	r->dst_n = dst->list.n;
 	r->src_bytes = src->bytes;
 	r->dst_bytes = dst->bytes;
-	if (pv_content(src, dst, r, e) < 0)
+	/* A source without UIDLs has digest keys: nothing a client remembers to match by. */
+	r->by_uidl = uidl_strategy(p)->promised &&
+	             (src->list.n == 0 || uidl_remembered(src->list.v[0].kind));
+	if (pv_content(src, dst, jv, prestage, r, e) < 0)
 		return -1;
 	pv_uidls(src, dst, r);
-	r->loss = r->missing > 0;
+	r->loss = vtally_problems(&r->tally.n) > 0;
 	if (uidl_strategy(p)->promised)
 		r->loss |= r->uidl_missing > 0 || r->uidl_changed > 0 || !r->order_kept;
 	return 0;
@@ -211,16 +204,20 @@ out:
 	return rc;
 }
 
-int pop3verify_customer(const struct plan *p, const struct plan_customer *c,
-                        struct pop3verify_result *r, struct err *e)
+int pop3verify_customer(const struct plan *p, const struct plan_customer *c, struct journal *j,
+                        bool prestage, struct pop3verify_result *r, struct err *e)
 {
 	struct pv_side src, dst;
+	struct vjournal jv;
 	memset(r, 0, sizeof *r);
 	memset(&src, 0, sizeof src);
 	memset(&dst, 0, sizeof dst);
-	int rc = pv_read_both(p, c, &src, &dst, e);
+	int rc = vjournal_load(&jv, j, c->id, "INBOX", "INBOX", e);
 	if (rc == 0)
-		rc = pv_compare(p, &src, &dst, r, e);
+		rc = pv_read_both(p, c, &src, &dst, e);
+	if (rc == 0)
+		rc = pv_compare(p, &src, &dst, &jv, prestage, r, e);
+	vjournal_free(&jv);
 	pv_side_free(&src);
 	pv_side_free(&dst);
 	return rc;

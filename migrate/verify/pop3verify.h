@@ -1,7 +1,9 @@
 /* pop3verify: a POP3-sourced mailbox as a POP3 client sees it on both sides — the source,
  * and the destination over POP3 (its pop3_port): message count, bytes, the SHA-256 of
- * every message (our X-UIDL line aside, line endings normalised) and the UIDL list:
- * preserved, missing, extra, changed, order. Both sides are only read (no DELE). */
+ * every message (what the UIDL strategy added stripped, line endings normalised) and the
+ * UIDL list. Messages are matched as multisets (vtally.c) by the old UIDL when the
+ * strategy promises it (preserve), else by digest: missing, extra, duplicated, altered,
+ * out of order. Both sides are only read (TOP, never DELE); the journal is optional. */
 #ifndef CUTOVER_POP3VERIFY_H
 #define CUTOVER_POP3VERIFY_H
 
@@ -10,6 +12,8 @@
 #include <stdint.h>
 
 #include "base/err.h"
+#include "mapping/journal.h"
+#include "migrate/verify/vtally.h"
 #include "schedule/plan.h"
 
 struct pop3verify_result {
@@ -20,10 +24,13 @@ struct pop3verify_result {
 	size_t uidl_preserved;     /* source UIDLs served by the destination for the same message */
 	size_t uidl_missing, uidl_extra, uidl_changed;
 	bool order_kept;           /* the destination lists the source's UIDLs in the same order */
-	bool loss;                 /* a message lost, or (uidl: preserve) a UIDL lost or moved */
+	bool loss;                 /* any tally count, or (uidl: preserve) a UIDL lost or moved */
+	bool by_uidl;              /* identity: the old UIDL (preserve), else the content digest */
+	struct vtally_report tally;   /* the one folder, INBOX */
 };
 
-int pop3verify_customer(const struct plan *p, const struct plan_customer *c,
-                        struct pop3verify_result *r, struct err *e);
+/* j may be NULL (no journal); prestage: the journal's last run was a pre-stage. */
+int pop3verify_customer(const struct plan *p, const struct plan_customer *c, struct journal *j,
+                        bool prestage, struct pop3verify_result *r, struct err *e);
 
 #endif
