@@ -201,6 +201,8 @@ static int run_json(const struct engine_result *r, size_t n, int64_t run_id, int
 		json_object_set_new(o, "deleted_on_source", json_integer((json_int_t)r[i].deleted_on_source));
 		json_object_set_new(o, "removed", json_integer((json_int_t)r[i].removed));
 		json_object_set_new(o, "rematched", json_integer((json_int_t)r[i].rematched));
+		json_object_set_new(o, "found_on_destination", json_integer((json_int_t)r[i].found));
+		json_object_set_new(o, "missing_on_destination", json_integer((json_int_t)r[i].missing));
 		if (r[i].uidl_style[0])
 			json_object_set_new(o, "uidl_style", json_string(r[i].uidl_style));
 		if (!r[i].ok) {
@@ -255,6 +257,19 @@ static void run_engine_opts(const struct cmd_ctx *ctx, int64_t run_id, struct ru
 	eo->ctx = ui;
 	eo->tick_ms = ui->tty ? 200 : 1000;
 	eo->stop = &run_stop;
+}
+
+/* What the destination said that the journal did not: one line per customer. */
+static void run_reconciled(FILE *f, const struct engine_result *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (r[i].missing)
+			fprintf(f, "%s: %llu missing on the destination, copied again\n", r[i].customer,
+			        (unsigned long long)r[i].missing);
+		if (r[i].found)
+			fprintf(f, "%s: %llu already on the destination (not in the journal), recorded, "
+			        "not copied\n", r[i].customer, (unsigned long long)r[i].found);
+	}
 }
 
 /* The whole run in one line, for the journal and the end of the report. */
@@ -366,6 +381,7 @@ static int run_exec(const struct cmd_ctx *ctx, struct err *e)
 		run_json(res, n, run_id, code, phase, took);
 	} else if (!quiet || failed) {
 		run_table(stdout, res, n, quiet);
+		run_reconciled(stdout, res, n);
 		if (!quiet)
 			printf("\n%s\njournal: %s (cutover status %s)\n", summary, ctx->journal_path,
 			       ctx->plan_path);

@@ -42,6 +42,12 @@ void engine_count(struct engine_cust *x, enum engine_count_what what, uint64_t n
 		x->pending -= n;
 		x->progressed = true;
 		break;
+	case ENGINE_COUNT_FOUND:
+		s->done += n;
+		pg->msgs_handled += n;
+		x->pending -= n;
+		x->progressed = true;
+		break;
 	case ENGINE_COUNT_FAILED:
 		s->done += n;
 		pg->msgs_handled += n;
