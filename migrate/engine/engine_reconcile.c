@@ -85,7 +85,8 @@ static bool engine_recon_eq(const char *a, const char *b)
 	return a && b && strcmp(a, b) == 0;
 }
 
-/* Untaken entries passing `keep`, at most max, in UID order. */
+/* Untaken entries that fit, at most max, in UID order. how: 0 the header value, 1 the
+ * header value and size, 2 Message-ID and size (no Message-ID: none and size). */
 static size_t engine_recon_pick(const struct engine_recon *r, const struct engine_recon_want *w,
                                 int how, size_t *out, size_t max)
 {
@@ -93,7 +94,8 @@ static size_t engine_recon_pick(const struct engine_recon *r, const struct engin
 	for (size_t i = 0; i < r->ix.n && k < max; i++) {
 		const struct drv_index_entry *en = &r->ix.v[i];
 		bool ok;
-		if (r->taken[i])
+		/* Carrying another message's header (X-UIDL), it is that message. */
+		if (r->taken[i] || (how >= 2 && en->found_by))
 			continue;
 		if (how == 0)
 			ok = engine_recon_eq(en->found_by, w->found_by);
