@@ -203,6 +203,7 @@ static int run_json(const struct engine_result *r, size_t n, int64_t run_id, int
 		json_object_set_new(o, "rematched", json_integer((json_int_t)r[i].rematched));
 		json_object_set_new(o, "found_on_destination", json_integer((json_int_t)r[i].found));
 		json_object_set_new(o, "missing_on_destination", json_integer((json_int_t)r[i].missing));
+		json_object_set_new(o, "altered", json_integer((json_int_t)r[i].altered));
 		if (r[i].uidl_style[0])
 			json_object_set_new(o, "uidl_style", json_string(r[i].uidl_style));
 		if (!r[i].ok) {
@@ -266,6 +267,9 @@ static void run_reconciled(FILE *f, const struct engine_result *r, size_t n)
 		if (r[i].missing)
 			fprintf(f, "%s: %llu missing on the destination, copied again\n", r[i].customer,
 			        (unsigned long long)r[i].missing);
+		if (r[i].altered)
+			fprintf(f, "%s: %llu stored ALTERED (recorded in the journal; see the log for "
+			        "what changed)\n", r[i].customer, (unsigned long long)r[i].altered);
 		if (r[i].found)
 			fprintf(f, "%s: %llu already on the destination (not in the journal), recorded, "
 			        "not copied\n", r[i].customer, (unsigned long long)r[i].found);

@@ -154,6 +154,10 @@ struct drv_append {
 	int tz_offset;              /* seconds east of UTC to write the date with */
 	/* out: */
 	uint32_t uid;               /* from APPENDUID; 0 when the server has no UIDPLUS */
+	/* What the driver had to change for this server to take the message ("3 NUL bytes
+	 * removed: the destination has no BINARY"); "" = stored as given. The engine records
+	 * it (journal: altered) and reports it: never silent. */
+	char altered[96];
 };
 
 enum {

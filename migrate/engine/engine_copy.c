@@ -240,7 +240,13 @@ static int engine_copy_done(struct engine_folder *f, struct engine_item *items, 
 		jms[i] = items[idx[i]].jm;
 		jms[i].dst_uid = app[i].uid;
 		jms[i].state = JOURNAL_MSG_DONE;
+		jms[i].altered = app[i].altered[0] ? app[i].altered : NULL;
 		bytes += app[i].len;
+		if (jms[i].altered) {
+			f->x->r->altered++;
+			engine_log(f->x->w, f->x->c->id, "warn", "message %s stored ALTERED on the "
+			           "destination: %s", items[idx[i]].m->key, app[i].altered);
+		}
 	}
 	if (journal_msgs_done(f->x->w->j, jms, k, e) < 0)
 		return -1;

@@ -220,6 +220,9 @@ static size_t imapdst_batch_end(const struct imapdst *d, const struct drv_append
 		uint64_t sz = imap_append_stored_size(items[j].data, items[j].len);
 		if (d->appendlimit && sz > d->appendlimit)
 			break;
+		/* NUL bytes: alone, through imap_append_one (BINARY or recorded change). */
+		if (imap_append_has_nul(&items[j]))
+			return j > i ? j : j + 1;
 		if (j > i && bytes + sz > CAPS_BATCH_BYTES)
 			break;
 		bytes += sz;
