@@ -106,6 +106,9 @@ void dryrun_text(FILE *f, const struct dryrun_report *r)
 		if (ic->no_message_id > 0)
 			snprintf(notes + strlen(notes), sizeof notes - strlen(notes), "%lld without Message-ID; ",
 			         (long long)ic->no_message_id);
+		if (ic->already)
+			snprintf(notes + strlen(notes), sizeof notes - strlen(notes), "%llu already on the "
+			         "destination; ", (unsigned long long)ic->already);
 		if (ic->redownload)
 			snprintf(notes + strlen(notes), sizeof notes - strlen(notes), "re-download: %s",
 			         ic->redownload_why);
