@@ -178,6 +178,9 @@ static void run_table(FILE *f, const struct engine_result *r, size_t n, bool onl
 			fprintf(f, "ok\n");
 		else if (!r[i].ran)
 			fprintf(f, "not started (interrupted)\n");
+		else if (r[i].went_through)
+			fprintf(f, "done, %llu failed (%s): %s\n", (unsigned long long)r[i].failed,
+			        err_class_name(r[i].cls), r[i].error);
 		else
 			fprintf(f, "FAILED (%s): %s\n", err_class_name(r[i].cls), r[i].error);
 	}

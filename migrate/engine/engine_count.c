@@ -66,8 +66,9 @@ void engine_count_finish(struct engine_cust *x, bool failed)
 	r->skipped = r->listed > r->copied + not_copied ? r->listed - r->copied - not_copied : 0;
 	if (failed || !x->msg_failed)
 		return;
-	/* The customer went through, but messages were refused: it is not done. */
+	/* The customer went through, but messages were refused: it is not ok. */
 	r->ok = false;
+	r->went_through = true;
 	r->cls = x->msg_err.cls ? x->msg_err.cls : ERR_INTERNAL;
 	snprintf(r->error, sizeof r->error, "%llu message(s) not copied; the first: %s%s%s",
 	         (unsigned long long)x->msg_failed, x->msg_err.msg,
