@@ -10,6 +10,10 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "notices/records.h"
+#include "notices/tcheck.h"
+#include "notices/tdir.h"
+#include "notices/when.h"
 #include "schedule/clients.h"
 #include "schedule/plan_warn.h"
 
@@ -242,10 +246,10 @@ static void check_text_window(FILE *f, const struct plan *p)
 	fprintf(f, "\nWindow\n");
 	check_window_line(p, line, sizeof line);
 	fprintf(f, "  %s\n", line);
-	if (p->window.reason)
-		fprintf(f, "  reason:    %s\n", p->window.reason);
-	if (p->window.affected)
-		fprintf(f, "  affected:  %s\n", p->window.affected);
+	if (plan_text_is_set(&p->window.reason))
+		fprintf(f, "  reason:    %s\n", plan_text_any(p, &p->window.reason));
+	if (plan_text_is_set(&p->window.affected))
+		fprintf(f, "  affected:  %s\n", plan_text_any(p, &p->window.affected));
 	if (p->window.old_servers_until.y)
 		fprintf(f, "  old servers answer until %04d-%02d-%02d\n", p->window.old_servers_until.y,
 		        p->window.old_servers_until.m, p->window.old_servers_until.d);
@@ -322,18 +326,23 @@ static void check_text_warnings(FILE *f, const struct diag *w)
 static void check_print_text(FILE *f, const struct plan *p, const char *path, const struct diag *w,
                              const struct check_counts *k)
 {
+	const char *company = plan_text_any(p, &p->operator_.company);
+	const char *service = plan_text_any(p, &p->operator_.service);
 	fprintf(f, "Plan %s (%s): valid, %zu warning%s\n", p->name ? p->name : "?", path, w->warnings,
 	        w->warnings == 1 ? "" : "s");
-	if (p->operator_.company || p->operator_.service)
-		fprintf(f, "Operator: %s%s%s%s%s%s\n", p->operator_.company ? p->operator_.company : "",
-		        p->operator_.company && p->operator_.service ? " — " : "",
-		        p->operator_.service ? p->operator_.service : "",
+	if (company || service)
+		fprintf(f, "Operator: %s%s%s%s%s%s\n", company ? company : "",
+		        company && service ? " — " : "", service ? service : "",
 		        p->operator_.support_email ? " <" : "",
 		        p->operator_.support_email ? p->operator_.support_email : "",
 		        p->operator_.support_email ? ">" : "");
 	check_text_window(f, p);
 	check_text_changes(f, p);
 	check_text_customers(f, k);
+	struct err re;
+	err_clear(&re);
+	if (records_print_redownload(f, p, &re) < 0)
+		fprintf(f, "  (cannot say: %s)\n", re.msg);
 	check_text_migration(f, p);
 	check_text_warnings(f, w);
 }
@@ -393,7 +402,8 @@ static json_t *check_json(const struct plan *p, const char *path, const struct d
 	                        check_json_time(p, &p->window.end), "unstable_until",
 	                        check_json_time(p, &p->window.unstable_until), "duration_minutes",
 	                        (json_int_t)((p->window.end.t - p->window.start.t) / 60), "text", line,
-	                        "reason", p->window.reason, "affected", p->window.affected);
+	                        "reason", plan_text_any(p, &p->window.reason), "affected",
+	                        plan_text_any(p, &p->window.affected));
 	if (win && p->window.old_servers_until.y) {
 		char d[16];
 		snprintf(d, sizeof d, "%04d-%02d-%02d", p->window.old_servers_until.y,
@@ -436,6 +446,11 @@ static json_t *check_json(const struct plan *p, const char *path, const struct d
 		plan_uidl_name(p->migration.uidl), "workers", p->migration.workers, "journal",
 		p->migration.journal));
 
+	/* The same records `notices --format json` exports: one instruction per customer. */
+	struct err re;
+	err_clear(&re);
+	json_object_set_new(root, "instructions", records_json(p, NULL, 0, &re));
+
 	a = json_array();
 	for (size_t i = 0; i < w->n; i++) {
 		const struct diag_item *it = &w->items[i];
@@ -444,6 +459,21 @@ static json_t *check_json(const struct plan *p, const char *path, const struct d
 	}
 	json_object_set_new(root, "warnings", a);
 	return root;
+}
+
+/* Every template the plan's documents use, rendered now (notices/tcheck.c). */
+static size_t check_templates(const struct plan *p, struct diag *w)
+{
+	char tdir[4096];
+	struct err te;
+	struct render_opts o = { tdir, 0, NULL };
+	err_clear(&te);
+	if (tdir_find(tdir, sizeof tdir, NULL, p, &te) < 0) {
+		diag_add(w, DIAG_ERROR, "templates", 0, 0, "error: %s", te.msg);
+		return 1;
+	}
+	o.now = when_now();
+	return tcheck_templates(&o, p, w);
 }
 
 struct check_opts {
@@ -463,6 +493,8 @@ static int check_exec(const struct cmd_ctx *ctx, struct err *e)
 	struct diag *w = ctx->warnings;
 	struct check_counts k;
 	plan_warn(p, w);
+	plan_warn_past(p, when_now(), w);
+	size_t bad_templates = check_templates(p, w);
 	diag_sort(w);
 	int rc = EX_OK;
 	if (check_count(p, &k) < 0) {
@@ -479,6 +511,14 @@ static int check_exec(const struct cmd_ctx *ctx, struct err *e)
 		json_decref(j);
 	} else if (!ctx->common->quiet) {
 		check_print_text(stdout, p, ctx->plan_path, w, &k);
+	}
+	if (rc == EX_OK && bad_templates) {
+		for (size_t i = 0; ctx->common->quiet && i < w->n; i++)
+			if (w->items[i].sev == DIAG_ERROR)
+				fprintf(stderr, "cutover check: %s: %s\n", w->items[i].file, w->items[i].msg);
+		err_set(e, ERR_DATA, "%zu template%s cannot be rendered (listed above)", bad_templates,
+		        bad_templates == 1 ? "" : "s");
+		rc = cmd_exit_for(e);
 	}
 	if (rc == EX_OK && fflush(stdout) != 0) {
 		err_set(e, ERR_IO, "cannot write the summary");

@@ -81,10 +81,10 @@ static void dryrun_customers(struct dryrun_report *r)
 			dryrun_addf(&r->reasons, &r->n_reasons,
 			            "customer %s: mailbox of %s does not fit the destination quota of %s", id, a, b);
 		}
-		if (ic->redownload)
+		char why[256];
+		if (instr_predict(r->plan, ic->c, why, sizeof why) == INSTR_REDL_YES)
 			dryrun_addf(&r->warnings, &r->n_warnings,
-			            "customer %s: will download all mail again after the move: %s", id,
-			            ic->redownload_why);
+			            "customer %s: will download all mail again after the move: %s", id, why);
 	}
 }
 

@@ -13,13 +13,14 @@
 #include "notices/deliver.h"
 #include "notices/eml.h"
 #include "notices/model.h"
+#include "notices/records.h"
 #include "notices/render.h"
 #include "notices/tdir.h"
 #include "notices/when.h"
 #include "schedule/clients.h"
 
 static const char *const notices_formats[] = { "text", "html", "eml", "autoconfig", "autodiscover",
-                                               "mobileconfig", "srv", NULL };
+                                               "mobileconfig", "srv", "autoconfig-domain", "json", NULL };
 
 struct notices_opts {
 	const char *out, *format, *templates;
@@ -30,7 +31,7 @@ static const struct opt_spec notices_opts[] = {
 	OPT_BIND_STR("out", 'o', struct notices_opts, out, "DIR", "write one file per customer into DIR",
 	             NULL),
 	OPT_BIND_STR("format", 'f', struct notices_opts, format, "FORMAT",
-	             "text|html|eml|autoconfig|autodiscover|mobileconfig|srv (default text)",
+	             "text|html|eml|autoconfig|autodiscover|mobileconfig|srv|autoconfig-domain|json (default text)",
 	             notices_formats),
 	OPT_BIND_FLAG("send", 0, struct notices_opts, send,
 	              "mail each notice (EML) through notices.send, once"),
@@ -141,16 +142,13 @@ static int notices_send(struct notices_run *r, const struct plan_customer *c, co
 /* One customer. Returns -1 only when the whole run must stop. */
 static int notices_one(struct notices_run *r, const struct plan_customer *c, struct err *e)
 {
-	const struct client_info *ci = c->client ? clients_lookup(c->client) : NULL;
 	struct buf b = BUF_INIT;
 	char mid[512], path[4096];
-	bool skipped;
+	const char *skipped;
 	struct err ce;
 	int rc = 0;
 
-	if (!ci)
-		ci = clients_generic();
-	if (r->fmt == RENDER_SRV && notices_domain_seen(r, model_domain(c->email)))
+	if (render_format_per_domain(r->fmt) && notices_domain_seen(r, model_domain(c->email)))
 		return 0;
 	/* A bad address is this customer's problem; any other rendering error (a template
 	 * mistake) would repeat for everyone, so it stops the run. */
@@ -161,7 +159,7 @@ static int notices_one(struct notices_run *r, const struct plan_customer *c, str
 		return 0;
 	}
 	err_clear(&ce);
-	if (render_notice(&b, &r->ro, r->p, c, ci, r->fmt, &skipped, mid, sizeof mid, &ce) < 0) {
+	if (render_notice(&b, &r->ro, r->p, c, r->fmt, &skipped, mid, sizeof mid, &ce) < 0) {
 		buf_release(&b);
 		*e = ce;
 		return -1;
@@ -169,13 +167,13 @@ static int notices_one(struct notices_run *r, const struct plan_customer *c, str
 	if (skipped) {
 		r->skipped++;
 		if (!r->quiet)
-			fprintf(stderr, "%s %s: nothing to change, no notice (notices.skip_unchanged)\n", c->id,
-			        c->email);
+			fprintf(stderr, "%s %s: %s\n", c->id, c->email, skipped);
 		return 0;
 	}
 	if (r->out_dir) {
-		if (r->fmt == RENDER_SRV)
-			notices_file_name(path, sizeof path, r->out_dir, model_domain(c->email), ".zone");
+		if (render_format_per_domain(r->fmt))
+			notices_file_name(path, sizeof path, r->out_dir, model_domain(c->email),
+			                  render_format_ext(r->fmt));
 		else
 			notices_file_name(path, sizeof path, r->out_dir, c->id, render_format_ext(r->fmt));
 		if (notices_write(path, &b, e) < 0) {
@@ -250,10 +248,10 @@ static int notices_prepare(const struct cmd_ctx *ctx, struct notices_run *r, cha
 	for (size_t i = 0; !ctx->n_customers && i < p->n_customers; i++)
 		n_selected += p->customers[i].notify;
 	if (!r->out_dir && !o->send && n_selected > 1 && r->fmt != RENDER_TEXT &&
-	    r->fmt != RENDER_HTML && r->fmt != RENDER_SRV)
+	    r->fmt != RENDER_HTML && !render_format_per_domain(r->fmt))
 		return err_set(e, ERR_USAGE, "--format %s for %zu customers needs --out DIR (or --customer ID)",
 		               o->format, n_selected);
-	r->to_stdout_many = n_selected > 1 && r->fmt != RENDER_SRV;
+	r->to_stdout_many = n_selected > 1 && !render_format_per_domain(r->fmt);
 	if (r->out_dir && notices_mkdirs(r->out_dir) < 0)
 		return err_set(e, ERR_IO, "%s: %s", r->out_dir, strerror(errno));
 	return 0;
@@ -275,6 +273,26 @@ static int notices_all(const struct cmd_ctx *ctx, struct notices_run *r, struct 
 	return 0;
 }
 
+/* --format json: every selected customer's instruction, keyed by id (docs/templates.md). */
+static int notices_json(const struct cmd_ctx *ctx, struct err *e)
+{
+	const char **ids = calloc(ctx->n_customers ? ctx->n_customers : 1, sizeof *ids);
+	if (!ids) {
+		err_set(e, ERR_NOMEM, "out of memory");
+		return cmd_exit_for(e);
+	}
+	for (size_t i = 0; i < ctx->n_customers; i++)
+		ids[i] = ctx->customers[i].id;
+	json_t *j = records_json(ctx->plan, ids, ctx->n_customers, e);
+	free(ids);
+	if (j && json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0)
+		fputc('\n', stdout);
+	else if (j)
+		err_set(e, ERR_IO, "cannot write the JSON records");
+	json_decref(j);
+	return err_is_set(e) ? cmd_exit_for(e) : EX_OK;
+}
+
 static int notices_exec(const struct cmd_ctx *ctx, struct err *e)
 {
 	const struct notices_opts *o = ctx->opts;
@@ -282,6 +300,9 @@ static int notices_exec(const struct cmd_ctx *ctx, struct err *e)
 	char tdir[4096];
 	int rc;
 	int64_t run_id = 0;
+
+	if (o->format && strcmp(o->format, "json") == 0 && !o->send)
+		return notices_json(ctx, e);
 
 	memset(&r, 0, sizeof r);
 	if (notices_prepare(ctx, &r, tdir, sizeof tdir, e) == 0 &&

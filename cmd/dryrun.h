@@ -10,6 +10,7 @@
 #include "migrate/survey/inventory.h"
 #include "migrate/survey/preflight.h"
 #include "schedule/estimate.h"
+#include "schedule/instr.h"
 #include "schedule/plan.h"
 
 struct dryrun_report {

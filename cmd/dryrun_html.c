@@ -156,13 +156,14 @@ static void dryrun_html_preflight(FILE *f, const struct dryrun_report *r)
 	fprintf(f, "</table>\n");
 }
 
-static void dryrun_html_customer(FILE *f, const struct inventory_customer *ic)
+static void dryrun_html_customer(FILE *f, const struct plan *p, const struct inventory_customer *ic)
 {
 	bool bad = !ic->src_ok || !ic->dst_ok || ic->oversize || ic->over_quota;
-	char a[64], b[64];
+	char a[64], b[64], why[256];
+	bool redl = instr_predict(p, ic->c, why, sizeof why) == INSTR_REDL_YES;
 	cmd_fmt_bytes(ic->bytes, a, sizeof a);
 	cmd_fmt_bytes(ic->largest, b, sizeof b);
-	fprintf(f, "<tr class=\"%s\"><td>", bad ? "fail" : ic->redownload ? "warn" : "");
+	fprintf(f, "<tr class=\"%s\"><td>", bad ? "fail" : redl ? "warn" : "");
 	dryrun_esc(f, ic->c->id);
 	fprintf(f, "</td><td>");
 	dryrun_esc(f, ic->c->email);
@@ -182,9 +183,9 @@ static void dryrun_html_customer(FILE *f, const struct inventory_customer *ic)
 		fprintf(f, "%lld without Message-ID. ", (long long)ic->no_message_id);
 	if (ic->already)
 		fprintf(f, "%llu already on the destination. ", (unsigned long long)ic->already);
-	if (ic->redownload) {
+	if (redl) {
 		fprintf(f, "Re-download: ");
-		dryrun_esc(f, ic->redownload_why);
+		dryrun_esc(f, why);
 	}
 	fprintf(f, "</td></tr>\n");
 }
@@ -198,6 +199,6 @@ void dryrun_html(FILE *f, const struct dryrun_report *r)
 	           "<th>size</th><th>largest</th><th>source</th><th>destination</th><th>UIDL style</th>"
 	           "<th>notes</th></tr>\n");
 	for (size_t i = 0; i < r->inv.n; i++)
-		dryrun_html_customer(f, &r->inv.v[i]);
+		dryrun_html_customer(f, r->plan, &r->inv.v[i]);
 	fprintf(f, "</table>\n</body></html>\n");
 }

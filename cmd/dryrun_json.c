@@ -51,12 +51,14 @@ int dryrun_json(FILE *f, const struct dryrun_report *r)
 	for (size_t i = 0; i < r->inv.n; i++) {
 		const struct inventory_customer *ic = &r->inv.v[i];
 		json_t *folders = json_array();
+		char why[256];
+		int redl = instr_predict(r->plan, ic->c, why, sizeof why);
 		for (size_t k = 0; k < ic->n_folders; k++)
 			json_array_append_new(folders, json_pack("{s:s, s:I, s:I}", "name", ic->folders[k].name,
 			                                         "messages", (json_int_t)ic->folders[k].msgs,
 			                                         "bytes", (json_int_t)ic->folders[k].bytes));
 		json_array_append_new(
-			cs, json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:s, s:b, s:s, s:b, s:s, s:s, s:s, s:o, s:I}",
+			cs, json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:s, s:b, s:s, s:b, s:s, s:s, s:s, s:s, s:o, s:I}",
 			              "id", ic->c->id, "email", ic->c->email, "messages", (json_int_t)ic->msgs,
 			              "bytes", (json_int_t)ic->bytes, "largest", (json_int_t)ic->largest,
 			              "oversize", (json_int_t)ic->oversize, "without_message_id",
@@ -66,7 +68,8 @@ int dryrun_json(FILE *f, const struct dryrun_report *r)
 			              "uidl_style", ic->uidl_style, "source_ok", ic->src_ok, "source_error",
 			              ic->src_ok ? "" : ic->src_detail, "destination_ok", ic->dst_ok,
 			              "destination_error", ic->dst_ok ? "" : ic->dst_detail, "redownload",
-			              ic->redownload ? ic->redownload_why : "", "client", ic->c->client, "folders",
+			              instr_redownload_name(redl < 0 ? INSTR_REDL_NO : (enum instr_redownload)redl),
+			              "redownload_why", why, "client", ic->c->client, "folders",
 			              folders, "already_on_destination", (json_int_t)ic->already));
 	}
 	json_object_set_new(root, "customers", cs);

@@ -109,9 +109,9 @@ void dryrun_text(FILE *f, const struct dryrun_report *r)
 		if (ic->already)
 			snprintf(notes + strlen(notes), sizeof notes - strlen(notes), "%llu already on the "
 			         "destination; ", (unsigned long long)ic->already);
-		if (ic->redownload)
-			snprintf(notes + strlen(notes), sizeof notes - strlen(notes), "re-download: %s",
-			         ic->redownload_why);
+		char why[256];
+		if (instr_predict(r->plan, ic->c, why, sizeof why) == INSTR_REDL_YES)
+			snprintf(notes + strlen(notes), sizeof notes - strlen(notes), "re-download: %s", why);
 		size_t nl = strlen(notes);
 		while (nl && (notes[nl - 1] == ' ' || notes[nl - 1] == ';'))
 			notes[--nl] = '\0';

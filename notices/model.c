@@ -63,19 +63,19 @@ static int model_join(struct buf *b, char **v, size_t n)
 }
 
 /* One server as a list item: host, protocol, port, TLS, authentication, addresses. */
-static int model_service(struct tmpl_dict *d, const struct plan_service *s, bool outgoing,
-                         enum plan_lang lang)
+static int model_service_as(struct tmpl_dict *d, const struct plan_service *s, bool outgoing,
+                            const char *host, enum plan_auth in_auth, enum plan_lang lang)
 {
 	struct buf b = BUF_INIT;
 	if (model_join(&b, s->addresses, s->n_addresses) < 0)
 		goto nomem;
-	SET("host", s->host);
+	SET("host", host);
 	SET("protocol", model_proto_text(outgoing ? PLAN_PROTO_SMTP : s->proto));
 	SETF("port", "%d", s->port);
 	SET("tls", model_tls_text(s->tls, lang));
 	FLAG("tls_on", s->tls != PLAN_TLS_NONE);
 	FLAG("tls_implicit", s->tls == PLAN_TLS_IMPLICIT);
-	SET("auth", outgoing ? model_out_auth_text(s->smtp_auth, lang) : model_in_auth_text(s->auth, lang));
+	SET("auth", outgoing ? model_out_auth_text(s->smtp_auth, lang) : model_in_auth_text(in_auth, lang));
 	FLAG("is_pop3", !outgoing && s->proto == PLAN_PROTO_POP3);
 	FLAG("is_imap", !outgoing && s->proto == PLAN_PROTO_IMAP);
 	FLAG("is_smtp_auth", outgoing && s->smtp_auth == PLAN_SMTP_AUTH);
@@ -83,6 +83,7 @@ static int model_service(struct tmpl_dict *d, const struct plan_service *s, bool
 	FLAG("is_submission", outgoing && s->port == 587);
 	SETF("relay_minutes", "%d", s->relay_minutes ? s->relay_minutes : 10);
 	SET("addresses", b.data ? b.data : "");
+	SET("signup_url", outgoing && s->signup_url ? s->signup_url : "");
 	FLAG("has_addresses", s->n_addresses > 0);
 	/* Spellings of the client configuration formats (autoconfig, Autodiscover, Apple). */
 	SET("xml_type", outgoing ? "smtp" : s->proto == PLAN_PROTO_IMAP ? "imap" : "pop3");
@@ -96,9 +97,11 @@ static int model_service(struct tmpl_dict *d, const struct plan_service *s, bool
 		SET("apple_auth", s->smtp_auth == PLAN_SMTP_AUTH ? "EmailAuthPassword" : "EmailAuthNone");
 		FLAG("auth_required", s->smtp_auth == PLAN_SMTP_AUTH);
 	} else {
-		SET("tb_auth", s->auth == PLAN_AUTH_CRAM_MD5 || s->auth == PLAN_AUTH_APOP ? "password-encrypted"
+		/* Thunderbird's "encrypted password" is CRAM-MD5 or APOP, whichever the server
+		 * offers; Autodiscover has no APOP (SPA is NTLM): Outlook sends the password. */
+		SET("tb_auth", in_auth == PLAN_AUTH_CRAM_MD5 || in_auth == PLAN_AUTH_APOP ? "password-encrypted"
 		                                                                        : "password-cleartext");
-		SET("apple_auth", s->auth == PLAN_AUTH_CRAM_MD5 ? "EmailAuthCRAMMD5" : "EmailAuthPassword");
+		SET("apple_auth", in_auth == PLAN_AUTH_CRAM_MD5 ? "EmailAuthCRAMMD5" : "EmailAuthPassword");
 		FLAG("auth_required", true);
 	}
 	buf_release(&b);
@@ -106,6 +109,12 @@ static int model_service(struct tmpl_dict *d, const struct plan_service *s, bool
 nomem:
 	buf_release(&b);
 	return -1;
+}
+
+static int model_service(struct tmpl_dict *d, const struct plan_service *s, bool outgoing,
+                         enum plan_lang lang)
+{
+	return model_service_as(d, s, outgoing, s->host, s->auth, lang);
 }
 
 static int model_srv_add(struct tmpl_dict *top, const char *service, int prio, int port,
@@ -201,11 +210,112 @@ static bool model_same_host(const char *a, const char *b)
 	return a && b && strcasecmp(a, b) == 0;
 }
 
+/* The troubleshooting entries (parts/faq.txt) that apply to the plan; a notice narrows
+ * them to the customer's servers and program (model_vars_faq_customer). */
+static int model_vars_faq(struct tmpl_dict *d, const struct plan *p)
+{
+	const struct plan_services *sv = &p->services;
+	const struct plan_endpoint *dst = &p->migration.destination;
+	bool pop = false, auth = false, pbs = false;
+	for (size_t i = 0; i < sv->n_incoming_after; i++)
+		pop |= sv->incoming_after[i].proto == PLAN_PROTO_POP3;
+	for (size_t i = 0; i < sv->n_outgoing_after; i++) {
+		auth |= sv->outgoing_after[i].smtp_auth == PLAN_SMTP_AUTH;
+		pbs |= sv->outgoing_after[i].smtp_auth == PLAN_SMTP_POP_BEFORE_SMTP;
+	}
+	SET("faq_host", sv->n_outgoing_after ? sv->outgoing_after[0].host : "");
+	SET("faq_login", "");
+	FLAG("faq_pop", pop);
+	FLAG("faq_spa", true);   /* the announcement reaches Outlook users too */
+	FLAG("faq_relay", auth || pbs);
+	FLAG("faq_smtp_auth", auth);
+	FLAG("faq_pbs", pbs);
+	/* The ISP's POP server refuses hosts whose forward and reverse DNS disagree (BeToMail). */
+	FLAG("faq_dns", pop && (p->migration.source.checks_client_dns || dst->checks_client_dns));
+	if (!dst->max_message_bytes)
+		SET("faq_size", "");
+	else if (dst->max_message_bytes % (1024 * 1024) == 0)
+		SETF("faq_size", "%lluMB", (unsigned long long)(dst->max_message_bytes / (1024 * 1024)));
+	else
+		SETF("faq_size", "%llu bytes", (unsigned long long)dst->max_message_bytes);
+	FLAG("faq_quota", dst->quota_bytes > 0);
+	FLAG("faq_rate", dst->max_messages_per_hour > 0);
+	return 0;
+nomem:
+	return -1;
+}
+
+static int model_vars_faq_customer(struct tmpl_dict *d, const struct instr *in)
+{
+	bool auth = in->out->smtp_auth == PLAN_SMTP_AUTH;
+	bool pbs = in->out->smtp_auth == PLAN_SMTP_POP_BEFORE_SMTP;
+	SET("faq_host", in->out->host);
+	SET("faq_login", in->login);
+	FLAG("faq_pop", in->in->proto == PLAN_PROTO_POP3);
+	/* The Secure Password Authentication box is Microsoft's (Outlook, Outlook Express). */
+	FLAG("faq_spa", strncmp(in->ci->id, "outlook", 7) == 0);
+	FLAG("faq_relay", auth || pbs);
+	FLAG("faq_smtp_auth", auth);
+	FLAG("faq_pbs", pbs);
+	return 0;
+nomem:
+	return -1;
+}
+
+/* The announcement's statement on mail left on the server, by the rule instr.c applies
+ * to each customer: programs that key their list by name lose it when the POP name or
+ * the login changes, unless the old name stays (keep_old_names). */
+static int model_vars_redownload(struct tmpl_dict *d, const struct plan *p)
+{
+	const struct plan_services *sv = &p->services;
+	bool renamed = false;
+	for (size_t i = 0; i < sv->n_incoming_after; i++)
+		renamed |= sv->incoming_after[i].proto == PLAN_PROTO_POP3 &&
+		           !model_same_host(sv->incoming_after[i].host, sv->incoming_before.host);
+	bool pop = sv->incoming_before.proto == PLAN_PROTO_POP3;
+	FLAG("pop_renamed", pop && renamed && !sv->keep_old_names);
+	FLAG("redownload_by_name", pop && ((renamed && !sv->keep_old_names) ||
+	                                   sv->username_before != sv->username_after));
+	FLAG("keep_name_avoids", pop && renamed && sv->keep_old_names);
+	return 0;
+nomem:
+	return -1;
+}
+
+/* The plan's free text in this document's language only (docs/plan.md): a text the plan
+ * lacks in the language is empty, and the templates leave its sentence out. */
+static int model_vars_texts(struct tmpl_dict *d, const struct plan *p, enum plan_lang lang)
+{
+	const char *company = plan_text_get(p, &p->operator_.company, lang);
+	const char *service = plan_text_get(p, &p->operator_.service, lang);
+	if (!company)
+		return 1;   /* the caller says which language is missing */
+	SET("company", company);
+	SET("service", service ? service : company);
+	SET("department", plan_text_get(p, &p->operator_.department, lang));
+	SET("audience", plan_text_get(p, &p->operator_.audience, lang));
+	FLAG("other_services", p->operator_.other_services);
+	SET("reason", plan_text_get(p, &p->window.reason, lang));
+	SET("affected", plan_text_get(p, &p->window.affected, lang));
+	if (tmpl_dict_list(d, "notes") < 0)
+		goto nomem;
+	for (size_t i = 0; i < p->window.n_notes; i++) {
+		const char *t = plan_text_get(p, &p->window.notes[i], lang);
+		struct tmpl_dict *it = t ? tmpl_dict_list_add(d, "notes") : NULL;
+		if (t && (!it || tmpl_dict_set(it, "text", t) < 0))
+			goto nomem;
+	}
+	return 0;
+nomem:
+	return -1;
+}
+
 int model_vars_common(struct tmpl_dict *d, const struct plan *p, enum plan_lang lang, time_t now,
                       struct err *e)
 {
 	const struct plan_services *sv = &p->services;
 	bool ja = lang == PLAN_LANG_JA, in_renamed = false, out_renamed = false, port_changed = false;
+	bool in_kept = false, out_kept = false;
 	bool smtp_auth = false, pbs = false, submission = false, imap = false, addresses = false;
 	bool in_tls = false, out_tls = false, auth_new = false;
 	const struct plan_service *first_auth = NULL, *first_pbs = NULL;
@@ -214,15 +324,23 @@ int model_vars_common(struct tmpl_dict *d, const struct plan *p, enum plan_lang 
 	SET("lang", ja ? "ja" : "en");
 	SET("charset", "UTF-8");
 	SET("plan_name", p->name);
-	SET("company", p->operator_.company);
-	SET("service", p->operator_.service ? p->operator_.service : p->operator_.company);
+	int tr = model_vars_texts(d, p, lang);
+	if (tr < 0)
+		goto nomem;
+	if (tr > 0) {
+		buf_release(&b);
+		return err_set(e, ERR_DATA, "plan: operator.company has no %s text; write it as "
+		               "company: { ja: …, en: … } (docs/plan.md)", ja ? "Japanese" : "English");
+	}
 	SET("support_email", p->operator_.support_email);
 	/* An example address for the account-name change: the customers' domain, not support's. */
 	SET("mail_domain", model_domain(p->n_customers ? p->customers[0].email : p->operator_.support_email));
-	SET("support_phone", p->operator_.support_phone);
+	SET("support_phone", plan_text_get(p, &p->operator_.support_phone, lang));
 	SET("support_url", p->operator_.support_url);
-	SET("support_hours", p->operator_.support_hours);
-	if (when_append(&b, now, p->timezone, lang, WHEN_DATE) < 0)
+	SET("support_hours", plan_text_get(p, &p->operator_.support_hours, lang));
+	/* The document is dated when the plan says it goes out, not when it is rendered. */
+	if (when_append(&b, p->window.announce_by.t ? p->window.announce_by.t : now, p->timezone, lang,
+	                WHEN_DATE) < 0)
 		goto nomem;
 	SET("issued", b.data);
 	buf_reset(&b);
@@ -237,19 +355,10 @@ int model_vars_common(struct tmpl_dict *d, const struct plan *p, enum plan_lang 
 	if (model_span(d, "window_span", p, p->window.start.t, p->window.end.t, lang) < 0 ||
 	    model_span(d, "unstable_span", p, p->window.end.t, p->window.unstable_until.t, lang) < 0)
 		goto nomem;
-	if (tmpl_dict_list(d, "notes") < 0)
-		goto nomem;
-	for (size_t i = 0; i < p->window.n_notes; i++) {
-		struct tmpl_dict *it = tmpl_dict_list_add(d, "notes");
-		if (!it || tmpl_dict_set(it, "text", p->window.notes[i]) < 0)
-			goto nomem;
-	}
 	if (when_append_zone(&b, p->window.start.t, p->timezone) < 0)
 		goto nomem;
 	SET("zone", b.data);
 	buf_reset(&b);
-	SET("reason", p->window.reason);
-	SET("affected", p->window.affected);
 	FLAG("has_old_servers_until", p->window.old_servers_until.y != 0);
 	if (p->window.old_servers_until.y &&
 	    when_append_date(&b, p->window.old_servers_until.y, p->window.old_servers_until.m,
@@ -269,7 +378,7 @@ int model_vars_common(struct tmpl_dict *d, const struct plan *p, enum plan_lang 
 		struct tmpl_dict *it = tmpl_dict_list_add(d, "incoming");
 		if (!it || model_service(it, s, false, lang) < 0)
 			goto nomem;
-		in_renamed |= !model_same_host(s->host, sv->incoming_before.host);
+		in_kept |= model_same_host(s->host, sv->incoming_before.host);
 		imap |= s->proto == PLAN_PROTO_IMAP && sv->incoming_before.proto != PLAN_PROTO_IMAP;
 		addresses |= s->n_addresses > 0;
 		in_tls |= s->tls != PLAN_TLS_NONE;
@@ -279,7 +388,7 @@ int model_vars_common(struct tmpl_dict *d, const struct plan *p, enum plan_lang 
 		struct tmpl_dict *it = tmpl_dict_list_add(d, "outgoing");
 		if (!it || model_service(it, s, true, lang) < 0)
 			goto nomem;
-		out_renamed |= !model_same_host(s->host, sv->outgoing_before.host);
+		out_kept |= model_same_host(s->host, sv->outgoing_before.host);
 		port_changed |= s->port != sv->outgoing_before.port;
 		smtp_auth |= s->smtp_auth == PLAN_SMTP_AUTH;
 		pbs |= s->smtp_auth == PLAN_SMTP_POP_BEFORE_SMTP;
@@ -292,6 +401,10 @@ int model_vars_common(struct tmpl_dict *d, const struct plan *p, enum plan_lang 
 		if (s->smtp_auth == PLAN_SMTP_POP_BEFORE_SMTP && !first_pbs)
 			first_pbs = s;
 	}
+	/* A name changes when no new server keeps it (BeToMail's smtp.be.to stays, smtpa.be.to
+	 * is an added server: its names do not change). */
+	in_renamed = sv->n_incoming_after && !in_kept;
+	out_renamed = sv->n_outgoing_after && !out_kept;
 	FLAG("incoming_renamed", in_renamed);
 	FLAG("outgoing_renamed", out_renamed);
 	FLAG("servers_renamed", in_renamed || out_renamed);
@@ -303,11 +416,13 @@ int model_vars_common(struct tmpl_dict *d, const struct plan *p, enum plan_lang 
 	FLAG("sending_changes", auth_new);
 	FLAG("offers_imap", imap);
 	FLAG("has_addresses", addresses);
-	if (model_srv(d, sv) < 0)
+	if (model_srv(d, sv) < 0 || model_vars_faq(d, p) < 0 || model_vars_redownload(d, p) < 0)
 		goto nomem;
 	FLAG("incoming_tls", in_tls);
 	FLAG("outgoing_tls", out_tls);
 	SET("smtp_auth_host", first_auth ? first_auth->host : "");
+	SETF("smtp_auth_port", "%d", first_auth ? first_auth->port : 0);
+	SET("smtp_auth_signup_url", first_auth && first_auth->signup_url ? first_auth->signup_url : "");
 	SET("pop_before_smtp_host", first_pbs ? first_pbs->host : "");
 	SETF("relay_minutes", "%d", first_pbs && first_pbs->relay_minutes ? first_pbs->relay_minutes : 10);
 	FLAG("username_changes", sv->username_before != sv->username_after);
@@ -323,151 +438,114 @@ nomem:
 	return err_set(e, ERR_NOMEM, "notices: out of memory");
 }
 
-static char *model_login(const char *email, enum plan_username how)
-{
-	const char *at = strrchr(email, '@');
-	if (how == PLAN_USERNAME_EMAIL || !at)
-		return strdup(email);
-	return strndup(email, (size_t)(at - email));
-}
-
-/* The after-service a customer is pointed to: their protocol for incoming; for outgoing
- * SMTP AUTH when their program can do it, else POP before SMTP, else the first one. */
-int model_choose(struct model_choice *ch, const struct plan *p, const struct plan_customer *c,
-                 const struct client_info *ci, struct err *e)
+/* The customer's servers as `in`/`out` (one item each) and, for the configuration files,
+ * `servers_in`/`servers_out`: every server, the customer's own first. */
+static int model_vars_servers(struct tmpl_dict *d, const struct plan *p, const struct instr *in,
+                              enum plan_lang lang)
 {
 	const struct plan_services *sv = &p->services;
-	enum plan_proto want = c->has_source_proto ? c->source_proto : sv->incoming_before.proto;
-	memset(ch, 0, sizeof *ch);
-	if (!sv->n_incoming_after || !sv->n_outgoing_after)
-		return err_set(e, ERR_DATA, "plan: services.incoming.after and services.outgoing.after "
-		                            "are needed to write notices");
-	ch->in = &sv->incoming_after[0];
+	struct tmpl_dict *it;
+	if (tmpl_dict_list(d, "in") < 0 || tmpl_dict_list(d, "out") < 0 ||
+	    tmpl_dict_list(d, "servers_in") < 0 || tmpl_dict_list(d, "servers_out") < 0)
+		return -1;
+	for (int k = 0; k < 2; k++) {
+		const char *name = k ? "servers_in" : "in";
+		if (!(it = tmpl_dict_list_add(d, name)) ||
+		    model_service_as(it, in->in, false, in->in_host, in->in_auth, lang) < 0)
+			return -1;
+		name = k ? "servers_out" : "out";
+		if (!(it = tmpl_dict_list_add(d, name)) || model_service(it, in->out, true, lang) < 0)
+			return -1;
+	}
 	for (size_t i = 0; i < sv->n_incoming_after; i++)
-		if (sv->incoming_after[i].proto == want) {
-			ch->in = &sv->incoming_after[i];
-			break;
-		}
-	ch->out = NULL;
-	for (size_t i = 0; i < sv->n_outgoing_after && !ch->out; i++)
-		if (ci->smtp_auth ? sv->outgoing_after[i].smtp_auth == PLAN_SMTP_AUTH
-		                  : sv->outgoing_after[i].smtp_auth != PLAN_SMTP_AUTH)
-			ch->out = &sv->outgoing_after[i];
-	if (!ch->out) {
-		ch->out = &sv->outgoing_after[0];
-		ch->must_upgrade = !ci->smtp_auth && ch->out->smtp_auth == PLAN_SMTP_AUTH;
-	}
-	ch->login_before = c->source_login;
-	ch->login_after = c->dest_login;
-	if (!ch->login_before)
-		ch->login_before = ch->own[0] = model_login(c->email, sv->username_before);
-	if (!ch->login_after)
-		ch->login_after = ch->own[1] = model_login(c->email, sv->username_after);
-	if (!ch->login_before || !ch->login_after) {
-		model_choice_release(ch);
-		return err_set(e, ERR_NOMEM, "notices: out of memory");
-	}
-	ch->uses_apop = ch->in->auth == PLAN_AUTH_APOP;
-	bool in_changed = !model_same_host(ch->in->host, sv->incoming_before.host) ||
-	                  ch->in->port != sv->incoming_before.port ||
-	                  ch->in->tls != sv->incoming_before.tls ||
-	                  ch->in->proto != sv->incoming_before.proto;
-	bool login_changed = strcmp(ch->login_before, ch->login_after) != 0;
-	bool out_changed = !model_same_host(ch->out->host, sv->outgoing_before.host) ||
-	                   ch->out->port != sv->outgoing_before.port ||
-	                   ch->out->tls != sv->outgoing_before.tls ||
-	                   ch->out->smtp_auth != sv->outgoing_before.smtp_auth;
-	ch->redownload_risk = ci->pop3_state_by_host && ch->in->proto == PLAN_PROTO_POP3 &&
-	                      (!model_same_host(ch->in->host, sv->incoming_before.host) || login_changed);
-	ch->unchanged = !in_changed && !login_changed && !out_changed;
+		if (&sv->incoming_after[i] != in->in &&
+		    (!(it = tmpl_dict_list_add(d, "servers_in")) ||
+		     model_service(it, &sv->incoming_after[i], false, lang) < 0))
+			return -1;
+	for (size_t i = 0; i < sv->n_outgoing_after; i++)
+		if (&sv->outgoing_after[i] != in->out &&
+		    (!(it = tmpl_dict_list_add(d, "servers_out")) ||
+		     model_service(it, &sv->outgoing_after[i], true, lang) < 0))
+			return -1;
 	return 0;
 }
 
-void model_choice_release(struct model_choice *ch)
+/* What the instruction decided, as flags the templates test (docs/templates.md). */
+static int model_vars_instr(struct tmpl_dict *d, const struct instr *in)
 {
-	free(ch->own[0]);
-	free(ch->own[1]);
-	ch->own[0] = ch->own[1] = NULL;
+	FLAG("must_upgrade", in->must_upgrade);
+	FLAG("no_smtp_auth_fallback", in->smtp_fallback && !in->ci->smtp_auth);
+	FLAG("full_address_fallback", in->fallback_login);
+	FLAG("port_fallback", in->fallback_no_port);
+	FLAG("port_unsupported", !in->ci->submission_587 && in->out->port != 25);
+	FLAG("apop_conflict", in->apop_conflict);
+	FLAG("apop_unsupported", in->apop_unsupported);
+	FLAG("uses_apop", in->in_auth == PLAN_AUTH_APOP);
+	FLAG("login_full_address", in->login_full_address);
+	FLAG("in_host_kept", in->in_host_kept);
+	FLAG("redownload_yes", in->redownload == INSTR_REDL_YES);
+	FLAG("redownload_new_account", in->redownload == INSTR_REDL_NEW_ACCOUNT_ONLY);
+	FLAG("redownload_uidl", in->why & INSTR_WHY_UIDL_LOST);
+	FLAG("redownload_state", in->why & (INSTR_WHY_HOST | INSTR_WHY_LOGIN));
+	FLAG("redownload_host", in->why & INSTR_WHY_HOST);
+	FLAG("redownload_login", in->why & INSTR_WHY_LOGIN);
+	SET("redownload", instr_redownload_name(in->redownload));
+	FLAG("unchanged", in->unchanged);
+	return 0;
+nomem:
+	return -1;
 }
 
-int model_vars_customer(struct tmpl_dict *d, const struct plan *p, const struct plan_customer *c,
-                        const struct client_info *ci, const struct model_choice *ch,
+int model_vars_customer(struct tmpl_dict *d, const struct plan *p, const struct instr *in,
                         enum plan_lang lang, struct err *e)
 {
 	const struct plan_services *sv = &p->services;
+	const struct plan_customer *c = in->c;
+	const struct client_info *ci = in->ci;
 	bool ja = lang == PLAN_LANG_JA;
-	struct tmpl_dict *it;
 
 	SET("customer_id", c->id);
 	SET("customer_email", c->email);
 	SET("customer_name", c->name && *c->name ? c->name : "");
 	FLAG("has_customer_name", c->name && *c->name);
 	SET("domain", model_domain(c->email));
-	SET("login_before", ch->login_before);
-	SET("login_after", ch->login_after);
-	FLAG("login_changed", strcmp(ch->login_before, ch->login_after) != 0);
+	SET("login_before", in->login_before);
+	SET("login_after", in->login);
+	FLAG("login_changed", in->login_changed);
 	SET("client_id", ci->id);
 	SET("client_name", ja ? ci->name_ja : ci->name_en);
-	SET("client_notes", (ja ? ci->notes_ja : ci->notes_en) ? (ja ? ci->notes_ja : ci->notes_en) : "");
+	/* The catalogue's caveats are about upgrading; other quirks come from the instruction. */
+	SET("client_notes", !ci->smtp_auth && (ja ? ci->notes_ja : ci->notes_en)
+	                    ? (ja ? ci->notes_ja : ci->notes_en) : "");
 	FLAG("client_generic", strcmp(ci->id, "generic") == 0);
 	FLAG("client_smtp_auth", ci->smtp_auth);
-	FLAG("client_full_address_login", ci->needs_full_address_login);
 	FLAG("client_imap", ci->imap);
-
-	/* The chosen servers as `in` and `out`, with the same fields as list items. */
-	if (tmpl_dict_list(d, "in") < 0 || tmpl_dict_list(d, "out") < 0)
+	if (model_vars_servers(d, p, in, lang) < 0 || model_vars_instr(d, in) < 0 ||
+	    model_vars_faq_customer(d, in) < 0)
 		goto nomem;
-	if (!(it = tmpl_dict_list_add(d, "in")) || model_service(it, ch->in, false, lang) < 0)
-		goto nomem;
-	if (!(it = tmpl_dict_list_add(d, "out")) || model_service(it, ch->out, true, lang) < 0)
-		goto nomem;
-	/* For the configuration files: every server, the customer's own choice first. */
-	if (tmpl_dict_list(d, "servers_in") < 0 || tmpl_dict_list(d, "servers_out") < 0)
-		goto nomem;
-	if (!(it = tmpl_dict_list_add(d, "servers_in")) || model_service(it, ch->in, false, lang) < 0)
-		goto nomem;
-	for (size_t i = 0; i < sv->n_incoming_after; i++)
-		if (&sv->incoming_after[i] != ch->in &&
-		    (!(it = tmpl_dict_list_add(d, "servers_in")) ||
-		     model_service(it, &sv->incoming_after[i], false, lang) < 0))
-			goto nomem;
-	if (!(it = tmpl_dict_list_add(d, "servers_out")) || model_service(it, ch->out, true, lang) < 0)
-		goto nomem;
-	for (size_t i = 0; i < sv->n_outgoing_after; i++)
-		if (&sv->outgoing_after[i] != ch->out &&
-		    (!(it = tmpl_dict_list_add(d, "servers_out")) ||
-		     model_service(it, &sv->outgoing_after[i], true, lang) < 0))
-			goto nomem;
-	SET("in_host", ch->in->host);
-	SETF("in_port", "%d", ch->in->port);
-	SET("in_protocol", model_proto_text(ch->in->proto));
-	FLAG("in_is_pop3", ch->in->proto == PLAN_PROTO_POP3);
-	FLAG("in_is_imap", ch->in->proto == PLAN_PROTO_IMAP);
-	SET("in_tls", model_tls_text(ch->in->tls, lang));
-	FLAG("in_tls_on", ch->in->tls != PLAN_TLS_NONE);
-	FLAG("in_tls_implicit", ch->in->tls == PLAN_TLS_IMPLICIT);
-	SET("in_auth", model_in_auth_text(ch->in->auth, lang));
-	FLAG("in_host_changed", !model_same_host(ch->in->host, sv->incoming_before.host));
-	FLAG("in_port_changed", ch->in->port != sv->incoming_before.port);
-	SET("out_host", ch->out->host);
-	SETF("out_port", "%d", ch->out->port);
-	SET("out_tls", model_tls_text(ch->out->tls, lang));
-	FLAG("out_tls_on", ch->out->tls != PLAN_TLS_NONE);
-	FLAG("out_tls_implicit", ch->out->tls == PLAN_TLS_IMPLICIT);
-	SET("out_auth", model_out_auth_text(ch->out->smtp_auth, lang));
-	FLAG("out_is_smtp_auth", ch->out->smtp_auth == PLAN_SMTP_AUTH);
-	FLAG("out_is_pop_before_smtp", ch->out->smtp_auth == PLAN_SMTP_POP_BEFORE_SMTP);
-	SETF("out_relay_minutes", "%d", ch->out->relay_minutes ? ch->out->relay_minutes : 10);
-	FLAG("out_host_changed", !model_same_host(ch->out->host, sv->outgoing_before.host));
-	FLAG("out_port_changed", ch->out->port != sv->outgoing_before.port);
+	SET("in_host", in->in_host);
+	SETF("in_port", "%d", in->in->port);
+	SET("in_protocol", model_proto_text(in->in->proto));
+	FLAG("in_is_pop3", in->in->proto == PLAN_PROTO_POP3);
+	FLAG("in_is_imap", in->in->proto == PLAN_PROTO_IMAP);
+	SET("in_tls", model_tls_text(in->in->tls, lang));
+	FLAG("in_tls_on", in->in->tls != PLAN_TLS_NONE);
+	FLAG("in_tls_implicit", in->in->tls == PLAN_TLS_IMPLICIT);
+	SET("in_auth", model_in_auth_text(in->in_auth, lang));
+	FLAG("in_host_changed", in->in_host_changed);
+	FLAG("in_port_changed", in->in->port != sv->incoming_before.port);
+	SET("out_host", in->out->host);
+	SETF("out_port", "%d", in->out->port);
+	SET("out_tls", model_tls_text(in->out->tls, lang));
+	FLAG("out_tls_on", in->out->tls != PLAN_TLS_NONE);
+	FLAG("out_tls_implicit", in->out->tls == PLAN_TLS_IMPLICIT);
+	SET("out_auth", model_out_auth_text(in->out->smtp_auth, lang));
+	FLAG("out_is_smtp_auth", in->out->smtp_auth == PLAN_SMTP_AUTH);
+	FLAG("out_is_pop_before_smtp", in->out->smtp_auth == PLAN_SMTP_POP_BEFORE_SMTP);
+	SETF("out_relay_minutes", "%d", in->out->relay_minutes ? in->out->relay_minutes : 10);
+	FLAG("out_host_changed", !model_same_host(in->out->host, sv->outgoing_before.host));
+	FLAG("out_port_changed", in->out->port != sv->outgoing_before.port);
 	SETF("out_port_before", "%d", sv->outgoing_before.port);
-	FLAG("must_upgrade", ch->must_upgrade);
-	FLAG("no_smtp_auth_fallback", !ci->smtp_auth && !ch->must_upgrade);
-	FLAG("apop_conflict", ch->uses_apop && ch->out->smtp_auth == PLAN_SMTP_AUTH &&
-	                      !ci->smtp_auth_with_apop);
-	FLAG("uses_apop", ch->uses_apop);
-	FLAG("redownload_risk", ch->redownload_risk);
-	FLAG("unchanged", ch->unchanged);
 	return 0;
 nomem:
 	return err_set(e, ERR_NOMEM, "notices: out of memory");

@@ -12,9 +12,10 @@
 #include "notices/tmpl.h"
 
 static const char *const render_names[] = { "text", "html", "eml", "autoconfig", "autodiscover",
-                                             "mobileconfig", "srv" };
+                                             "mobileconfig", "srv", "autoconfig-domain" };
 static const char *const render_exts[] = { ".txt", ".html", ".eml", ".autoconfig.xml",
-                                           ".autodiscover.xml", ".mobileconfig", ".zone" };
+                                           ".autodiscover.xml", ".mobileconfig", ".zone",
+                                           ".config-v1.1.xml" };
 
 int render_format_parse(const char *name)
 {
@@ -27,6 +28,22 @@ int render_format_parse(const char *name)
 const char *render_format_ext(enum render_format f)
 {
 	return render_exts[f];
+}
+
+bool render_format_per_domain(enum render_format f)
+{
+	return f == RENDER_SRV || f == RENDER_AUTOCONFIG_DOMAIN;
+}
+
+/* The domain-wide autoconfig is read by Thunderbird for anyone of the domain: the
+ * instruction of a Thunderbird user, with the login as Thunderbird's placeholder. */
+static int render_domain_vars(struct tmpl_dict *d, const struct plan *p)
+{
+	bool email = p->services.username_after == PLAN_USERNAME_EMAIL;
+	if (tmpl_dict_set(d, "login_after", email ? "%EMAILADDRESS%" : "%EMAILLOCALPART%") < 0 ||
+	    tmpl_dict_set(d, "customer_email", "%EMAILADDRESS%") < 0)
+		return -1;
+	return 0;
 }
 
 static const char *render_lang_dir(enum plan_lang lang)
@@ -110,17 +127,25 @@ static int render_payload_id(struct tmpl_dict *d, const char *domain, const char
 }
 
 static int render_vars(struct tmpl_dict *d, const struct render_opts *o, const struct plan *p,
-                       const struct plan_customer *c, const struct client_info *ci,
-                       const struct model_choice *ch, struct err *e)
+                       const struct instr *in, struct err *e)
 {
 	char path[1024];
+	const struct plan_customer *c = in->c;
+	const struct client_info *ci = in->ci;
 	const char *domain = model_domain(c->email);
 	if (model_vars_common(d, p, c->lang, o->now, e) < 0 ||
-	    model_vars_customer(d, p, c, ci, ch, c->lang, e) < 0)
+	    model_vars_customer(d, p, in, c->lang, e) < 0)
 		return -1;
-	/* Programs without their own steps get the generic ones. */
-	snprintf(path, sizeof path, "%s/%s/steps/%s.txt", o->templates, render_lang_dir(c->lang), ci->id);
-	if (tmpl_dict_set(d, "steps", access(path, R_OK) == 0 ? ci->id : "generic") < 0 ||
+	/* The steps for the customer's version where its screens differ (thunderbird-2), else
+	 * for the program, else the generic ones. */
+	char steps[96];
+	snprintf(steps, sizeof steps, "%s-%d", ci->id, clients_version(c->client_raw));
+	snprintf(path, sizeof path, "%s/%s/steps/%s.txt", o->templates, render_lang_dir(c->lang), steps);
+	if (access(path, R_OK) != 0) {
+		snprintf(steps, sizeof steps, "%s", ci->id);
+		snprintf(path, sizeof path, "%s/%s/steps/%s.txt", o->templates, render_lang_dir(c->lang), steps);
+	}
+	if (tmpl_dict_set(d, "steps", access(path, R_OK) == 0 ? steps : "generic") < 0 ||
 	    render_uuid(d, "payload_uuid", p, c, "profile") < 0 ||
 	    render_uuid(d, "payload_uuid_mail", p, c, "mail") < 0 ||
 	    render_payload_id(d, domain, c->id) < 0)
@@ -144,7 +169,9 @@ static int render_eml(struct buf *out, const struct render_opts *o, const struct
 			return err_set(e, ERR_DATA, "notices.from: '%s' is not \"Name <address>\"",
 			               p->notices.from);
 	} else {
-		from_name = p->operator_.service;
+		from_name = plan_text_get(p, &p->operator_.service, c->lang);
+		if (!from_name)
+			from_name = plan_text_get(p, &p->operator_.company, c->lang);
 		from_addr = p->operator_.support_email;
 	}
 	snprintf(name, sizeof name, "%s/subject.txt", lang);
@@ -211,32 +238,43 @@ out:
 }
 
 int render_notice(struct buf *out, const struct render_opts *o, const struct plan *p,
-                  const struct plan_customer *c, const struct client_info *ci,
-                  enum render_format f, bool *skipped, char *message_id, size_t mid_size,
-                  struct err *e)
+                  const struct plan_customer *c, enum render_format f, const char **skipped,
+                  char *message_id, size_t mid_size, struct err *e)
 {
-	struct model_choice ch;
+	struct instr in;
 	struct tmpl_dict *d;
 	char name[64];
 	const char *lang = render_lang_dir(c->lang);
 	int rc = -1;
 
-	*skipped = false;
+	*skipped = NULL;
 	if (message_id && mid_size)
 		message_id[0] = 0;
-	if (model_choose(&ch, p, c, ci, e) < 0)
+	struct plan_customer tb = *c;
+	if (f == RENDER_AUTOCONFIG_DOMAIN) {
+		tb.client = (char *)"thunderbird";   /* read only */
+		tb.client_raw = NULL;
+		tb.source_login = tb.dest_login = NULL;
+		c = &tb;
+	}
+	if (instr_compute(&in, p, c, e) < 0)
 		return -1;
-	if (ch.unchanged && p->notices.skip_unchanged &&
-	    (f == RENDER_TEXT || f == RENDER_HTML || f == RENDER_EML)) {
-		*skipped = true;
-		model_choice_release(&ch);
+	if (in.unchanged && p->notices.skip_unchanged &&
+	    (f == RENDER_TEXT || f == RENDER_HTML || f == RENDER_EML))
+		*skipped = "nothing to change, no notice (notices.skip_unchanged)";
+	/* Installing a profile makes a new account: for POP that is an empty list of
+	 * downloaded mail, i.e. everything left on the server once more. */
+	if (f == RENDER_MOBILECONFIG && !in.profile_ok)
+		*skipped = "no profile: it would add a new POP account that downloads everything again";
+	if (*skipped) {
+		instr_release(&in);
 		return 0;
 	}
 	if (!(d = tmpl_dict_new())) {
-		model_choice_release(&ch);
+		instr_release(&in);
 		return err_set(e, ERR_NOMEM, "out of memory");
 	}
-	if (render_vars(d, o, p, c, ci, &ch, e) < 0)
+	if (render_vars(d, o, p, &in, e) < 0)
 		goto out;
 	switch (f) {
 	case RENDER_TEXT:
@@ -260,10 +298,17 @@ int render_notice(struct buf *out, const struct render_opts *o, const struct pla
 	case RENDER_SRV:
 		rc = tmpl_render(o->templates, "dns/srv.zone", TMPL_ESC_TEXT, d, out, e);
 		break;
+	case RENDER_AUTOCONFIG_DOMAIN:
+		if (render_domain_vars(d, p) < 0) {
+			err_set(e, ERR_NOMEM, "out of memory");
+			break;
+		}
+		rc = tmpl_render(o->templates, "xml/autoconfig.xml", TMPL_ESC_XML, d, out, e);
+		break;
 	}
 out:
 	tmpl_dict_free(d);
-	model_choice_release(&ch);
+	instr_release(&in);
 	if (rc < 0 && c->id)
 		err_prefix(e, "customer %s: ", c->id);
 	return rc;

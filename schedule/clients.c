@@ -32,70 +32,70 @@
 #define N false
 
 /* Fields: id, name_ja, name_en, smtp_auth, submission_587, smtp_auth_with_apop,
- * needs_full_address_login, pop3_state_by_host, imap, notes_ja, notes_en. */
+ * needs_full_address_login, pop3_state_by_host, imap, notes_ja, notes_en, apop. */
 static const struct client_info clients_table[] = {
 	/* OE 6.0: [infonia] lists it (mark lost); SMTP AUTH ("My server requires
 	 * authentication") and a port field on the Advanced tab [gk]. POP3 state: OE keeps
 	 * pop3uidl.dbx entries per server and user, re-downloads after a rename [gk, brief]. */
-	{ "outlook-express-6", "Outlook Express 6", "Outlook Express 6", Y, Y, Y, N, Y, Y, NULL, NULL },
+	{ "outlook-express-6", "Outlook Express 6", "Outlook Express 6", Y, Y, Y, N, Y, Y, NULL, NULL, N },
 	/* OE 5.0/5.5 for Windows, OE 5.04/5.05 for Mac: [infonia] rows (marks lost), [gk]. */
-	{ "outlook-express-5", "Outlook Express 5", "Outlook Express 5", Y, Y, Y, N, Y, Y, NULL, NULL },
+	{ "outlook-express-5", "Outlook Express 5", "Outlook Express 5", Y, Y, Y, N, Y, Y, NULL, NULL, N },
 	/* Mac OE 5.02: [infonia] ※4, the SMTP AUTH setting is there but does not work. */
 	{ "outlook-express-5.02-mac", "Outlook Express 5.02 (Mac)", "Outlook Express 5.02 (Mac)",
 	  N, Y, Y, N, Y, Y,
 	  "SMTP AUTHの設定欄はありますが利用できません。5.04以降に更新してください。",
-	  "The SMTP AUTH setting exists but does not work; update to 5.04 or later." },
+	  "The SMTP AUTH setting exists but does not work; update to 5.04 or later.", N },
 	/* Outlook 98 [infonia] ○※5, 2000/2002 [infonia] rows, 2003/2007 [gk]. POP3 state: the
 	 * leave-on-server list lives in the data file per account and follows server and user
 	 * [gk: the common "Outlook downloads everything again after changing the server"]. */
-	{ "outlook", "Microsoft Outlook", "Microsoft Outlook", Y, Y, Y, N, Y, Y, NULL, NULL },
-	{ "windows-live-mail", "Windows Live メール", "Windows Live Mail", Y, Y, Y, N, N, Y, NULL, NULL },
+	{ "outlook", "Microsoft Outlook", "Microsoft Outlook", Y, Y, Y, N, Y, Y, NULL, NULL, N },
+	{ "windows-live-mail", "Windows Live メール", "Windows Live Mail", Y, Y, Y, N, N, Y, NULL, NULL, N },
 	/* [mozilla] popstate.dat by (host, user); SMTP AUTH, ports, APOP ("secure
 	 * authentication") together [gk]. */
-	{ "thunderbird", "Thunderbird", "Thunderbird", Y, Y, Y, N, Y, Y, NULL, NULL },
+	{ "thunderbird", "Thunderbird", "Thunderbird", Y, Y, Y, N, Y, Y, NULL, NULL, Y },
 	/* Netscape 6 Mail and 7 Mail & Newsgroups: [infonia] rows, Mozilla code base [mozilla]. */
-	{ "netscape-7", "Netscape 7 メール", "Netscape 7 Mail", Y, Y, Y, N, Y, Y, NULL, NULL },
-	{ "netscape-6", "Netscape 6 メール", "Netscape 6 Mail", Y, Y, Y, N, Y, Y, NULL, NULL },
+	{ "netscape-7", "Netscape 7 メール", "Netscape 7 Mail", Y, Y, Y, N, Y, Y, NULL, NULL, Y },
+	{ "netscape-6", "Netscape 6 メール", "Netscape 6 Mail", Y, Y, Y, N, Y, Y, NULL, NULL, Y },
 	/* Becky! Internet Mail 2: [infonia] row; SMTP AUTH and APOP together, received list
 	 * kept per mailbox folder rather than per host [gk]. */
-	{ "becky-2", "Becky! Internet Mail 2", "Becky! Internet Mail 2", Y, Y, Y, N, N, Y, NULL, NULL },
+	{ "becky-2", "Becky! Internet Mail 2", "Becky! Internet Mail 2", Y, Y, Y, N, N, Y, NULL, NULL, Y },
 	/* Eudora 5.1J: [infonia] ○※1※2. */
-	{ "eudora-5.1j", "Eudora 5.1J", "Eudora 5.1J", Y, Y, N, Y, N, Y,
+	/* No field for the outgoing port in the options (the steps say so): port 25 only. */
+	{ "eudora-5.1j", "Eudora 5.1J", "Eudora 5.1J", Y, N, N, Y, N, Y,
 	  "ログイン名にメールアドレス全体を指定します。受信の認証方式をAPOPにしているとSMTP AUTHは使えません。",
 	  "Enter the full e-mail address as the login name. SMTP AUTH does not work while POP "
-	  "authentication is set to APOP." },
+	  "authentication is set to APOP.", Y },
 	/* Eudora 5.0J (Windows; Mac △※1): [infonia]. Eudora has no separate SMTP user name,
 	 * it authenticates with the POP login, hence ※1 [gk]. */
-	{ "eudora-5", "Eudora 5", "Eudora 5", Y, Y, Y, Y, N, Y,
-	  "ログイン名にメールアドレス全体を指定します。", "Enter the full e-mail address as the login name." },
+	{ "eudora-5", "Eudora 5", "Eudora 5", Y, N, Y, Y, N, Y,
+	  "ログイン名にメールアドレス全体を指定します。", "Enter the full e-mail address as the login name.", Y },
 	/* Mail 10.1 (Mac OS X): [infonia] row; SMTP AUTH [gk]. */
-	{ "apple-mail", "Mail (Mac OS X)", "Apple Mail", Y, Y, Y, N, N, Y, NULL, NULL },
-	{ "ios-mail", "iPhone/iPad メール", "iPhone/iPad Mail", Y, Y, Y, N, N, Y, NULL, NULL },
-	{ "android-gmail", "Android Gmail", "Android Gmail", Y, Y, Y, N, N, Y, NULL, NULL },
+	{ "apple-mail", "Mail (Mac OS X)", "Apple Mail", Y, Y, Y, N, N, Y, NULL, NULL, Y },
+	{ "ios-mail", "iPhone/iPad メール", "iPhone/iPad Mail", Y, Y, Y, N, N, Y, NULL, NULL, Y },
+	{ "android-gmail", "Android Gmail", "Android Gmail", Y, Y, Y, N, N, Y, NULL, NULL, N },
 	/* Microsoft Entourage X for Mac: [infonia] row (mark lost), [gk]. */
-	{ "entourage-x", "Microsoft Entourage X", "Microsoft Entourage X", Y, Y, Y, N, N, Y, NULL, NULL },
+	{ "entourage-x", "Microsoft Entourage X", "Microsoft Entourage X", Y, Y, Y, N, N, Y, NULL, NULL, N },
 	/* AL-Mail32 1.13: [infonia] row; 1.12: ※4. POP3 only [gk]. */
-	{ "al-mail", "AL-Mail32", "AL-Mail32", Y, Y, Y, N, N, N, NULL, NULL },
+	{ "al-mail", "AL-Mail32", "AL-Mail32", Y, Y, Y, N, N, N, NULL, NULL, Y },
 	{ "al-mail-1.12", "AL-Mail32 1.12", "AL-Mail32 1.12", N, Y, Y, N, N, N,
 	  "SMTP AUTHの設定欄はありますが利用できません。1.13以降に更新してください。",
-	  "The SMTP AUTH setting exists but does not work; update to 1.13 or later." },
+	  "The SMTP AUTH setting exists but does not work; update to 1.13 or later.", Y },
 	/* EdMax 2.85, Datula 1.52.01, Shuriken 2.2: [infonia] rows (marks lost), [gk]. */
-	{ "edmax", "EdMax", "EdMax", Y, Y, Y, N, N, N, NULL, NULL },
-	{ "datula", "Datula", "Datula", Y, Y, Y, N, N, N, NULL, NULL },
-	{ "shuriken", "Shuriken", "Shuriken", Y, Y, Y, N, N, Y, NULL, NULL },
+	{ "edmax", "EdMax", "EdMax", Y, Y, Y, N, N, N, NULL, NULL, Y },
+	{ "datula", "Datula", "Datula", Y, Y, Y, N, N, N, NULL, NULL, Y },
+	{ "shuriken", "Shuriken", "Shuriken", Y, Y, Y, N, N, Y, NULL, NULL, Y },
 	/* 電信八号 32.1.3.1: [infonia] ○※1 ("POPログイン名" must be the full address). */
 	{ "denshin-8", "電信八号", "Denshin 8go", Y, Y, Y, Y, N, N,
 	  "POPログイン名にメールアドレス全体を指定します。",
-	  "Enter the full e-mail address as the POP login name." },
+	  "Enter the full e-mail address as the POP login name.", Y },
 	/* PostPet 2.0 / V3: [infonia] rows, marks lost. We know of no SMTP authentication
 	 * setting in PostPet [gk, unverified] and record "no" so that `check` warns and the
 	 * notice points to POP before SMTP, which PostPet satisfies by checking mail first. */
 	{ "postpet", "PostPet", "PostPet", N, N, Y, N, N, N,
-	  "送信前に受信を行う「POP before SMTP」方式をご利用ください。",
-	  "Use POP before SMTP: check for new mail before sending." },
+	  NULL, NULL, N },   /* the notice's sending paragraph says POP before SMTP */
 	/* Unknown program: assume what a current program can do, but assume the POP3 state
 	 * is keyed by host and login, so the re-download warning errs on the safe side. */
-	{ "generic", "メールソフト", "mail program", Y, Y, Y, N, Y, Y, NULL, NULL },
+	{ "generic", "メールソフト", "mail program", Y, Y, Y, N, Y, Y, NULL, NULL, Y },
 };
 #define N_CLIENTS (sizeof clients_table / sizeof clients_table[0])
 
@@ -126,7 +126,8 @@ static const struct { const char *alias, *id; } clients_aliases[] = {
 	{ "eudora5*", "eudora-5" }, { "eudora50j", "eudora-5" }, { "eudora5j", "eudora-5" },
 	{ "mailmacosx", "apple-mail" }, { "applemail*", "apple-mail" }, { "macmail", "apple-mail" },
 	{ "mail101", "apple-mail" }, { "mail101macosx", "apple-mail" }, { "macosxmail", "apple-mail" },
-	{ "iphone*", "ios-mail" }, { "ipad*", "ios-mail" }, { "ios*", "ios-mail" },
+	{ "iphone*", "ios-mail" }, { "iphoneos*", "ios-mail" }, { "ipad*", "ios-mail" },
+	{ "ios*", "ios-mail" },
 	{ "iphonemail", "ios-mail" }, { "iosmail*", "ios-mail" },
 	{ "androidgmail", "android-gmail" }, { "gmailandroid", "android-gmail" },
 	{ "android*", "android-gmail" }, { "gmail", "android-gmail" },
@@ -281,4 +282,15 @@ const struct client_info *clients_all(unsigned *n)
 	if (n)
 		*n = (unsigned)N_CLIENTS;
 	return clients_table;
+}
+
+int clients_version(const char *free_text)
+{
+	int v = 0;
+	const char *p = free_text;
+	while (p && *p && !(*p >= '0' && *p <= '9'))
+		p++;
+	while (p && *p >= '0' && *p <= '9' && v < 100000)
+		v = v * 10 + (*p++ - '0');
+	return v;
 }

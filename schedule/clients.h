@@ -18,12 +18,19 @@ struct client_info {
 	                               with preserved UIDLs (Mozilla popstate.dat) */
 	bool imap;
 	const char *notes_ja, *notes_en; /* short caveats for notices, may be NULL */
+	bool apop;                  /* can log in to POP3 with APOP ("secure"/"encrypted"
+	                               password); false for Outlook Express and Outlook */
 };
 
 /* Canonical entry for free text ("Outlook Express 6.0", "OE6", "Thunderbird 2") or an id.
  * NULL when unknown (callers then use clients_generic() and warn). */
 const struct client_info *clients_lookup(const char *free_text);
 const struct client_info *clients_generic(void);
+/* The major version in free text ("Thunderbird 2.0.0.14" → 2, "Outlook 2003" → 2003,
+ * "Becky! Ver.2" → 2): the first run of digits; 0 when there is none. Notices pick the
+ * steps for that version where the screens differ (steps/thunderbird-2.txt). */
+int clients_version(const char *free_text);
+
 /* All entries, for docs and --help. */
 const struct client_info *clients_all(unsigned *n);
 

@@ -58,6 +58,16 @@ struct plan_time {
 
 struct plan_date { int y, m, d; struct plan_pos pos; }; /* y == 0: not set */
 
+/* Free text a customer reads: one text, or one per language ({ja: …, en: …}). Read it
+ * with plan_text_get(), which applies the language rule of docs/plan.md. */
+struct plan_text {
+	char *lang[2];   /* [PLAN_LANG_JA], [PLAN_LANG_EN]: from a {ja, en} mapping */
+	char *plain;     /* a single text: in the plan's `language` (names: any language
+	                    unless written in Japanese script) */
+	bool is_name;    /* a name (company, service, department), not a sentence */
+	struct plan_pos pos;
+};
+
 /* What a customer configures in their mail program. */
 struct plan_service {
 	char *host;
@@ -70,6 +80,8 @@ struct plan_service {
 	char **addresses;                /* IP addresses to publish for firewalls (may be NULL) */
 	size_t n_addresses;
 	struct plan_pos pos;
+	char *signup_url;                /* outgoing SMTP AUTH only: customers must sign up for
+	                                    it here first (BeToMail's SMTP認証申し込みページ) */
 };
 
 struct plan_services {
@@ -81,6 +93,8 @@ struct plan_services {
 	size_t n_outgoing_after;
 	enum plan_username username_before, username_after;
 	bool keep_old_names;   /* old host names stay as aliases of the new servers */
+	bool full_address_accepted; /* username.full_address_accepted: the servers take
+	                               user@domain as the login too (Infonia note 1) */
 };
 
 /* A physical server the migrator talks to (not what customers see). */
@@ -153,7 +167,13 @@ struct plan {
 	int version;              /* must be 1 */
 	char *name;
 	struct {
-		char *company, *service, *support_email, *support_phone, *support_url, *support_hours;
+		struct plan_text company, service;
+		struct plan_text department; /* who signs: "インフォニア サポートセンター" */
+		struct plan_text audience;   /* the salutation: "お客様各位" / "社員各位" */
+		bool other_services;         /* the operator runs services besides mail (an ISP):
+		                                the announcement says they are not affected */
+		char *support_email, *support_url;
+		struct plan_text support_phone, support_hours;
 	} operator_;
 	enum plan_lang language;
 	char *timezone;           /* IANA name, e.g. Asia/Tokyo */
@@ -161,10 +181,10 @@ struct plan {
 
 	struct {
 		struct plan_time start, end, unstable_until;
-		char *reason, *affected;
+		struct plan_text reason, affected;
 		struct plan_date old_servers_until;  /* end of the parallel-run period */
 		struct plan_time announce_by;         /* optional: when the announcement must be out */
-		char **notes;                         /* 特記事項: extra lines for the announcement */
+		struct plan_text *notes;              /* 特記事項: extra lines for the announcement */
 		size_t n_notes;
 	} window;
 
@@ -219,6 +239,16 @@ void plan_free(struct plan *p);
 char *plan_secret_get(const struct plan *p, const struct plan_secret *s, struct err *e);
 void plan_secret_free(char *secret);
 bool plan_secret_is_set(const struct plan_secret *s);
+
+/* The text for a language, or NULL when the plan has none for it: the `lang` entry of a
+ * {ja, en} mapping; else a single text in the plan's `language`; else, for names, a
+ * single text without Japanese script (a name like "117net" reads in any language). */
+const char *plan_text_get(const struct plan *p, const struct plan_text *t, enum plan_lang lang);
+/* The text in the plan's language, else any (for staff: check). */
+const char *plan_text_any(const struct plan *p, const struct plan_text *t);
+bool plan_text_is_set(const struct plan_text *t);
+/* True when s holds hiragana, katakana, CJK ideographs or full-width forms. */
+bool plan_text_japanese(const char *s);
 
 /* Names for enums as written in the plan. */
 const char *plan_proto_name(enum plan_proto);

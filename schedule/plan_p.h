@@ -61,6 +61,8 @@ enum pk_type {
 	PK_MAP,       /* sub-table at base+off (or the same base with PK_F_SAME_BASE) */
 	PK_LIST,      /* list of sub-table mappings: T* at off, size_t at count_off */
 	PK_SECRET_ENV, PK_SECRET_FILE, PK_SECRET_VALUE, /* struct plan_secret at off */
+	PK_TEXT,      /* struct plan_text: a string or a {ja: …, en: …} mapping */
+	PK_TEXTLIST,  /* struct plan_text* at off, size_t count at count_off */
 	PK_CUSTOM     /* fn does it all */
 };
 
@@ -72,6 +74,7 @@ enum pk_type {
 #define PK_F_HOST      0x20u  /* strings: a host name or an IP address */
 #define PK_F_EMAIL     0x40u  /* strings: an e-mail address */
 #define PK_F_ADDRS     0x80u  /* string lists: IP addresses */
+#define PK_F_NAME      0x100u /* texts: a name (company, service), not a sentence */
 
 struct pk_enum { const char *name; int value; };
 

@@ -68,6 +68,8 @@ static void schema_svc_out_post(struct plan_ctx *c, yaml_node_t *map, void *base
 	if (s->relay_minutes && s->smtp_auth != PLAN_SMTP_POP_BEFORE_SMTP) {
 		plan_walk_error_key(c, map, "relay_minutes", "applies only with auth: pop-before-smtp");
 	}
+	if (s->signup_url && s->smtp_auth != PLAN_SMTP_AUTH)
+		plan_walk_error_key(c, map, "signup_url", "applies only with auth: smtp-auth");
 }
 
 static const struct pk_key k_svc_in[] = {
@@ -89,6 +91,7 @@ static const struct pk_key k_svc_out[] = {
 	{ .name = "tls", .type = PK_ENUM, .off = SV(tls), .enums = e_tls, .def = PLAN_TLS_NONE },
 	{ .name = "auth", .type = PK_ENUM, .off = SV(smtp_auth), .enums = e_smtp_auth, .def = PLAN_SMTP_NONE },
 	{ .name = "relay_minutes", .type = PK_INT, .off = SV(relay_minutes), .min = 1, .max = 1440 },
+	{ .name = "signup_url", .type = PK_STR, .off = SV(signup_url) },
 	{ .name = "addresses", .type = PK_STRLIST, .flags = PK_F_ADDRS, .off = SV(addresses),
 	  .count_off = SV(n_addresses) },
 };
@@ -122,8 +125,11 @@ static const struct pk_key k_username[] = {
 	  .def = PLAN_USERNAME_LOCAL_PART },
 	{ .name = "after", .type = PK_ENUM, .off = SS(username_after), .enums = e_username,
 	  .def = PLAN_USERNAME_LOCAL_PART },
+	/* The ISP's servers accept user@domain as the login as well (Infonia/BeToMail note 1):
+	 * programs that log in to SMTP AUTH with their POP login are told to type it. */
+	{ .name = "full_address_accepted", .type = PK_BOOL, .off = SS(full_address_accepted) },
 };
-static const struct pk_table t_username = { "before, after", k_username, N(k_username),
+static const struct pk_table t_username = { "before, after, full_address_accepted", k_username, N(k_username),
                                             PK_NO_POS, schema_username_post };
 
 static const struct pk_key k_services[] = {
@@ -377,34 +383,28 @@ static const struct pk_key k_window[] = {
 	{ .name = "start", .type = PK_TIME, .flags = PK_F_REQUIRED, .off = P(window.start) },
 	{ .name = "end", .type = PK_TIME, .flags = PK_F_REQUIRED, .off = P(window.end) },
 	{ .name = "unstable_until", .type = PK_TIME, .off = P(window.unstable_until) },
-	{ .name = "reason", .type = PK_STR, .flags = PK_F_TEXT, .off = P(window.reason) },
-	{ .name = "affected", .type = PK_STR, .flags = PK_F_TEXT, .off = P(window.affected) },
-	{ .name = "notes", .type = PK_STRLIST, .flags = PK_F_TEXT, .off = P(window.notes),
-	  .count_off = P(window.n_notes) },
+	{ .name = "reason", .type = PK_TEXT, .off = P(window.reason) },
+	{ .name = "affected", .type = PK_TEXT, .off = P(window.affected) },
+	{ .name = "notes", .type = PK_TEXTLIST, .off = P(window.notes), .count_off = P(window.n_notes) },
 	{ .name = "old_servers_until", .type = PK_DATE, .off = P(window.old_servers_until) },
 	{ .name = "announce_by", .type = PK_TIME, .off = P(window.announce_by) },
 };
 static const struct pk_table t_window = { "start, end, …", k_window, N(k_window), PK_NO_POS,
                                           schema_window_post };
 
-static void schema_operator_post(struct plan_ctx *c, yaml_node_t *map, void *base)
-{
-	struct plan *p = base;
-	(void)c, (void)map;
-	if (!p->operator_.service && p->operator_.company && !(p->operator_.service = strdup(p->operator_.company)))
-		abort();
-}
-
 static const struct pk_key k_operator[] = {
-	{ .name = "company", .type = PK_STR, .flags = PK_F_REQUIRED, .off = P(operator_.company) },
-	{ .name = "service", .type = PK_STR, .off = P(operator_.service) },
+	{ .name = "company", .type = PK_TEXT, .flags = PK_F_REQUIRED | PK_F_NAME, .off = P(operator_.company) },
+	{ .name = "service", .type = PK_TEXT, .flags = PK_F_NAME, .off = P(operator_.service) },
+	{ .name = "department", .type = PK_TEXT, .flags = PK_F_NAME, .off = P(operator_.department) },
+	{ .name = "audience", .type = PK_TEXT, .off = P(operator_.audience) },
+	{ .name = "other_services", .type = PK_BOOL, .off = P(operator_.other_services) },
 	{ .name = "support_email", .type = PK_STR, .flags = PK_F_REQUIRED | PK_F_EMAIL, .off = P(operator_.support_email) },
-	{ .name = "support_phone", .type = PK_STR, .off = P(operator_.support_phone) },
+	{ .name = "support_phone", .type = PK_TEXT, .flags = PK_F_NAME, .off = P(operator_.support_phone) },
 	{ .name = "support_url", .type = PK_STR, .off = P(operator_.support_url) },
-	{ .name = "support_hours", .type = PK_STR, .off = P(operator_.support_hours) },
+	{ .name = "support_hours", .type = PK_TEXT, .off = P(operator_.support_hours) },
 };
 static const struct pk_table t_operator = { "company, support_email, …", k_operator, N(k_operator),
-                                            PK_NO_POS, schema_operator_post };
+                                            PK_NO_POS, NULL };
 
 /* "Name <addr>" or a bare address. */
 static bool schema_from_ok(const char *s)
@@ -666,13 +666,8 @@ static void schema_root_post(struct plan_ctx *c, yaml_node_t *map, void *base)
 			abort();
 		snprintf(p->migration.journal, len, "%s.db", p->name);
 	}
-	if (!p->notices.from && p->operator_.support_email) {
-		const char *who = p->operator_.service ? p->operator_.service : "";
-		size_t len = strlen(who) + strlen(p->operator_.support_email) + 4;
-		if (!(p->notices.from = malloc(len)))
-			abort();
-		snprintf(p->notices.from, len, "%s <%s>", who, p->operator_.support_email);
-	}
+	/* No default notices.from: each notice is sent as the service named in the
+	 * customer's own language (notices/render.c). */
 }
 
 static const struct pk_key k_root[] = {

@@ -143,6 +143,8 @@ static void pk_expect(const struct pk_key *k, char *buf, size_t size)
 	case PK_STRLIST: snprintf(buf, size, "a list of %s", k->flags & PK_F_ADDRS
 	                                                ? "IP addresses" : "strings");
 		break;
+	case PK_TEXT: snprintf(buf, size, "a text or {ja: text, en: text}"); break;
+	case PK_TEXTLIST: snprintf(buf, size, "a list of texts or {ja: text, en: text}"); break;
 	case PK_LIST: snprintf(buf, size, "a list of mappings (%s)", k->sub->what); break;
 	case PK_MAP: snprintf(buf, size, "a mapping (%s)", k->sub->what); break;
 	default: {
@@ -307,16 +309,27 @@ static void pk_str(struct plan_ctx *c, yaml_node_t *n, const struct pk_key *k, v
 	pk_set_str(dst, s);
 }
 
+/* The array for a list value (elem bytes per item) stored at the key, or NULL when the
+ * value is no list or empty (reported by pk_seq_len). */
+static void *pk_seq_alloc(struct plan_ctx *c, yaml_node_t *n, const struct pk_key *k, void *base,
+                          size_t elem)
+{
+	void **dst = (void **)pk_dst(c, k, base);
+	size_t cnt = pk_seq_len(c, n, k);
+	if (!cnt)
+		return NULL;
+	if (!(*dst = calloc(cnt, elem)))
+		abort();
+	return *dst;
+}
+
 static void pk_strlist(struct plan_ctx *c, yaml_node_t *n, const struct pk_key *k, void *base)
 {
-	char ***list = (char ***)pk_dst(c, k, base);
+	char **list = pk_seq_alloc(c, n, k, base, sizeof *list);
 	size_t *count = pk_count(c, k, base);
-	size_t cnt, i = 0;
-	if (!(cnt = pk_seq_len(c, n, k)))
+	size_t i = 0;
+	if (!list)
 		return;
-	*list = calloc(cnt, sizeof **list);
-	if (!*list)
-		abort();
 	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
 	     it++, i++) {
 		yaml_node_t *e = plan_yaml_node(c->doc, *it);
@@ -327,9 +340,68 @@ static void pk_strlist(struct plan_ctx *c, yaml_node_t *n, const struct pk_key *
 		else if (s && (k->flags & PK_F_ADDRS) && !plan_validate_ip(s))
 			plan_walk_error(c, e, "'%s' is not an IPv4 or IPv6 address", s);
 		else if (s)
-			pk_set_str(&(*list)[(*count)++], s);
+			pk_set_str(&list[(*count)++], s);
 		plan_walk_path_pop(c, pl);
 	}
+}
+
+/* One text in a language: a scalar without control characters (newlines allowed). */
+static void pk_text_one(struct plan_ctx *c, yaml_node_t *n, const struct pk_key *k, char **dst)
+{
+	const char *s = pk_scalar(c, n, k);
+	bool multiline = !(k->flags & PK_F_NAME);   /* names are one line */
+	if (s && !pk_text_ok(s, multiline))
+		plan_walk_error(c, n, "contains control characters%s",
+		                multiline ? " (only newlines and tabs are allowed)" : "");
+	else if (s)
+		pk_set_str(dst, s);
+}
+
+/* A text: "…" (the plan's language) or { ja: "…", en: "…" }. */
+static void pk_text(struct plan_ctx *c, yaml_node_t *n, const struct pk_key *k, struct plan_text *t)
+{
+	t->is_name = (k->flags & PK_F_NAME) != 0;
+	plan_walk_pos(c, n, &t->pos);
+	if (n->type != YAML_MAPPING_NODE) {
+		pk_text_one(c, n, k, &t->plain);
+		return;
+	}
+	for (yaml_node_pair_t *pr = n->data.mapping.pairs.start; pr < n->data.mapping.pairs.top; pr++) {
+		yaml_node_t *kn = plan_yaml_node(c->doc, pr->key), *vn = plan_yaml_node(c->doc, pr->value);
+		const char *name = plan_yaml_scalar(kn);
+		int lang = name && strcmp(name, "ja") == 0 ? PLAN_LANG_JA
+		         : name && strcmp(name, "en") == 0 ? PLAN_LANG_EN : -1;
+		if (lang < 0) {
+			plan_walk_error(c, kn, "unknown language '%s'; expected ja or en", name ? name : "?");
+			continue;
+		}
+		size_t pl = plan_walk_path_push(c, ".%s", name);
+		pk_text_one(c, vn, k, &t->lang[lang]);
+		plan_walk_path_pop(c, pl);
+	}
+}
+
+static void pk_textlist(struct plan_ctx *c, yaml_node_t *n, const struct pk_key *k, void *base)
+{
+	struct plan_text *list = pk_seq_alloc(c, n, k, base, sizeof *list);
+	size_t *count = pk_count(c, k, base);
+	size_t i = 0;
+	if (!list)
+		return;
+	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+	     it++, i++) {
+		size_t pl = plan_walk_path_push(c, "[%zu]", i);
+		pk_text(c, plan_yaml_node(c->doc, *it), k, &list[(*count)++]);
+		plan_walk_path_pop(c, pl);
+	}
+}
+
+static void pk_text_free(struct plan_text *t)
+{
+	free(t->plain);
+	free(t->lang[0]);
+	free(t->lang[1]);
+	t->plain = t->lang[0] = t->lang[1] = NULL;
 }
 
 static void pk_time(struct plan_ctx *c, yaml_node_t *n, const struct pk_key *k, void *dst)
@@ -486,6 +558,8 @@ static void pk_value(struct plan_ctx *c, yaml_node_t *n, const struct pk_key *k,
 	case PK_MSEC: case PK_SEC: pk_duration(c, n, k, dst); break;
 	case PK_BYTES: pk_bytes(c, n, k, dst); break;
 	case PK_STRLIST: pk_strlist(c, n, k, base); break;
+	case PK_TEXT: pk_text(c, n, k, dst); break;
+	case PK_TEXTLIST: pk_textlist(c, n, k, base); break;
 	case PK_MAP:
 		plan_walk_map(c, n, k->sub, (k->flags & PK_F_SAME_BASE) ? base : dst);
 		break;
@@ -632,6 +706,19 @@ void plan_walk_free(const struct pk_table *t, void *base)
 				free(l[j]);
 			free(l);
 			*(char ***)dst = NULL;
+			*cnt = 0;
+			break;
+		}
+		case PK_TEXT:
+			pk_text_free((struct plan_text *)dst);
+			break;
+		case PK_TEXTLIST: {
+			struct plan_text *l = *(struct plan_text **)dst;
+			size_t *cnt = (size_t *)((char *)base + k->count_off);
+			for (size_t j = 0; j < *cnt; j++)
+				pk_text_free(&l[j]);
+			free(l);
+			*(struct plan_text **)dst = NULL;
 			*cnt = 0;
 			break;
 		}

@@ -182,7 +182,8 @@ static void pw_sending(const struct plan *p, struct diag *d)
 			pw_group_add(&no_port, c);
 		if (ci->smtp_auth && !ci->smtp_auth_with_apop && apop)
 			pw_group_add(&apop_conflict, c);
-		if (ci->needs_full_address_login && s->username_after == PLAN_USERNAME_LOCAL_PART)
+		if (ci->needs_full_address_login && s->username_after == PLAN_USERNAME_LOCAL_PART &&
+		    !s->full_address_accepted)
 			pw_group_add(&full_login, c);
 	}
 	char who[320];
@@ -205,7 +206,9 @@ static void pw_sending(const struct plan *p, struct diag *d)
 	if (full_login.n)
 		pw_add(d, &full_login.first->pos, "%s %s a mail program that logs in to SMTP AUTH with "
 		       "the full e-mail address (Infonia note 1), but services.username.after is "
-		       "local-part: make sure the servers accept user@domain as a login name",
+		       "local-part: if the servers accept user@domain as a login name, say "
+		       "services.username.full_address_accepted: true; otherwise their notice sends "
+		       "them to POP before SMTP where the plan offers it",
 		       pw_group_text(&full_login, who, sizeof who), pw_verb(&full_login));
 }
 
@@ -286,8 +289,60 @@ static void pw_window(const struct plan *p, struct diag *d)
 	}
 }
 
+/* A free text the plan lacks in a language its documents are written in: that sentence
+ * is left out (operator.company: the documents cannot be written, an error there). */
+static void pw_text(const struct plan *p, struct diag *d, const char *key, const struct plan_text *t,
+                    const bool used[2], const size_t count[2])
+{
+	static const char *const names[] = { "Japanese", "English" };
+	if (!plan_text_is_set(t))
+		return;
+	for (int l = 0; l < 2; l++)
+		if (used[l] && !plan_text_get(p, t, (enum plan_lang)l))
+			pw_add(d, &t->pos, "%s has no %s text: %s documents (%zu customer%s) leave it out%s; "
+			       "write %s: { ja: …, en: … }", key, names[l], names[l], count[l],
+			       count[l] == 1 ? "" : "s",
+			       strcmp(key, "operator.company") == 0 ? " and cannot be written" : "",
+			       strncmp(key, "window.notes", 12) == 0 ? "window.notes[]" : key);
+}
+
+static void pw_languages(const struct plan *p, struct diag *d)
+{
+	bool used[2] = { false, false };
+	size_t count[2] = { 0, 0 };
+	used[p->language] = true;   /* the announcement's default language */
+	for (size_t i = 0; i < p->n_customers; i++) {
+		used[p->customers[i].lang] = true;
+		count[p->customers[i].lang]++;
+	}
+	pw_text(p, d, "operator.company", &p->operator_.company, used, count);
+	pw_text(p, d, "operator.service", &p->operator_.service, used, count);
+	pw_text(p, d, "operator.department", &p->operator_.department, used, count);
+	pw_text(p, d, "operator.audience", &p->operator_.audience, used, count);
+	pw_text(p, d, "operator.support_phone", &p->operator_.support_phone, used, count);
+	pw_text(p, d, "operator.support_hours", &p->operator_.support_hours, used, count);
+	pw_text(p, d, "window.reason", &p->window.reason, used, count);
+	pw_text(p, d, "window.affected", &p->window.affected, used, count);
+	for (size_t i = 0; i < p->window.n_notes; i++) {
+		char key[40];
+		snprintf(key, sizeof key, "window.notes[%zu]", i);
+		pw_text(p, d, key, &p->window.notes[i], used, count);
+	}
+}
+
+void plan_warn_past(const struct plan *p, time_t now, struct diag *d)
+{
+	if (p->window.end.t && p->window.end.t < now)
+		pw_add(d, &p->window.end.pos, "window.end is in the past: the announcement and the "
+		       "notices would announce work that is over");
+	else if (p->window.announce_by.t && p->window.announce_by.t < now)
+		pw_add(d, &p->window.announce_by.pos, "window.announce_by is in the past: the "
+		       "announcement is late, and documents are dated that day");
+}
+
 void plan_warn(const struct plan *p, struct diag *d)
 {
+	pw_languages(p, d);
 	pw_services(p, d);
 	pw_endpoint(p, d, "migration.source", &p->migration.source);
 	pw_endpoint(p, d, "migration.destination", &p->migration.destination);

@@ -32,7 +32,7 @@ for plan in sample-plans/*.yaml; do
 		"$BIN" announce "$plan" -q --lang $lang >"$out/announcement.$lang.txt" || rc=1
 		"$BIN" announce "$plan" -q --lang $lang --format html >"$out/announcement.$lang.html" || rc=1
 	done
-	for f in text html eml autoconfig autodiscover mobileconfig srv; do
+	for f in text html eml autoconfig autodiscover mobileconfig srv autoconfig-domain; do
 		"$BIN" notices "$plan" -q --out "$out" --format $f || rc=1
 	done
 	check "$name: announce and notices in every format exit 0" [ $rc = 0 ]
@@ -58,6 +58,68 @@ for plan in sample-plans/*.yaml; do
 	check "$name: HTML parses without errors" [ $bad = 0 ]
 done
 
+# ---- one instruction per customer: check, the JSON records and every notice agree ----
+# schedule/instr.c decides whether a customer's program downloads the mail left on the
+# server once more; `check --json`, `notices --format json` and the notice text must all
+# say the same for every customer of every sample plan (dry-run calls the same function).
+for plan in sample-plans/*.yaml; do
+	name=$(basename "$plan" .yaml)
+	"$BIN" check "$plan" --json 2>/dev/null | jq -S '.instructions | map_values(.redownload)' >"$tmp/c.json"
+	"$BIN" notices "$plan" -q --format json | jq -S 'map_values(.redownload)' >"$tmp/n.json"
+	check "$name: check and notices --format json predict the same re-download per customer" \
+		bash -c "[ -s '$tmp/c.json' ] && [ \"\$(jq length '$tmp/c.json')\" -gt 0 ] && diff '$tmp/c.json' '$tmp/n.json' >&2"
+	bad=0
+	for id in $(jq -r 'keys[]' "$tmp/n.json"); do
+		f=$tmp/gold/$name/$id.txt
+		[ -f "$f" ] || continue          # notify: no
+		r=$(jq -r --arg id "$id" '.[$id]' "$tmp/n.json")
+		yes=0; newacct=0
+		grep -q -e '重複したメールを一度だけ削除' -e 'please delete the duplicates once' "$f" && yes=1
+		grep -q -e '新しいアカウントを作成すると' -e 'A new account would download' "$f" && newacct=1
+		case $r in
+		yes) [ $yes = 1 ] && [ $newacct = 0 ] ;;
+		new-account-only) [ $yes = 0 ] && [ $newacct = 1 ] ;;
+		no) [ $yes = 0 ] && [ $newacct = 0 ] ;;
+		*) false ;;
+		esac || { bad=1; echo "# $name $id: check says $r, the notice says otherwise"; }
+	done
+	check "$name: every notice states check's re-download prediction" [ $bad = 0 ]
+done
+
+# ---- every English document in English: no Japanese plan text (names of customers
+# aside, which are theirs). Script ranges: CJK punctuation, kana, ideographs, full-width.
+jp='[\x{3000}-\x{30ff}\x{3400}-\x{9fff}\x{ff00}-\x{ffef}]'
+for plan in sample-plans/*.yaml; do
+	name=$(basename "$plan" .yaml)
+	bad=0
+	files="$tmp/gold/$name/announcement.en.txt $tmp/gold/$name/announcement.en.html"
+	for id in $("$BIN" notices "$plan" -q --format json | jq -r 'to_entries[] | select(.value.language == "en") | .key'); do
+		files="$files $tmp/gold/$name/$id.txt $tmp/gold/$name/$id.html"
+	done
+	for f in $files; do
+		[ -f "$f" ] || continue
+		if grep -v -e '^Dear ' -e '<p>Dear ' "$f" | grep -qP "$jp"; then
+			bad=1; grep -v -e '^Dear ' -e '<p>Dear ' "$f" | grep -P "$jp" | head -n 3 | sed "s|^|# $(basename "$f"): |"
+		fi
+	done
+	check "$name: English documents contain no Japanese text" [ $bad = 0 ]
+done
+
+# …and no Japanese document holds the plan's English texts (the `en:` entries).
+for plan in sample-plans/*.yaml; do
+	name=$(basename "$plan" .yaml)
+	grep -oP '(?<=[{ ,]en: ).*' "$plan" | sed -e 's/ *}$//' -e 's/^"//' -e 's/"$//' >"$tmp/en-texts"
+	bad=0
+	for f in "$tmp/gold/$name"/announcement.ja.txt $(for id in $("$BIN" notices "$plan" -q --format json |
+	         jq -r 'to_entries[] | select(.value.language == "ja") | .key'); do echo "$tmp/gold/$name/$id.txt"; done); do
+		[ -f "$f" ] || continue
+		if grep -qF -f "$tmp/en-texts" "$f"; then
+			bad=1; grep -F -f "$tmp/en-texts" "$f" | head -n 2 | sed "s|^|# $(basename "$f"): |"
+		fi
+	done
+	check "$name: Japanese documents contain none of the plan's English texts ($(wc -l <"$tmp/en-texts"))" [ $bad = 0 ]
+done
+
 plan=sample-plans/infonia-2002.yaml
 "$BIN" announce $plan -q --lang ja >"$tmp/a.txt"
 check "announce: window in Japanese style with weekdays" \
@@ -80,12 +142,27 @@ printf '{{issued}}\n\n{{windw_start}}\n' >"$tmp/tpl/ja/announcement.txt"
 check "a bad template: exit 65" [ $rc = 65 ]
 check "a bad template: the error names template:line" \
 	grep -q "ja/announcement.txt:3: unknown variable 'windw_start'" "$tmp/err"
+# check renders every template the plan uses, a mail program's steps file included, so a
+# typo is found before the night and not when that program's first customer is written.
+cp -r notices/templates "$tmp/tpl2"
+printf '  9. {{in_hots}}\n' >>"$tmp/tpl2/en/steps/thunderbird.txt"
+printf '  9. {{in_hots}}\n' >>"$tmp/tpl2/ja/steps/thunderbird-2.txt"
+sed -e "s|^notices:|notices:\n  templates: $tmp/tpl2|" -e "s|csv: |csv: $PWD/sample-plans/|" $plan >"$tmp/tplan.yaml"
+"$BIN" check -q "$tmp/tplan.yaml" >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "check: a typo in a steps file is a plan error (exit 65)" [ $rc = 65 ]
+check "check: the typo is named template:line" \
+	grep -q "English notice for thunderbird (POP3, .txt): .*en/steps/thunderbird.txt:[0-9]*: unknown variable 'in_hots'" "$tmp/err"
+check "check: the steps for one version are rendered too (Thunderbird 2)" \
+	grep -q "ja/steps/thunderbird-2.txt:[0-9]*: unknown variable 'in_hots'" "$tmp/err"
 "$BIN" notices $plan -q --format eml >/dev/null 2>"$tmp/err"; rc=$?
 check "EML for many customers without --out: usage error" [ $rc = 64 ]
 "$BIN" notices $plan -q --customer nobody >/dev/null 2>"$tmp/err"; rc=$?
 check "an unknown --customer: usage error" [ $rc = 64 ]
-"$BIN" notices $plan -q --customer inf0001 --format mobileconfig >"$tmp/one.mobileconfig"
-check "one customer's profile on standard output" xmllint --noout "$tmp/one.mobileconfig"
+"$BIN" notices sample-plans/betomail-2002.yaml -q --customer btm00104 --format mobileconfig >"$tmp/one.mobileconfig"
+check "one IMAP customer's profile on standard output" xmllint --noout "$tmp/one.mobileconfig"
+"$BIN" notices $plan --customer inf0001 --format mobileconfig >"$tmp/none.mobileconfig" 2>"$tmp/err"
+check "no profile for a POP customer: it would be a new account that downloads everything again" \
+	bash -c "[ ! -s '$tmp/none.mobileconfig' ] && grep -q 'no profile' '$tmp/err'"
 
 # ---- sending ----
 if ! /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null; then

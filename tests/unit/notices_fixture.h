@@ -15,15 +15,15 @@ static char *fx_smtp_addr[] = { S("211.13.218.224") };
 
 static struct plan_service fx_in_after[] = {
 	{ S("pop.infonia.ne.jp"), PLAN_PROTO_POP3, 110, PLAN_TLS_NONE, PLAN_AUTH_USER, PLAN_SMTP_NONE, 0,
-	  fx_pop_addr, 1, { 0 } },
+	  fx_pop_addr, 1, { 0 }, NULL },
 	{ S("pop.infonia.ne.jp"), PLAN_PROTO_IMAP, 143, PLAN_TLS_STARTTLS, PLAN_AUTH_USER, PLAN_SMTP_NONE,
-	  0, fx_pop_addr, 1, { 0 } },
+	  0, fx_pop_addr, 1, { 0 }, NULL },
 };
 static struct plan_service fx_out_after[] = {
 	{ S("smtpa.infonia.ne.jp"), PLAN_PROTO_SMTP, 587, PLAN_TLS_STARTTLS, PLAN_AUTH_USER,
-	  PLAN_SMTP_AUTH, 0, fx_smtpa_addr, 1, { 0 } },
+	  PLAN_SMTP_AUTH, 0, fx_smtpa_addr, 1, { 0 }, NULL },
 	{ S("smtp.infonia.ne.jp"), PLAN_PROTO_SMTP, 25, PLAN_TLS_NONE, PLAN_AUTH_USER,
-	  PLAN_SMTP_POP_BEFORE_SMTP, 10, fx_smtp_addr, 1, { 0 } },
+	  PLAN_SMTP_POP_BEFORE_SMTP, 10, fx_smtp_addr, 1, { 0 }, NULL },
 };
 
 /* One customer per mail program the templates have steps for, both languages, plus a
@@ -76,8 +76,14 @@ static void fx_infonia(struct plan *p)
 	memset(p, 0, sizeof *p);
 	p->version = 1;
 	p->name = S("infonia-2002-10");
-	p->operator_.company = S("日本インターネットアクセス(株)");
-	p->operator_.service = S("インフォニア");
+	/* Free text in both languages ({ja: …, en: …} in a plan file). */
+	p->operator_.company.lang[PLAN_LANG_JA] = S("日本インターネットアクセス(株)");
+	p->operator_.company.lang[PLAN_LANG_EN] = S("Nihon Internet Access K.K.");
+	p->operator_.service.lang[PLAN_LANG_JA] = S("インフォニア");
+	p->operator_.service.lang[PLAN_LANG_EN] = S("Infonia");
+	p->operator_.department.lang[PLAN_LANG_JA] = S("インフォニア サポートセンター");
+	p->operator_.department.lang[PLAN_LANG_EN] = S("Infonia Support Centre");
+	p->operator_.other_services = true;
 	p->operator_.support_email = S("support@infonia.ne.jp");
 	p->language = PLAN_LANG_JA;
 	p->timezone = S("Asia/Tokyo");
@@ -85,15 +91,17 @@ static void fx_infonia(struct plan *p)
 	p->window.start.utc_offset = 9 * 3600;
 	p->window.end.t = 1035309600;            /* 2002-10-22 18:00 UTC */
 	p->window.unstable_until.t = 1035315000; /* 2002-10-22 19:30 UTC */
-	p->window.reason = S("インフォニアメールサーバーの増強");
-	p->window.affected = S("インフォニアのメール受信(SMTP AUTH専用サーバーは動作しています)");
+	p->window.reason.lang[PLAN_LANG_JA] = S("インフォニアメールサーバーの増強");
+	p->window.reason.lang[PLAN_LANG_EN] = S("to add capacity to the Infonia mail servers");
+	p->window.affected.lang[PLAN_LANG_JA] = S("インフォニアのメール受信(SMTP AUTH専用サーバーは動作しています)");
+	p->window.affected.lang[PLAN_LANG_EN] = S("Receiving Infonia mail (the SMTP AUTH server keeps running)");
 	p->window.old_servers_until = (struct plan_date){ 2002, 11, 30, { 0 } };
 	p->services.incoming_before = (struct plan_service){ S("mx.infonia.ne.jp"), PLAN_PROTO_POP3, 110,
-		PLAN_TLS_NONE, PLAN_AUTH_USER, PLAN_SMTP_NONE, 0, NULL, 0, { 0 } };
+		PLAN_TLS_NONE, PLAN_AUTH_USER, PLAN_SMTP_NONE, 0, NULL, 0, { 0 }, NULL };
 	p->services.incoming_after = fx_in_after;
 	p->services.n_incoming_after = 2;
 	p->services.outgoing_before = (struct plan_service){ S("mx.infonia.ne.jp"), PLAN_PROTO_SMTP, 25,
-		PLAN_TLS_NONE, PLAN_AUTH_USER, PLAN_SMTP_NONE, 0, NULL, 0, { 0 } };
+		PLAN_TLS_NONE, PLAN_AUTH_USER, PLAN_SMTP_NONE, 0, NULL, 0, { 0 }, NULL };
 	p->services.outgoing_after = fx_out_after;
 	p->services.n_outgoing_after = 2;
 	p->services.username_before = PLAN_USERNAME_LOCAL_PART;
@@ -101,17 +109,16 @@ static void fx_infonia(struct plan *p)
 	p->migration.uidl = PLAN_UIDL_PRESERVE;
 	p->customers = fx_customers;
 	p->n_customers = FX_N_CUSTOMERS;
-	p->notices.from = S("インフォニア サポート <support@infonia.ne.jp>");
 	p->notices.charset_ja = S("ISO-2022-JP");
 	p->notices.per_hour = 500;
 }
 
 /* BeToMail (seed 000): same names, new machines, UIDLs not kept; 2002-10-09 23:30 → 10-10 08:00. */
 static struct plan_service fx_bt_in[] = {
-	{ S("pop.be.to"), PLAN_PROTO_POP3, 110, PLAN_TLS_NONE, PLAN_AUTH_USER, PLAN_SMTP_NONE, 0, NULL, 0, { 0 } },
+	{ S("pop.be.to"), PLAN_PROTO_POP3, 110, PLAN_TLS_NONE, PLAN_AUTH_USER, PLAN_SMTP_NONE, 0, NULL, 0, { 0 }, NULL },
 };
 static struct plan_service fx_bt_out[] = {
-	{ S("smtp.be.to"), PLAN_PROTO_SMTP, 25, PLAN_TLS_NONE, PLAN_AUTH_USER, PLAN_SMTP_NONE, 0, NULL, 0, { 0 } },
+	{ S("smtp.be.to"), PLAN_PROTO_SMTP, 25, PLAN_TLS_NONE, PLAN_AUTH_USER, PLAN_SMTP_NONE, 0, NULL, 0, { 0 }, NULL },
 };
 static struct plan_customer fx_bt_customers[] = {
 	{ .id = S("b001"), .email = S("btm0001@be.to"), .name = S("木村 拓"), .lang = PLAN_LANG_JA,
@@ -123,15 +130,18 @@ static void fx_betomail(struct plan *p)
 	memset(p, 0, sizeof *p);
 	p->version = 1;
 	p->name = S("betomail-2002-10");
-	p->operator_.company = S("日本インターネットアクセス(株)");
-	p->operator_.service = S("Be To Mail");
+	/* Single texts: Japanese ones serve Japanese documents only, an ASCII name both. */
+	p->operator_.company.plain = S("日本インターネットアクセス(株)");
+	p->operator_.company.is_name = true;
+	p->operator_.service.plain = S("Be To Mail");
+	p->operator_.service.is_name = true;
 	p->operator_.support_email = S("support@be.to");
 	p->timezone = S("Asia/Tokyo");
 	p->window.start.t = 1034173800;          /* 2002-10-09 14:30 UTC */
 	p->window.end.t = 1034204400;            /* 2002-10-09 23:00 UTC */
 	p->window.unstable_until.t = 1034209800; /* 2002-10-10 00:30 UTC */
-	p->window.reason = S("BeToMailの受信(POP・IMAP)サーバー移転");
-	p->window.affected = S("BeToMailのメール受信");
+	p->window.reason.plain = S("BeToMailの受信(POP・IMAP)サーバー移転");
+	p->window.affected.plain = S("BeToMailのメール受信");
 	p->services.incoming_before = fx_bt_in[0];
 	p->services.incoming_after = fx_bt_in;
 	p->services.n_incoming_after = 1;

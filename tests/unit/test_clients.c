@@ -94,6 +94,21 @@ static void infonia_table_facts(void)
 	T_REQUIRE(c);
 	T_CHECK(c->smtp_auth && c->smtp_auth_with_apop);
 	T_CHECK(clients_generic()->pop3_state_by_host);
+	/* APOP: Outlook Express and Outlook have no APOP setting; Thunderbird's "encrypted
+	 * password" and Eudora's APOP option do it. */
+	T_CHECK(!clients_lookup("outlook-express-6")->apop && !clients_lookup("outlook")->apop);
+	T_CHECK(clients_lookup("thunderbird")->apop && clients_lookup("eudora-5.1j")->apop);
+}
+
+static void versions_from_free_text(void)
+{
+	T_INTEQ(clients_version("Thunderbird 2.0.0.14"), 2);
+	T_INTEQ(clients_version("Microsoft Outlook 2003"), 2003);
+	T_INTEQ(clients_version("Becky! Ver.2"), 2);
+	T_INTEQ(clients_version("thunderbird"), 0);
+	T_INTEQ(clients_version(NULL), 0);
+	T_STREQ(clients_lookup("iPhone OS 3.1")->id, "ios-mail");   /* steps/ios-mail-3.txt */
+	T_INTEQ(clients_version("iPhone OS 3.1"), 3);
 }
 
 static void catalogue_is_complete_and_unique(void)
@@ -142,6 +157,7 @@ int main(void)
 	T_RUN(unknown_names_are_null);
 	T_RUN(infonia_table_facts);
 	T_RUN(catalogue_is_complete_and_unique);
+	T_RUN(versions_from_free_text);
 	T_RUN(lookups_are_cheap);
 	return T_DONE();
 }

@@ -166,12 +166,12 @@ static void full_plan_loads_every_field(void)
 	T_INTEQ(d.warnings, 1); /* the unknown mail program of c004 */
 	T_INTEQ(p->version, 1);
 	T_STREQ(p->name, "infonia-2002-10");
-	T_STREQ(p->operator_.company, "日本インターネットアクセス(株)");
-	T_STREQ(p->operator_.service, "インフォニア");
+	T_STREQ(p->operator_.company.plain, "日本インターネットアクセス(株)");
+	T_STREQ(p->operator_.service.plain, "インフォニア");
 	T_STREQ(p->operator_.support_email, "support@infonia.ne.jp");
-	T_STREQ(p->operator_.support_phone, "03-0000-0000");
+	T_STREQ(p->operator_.support_phone.plain, "03-0000-0000");
 	T_STREQ(p->operator_.support_url, "http://www.infonia.ne.jp/");
-	T_STREQ(p->operator_.support_hours, "平日 10:00-18:00");
+	T_STREQ(p->operator_.support_hours.plain, "平日 10:00-18:00");
 	T_INTEQ(p->language, PLAN_LANG_JA);
 	T_STREQ(p->timezone, "Asia/Tokyo");
 	T_CHECK(p->allow_inline_secrets);
@@ -184,10 +184,14 @@ static void full_plan_loads_every_field(void)
 	T_INTEQ(p->window.end.t, 1035309600);
 	T_INTEQ(p->window.unstable_until.t, 1035315000);
 	T_STREQ(plan_time_format(&p->window.announce_by, buf, sizeof buf), "2002-10-17T00:00:00Z");
-	T_STREQ(p->window.reason, "インフォニアメールサーバーの増強");
-	T_STREQ(p->window.affected, "インフォニアのメール受信\n(SMTP AUTH専用サーバーは動作しています)\n");
+	T_STREQ(p->window.reason.plain, "インフォニアメールサーバーの増強");
+	T_STREQ(p->window.affected.plain, "インフォニアのメール受信\n(SMTP AUTH専用サーバーは動作しています)\n");
 	T_INTEQ(p->window.n_notes, 2);
-	T_STREQ(p->window.notes[1], "二つ目");
+	T_STREQ(p->window.notes[1].plain, "二つ目");
+	/* A Japanese text serves the plan's language only; an ASCII name serves both. */
+	T_STREQ(plan_text_get(p, &p->window.reason, PLAN_LANG_JA), "インフォニアメールサーバーの増強");
+	T_CHECK(plan_text_get(p, &p->window.reason, PLAN_LANG_EN) == NULL);
+	T_CHECK(plan_text_get(p, &p->operator_.service, PLAN_LANG_EN) == NULL);
 	T_INTEQ(p->window.old_servers_until.y, 2002);
 	T_INTEQ(p->window.old_servers_until.m, 11);
 	T_INTEQ(p->window.old_servers_until.d, 30);
@@ -349,7 +353,8 @@ static void minimal_plan_gets_documented_defaults(void)
 		diag_release(&d);
 	T_REQUIRE(p != NULL);
 	T_INTEQ(d.n, 0);
-	T_STREQ(p->operator_.service, "117net");                  /* = company */
+	T_CHECK(!plan_text_is_set(&p->operator_.service));           /* notices use the company */
+	T_STREQ(plan_text_get(p, &p->operator_.company, PLAN_LANG_EN), "117net");   /* a name in any language */
 	T_INTEQ(p->window.unstable_until.t, p->window.end.t);     /* = end */
 	T_INTEQ(p->window.old_servers_until.y, 0);
 	T_INTEQ(p->services.incoming_before.proto, PLAN_PROTO_POP3);
@@ -381,7 +386,7 @@ static void minimal_plan_gets_documented_defaults(void)
 	T_CHECK(p->migration.allow_writes_in_dry_run);
 	T_STREQ(p->migration.pop3_folder, "INBOX");
 	T_INTEQ(p->n_resolve, 0);
-	T_STREQ(p->notices.from, "117net <support@117.ne.jp>");
+	T_CHECK(p->notices.from == NULL);   /* each notice names the service in its language */
 	T_STREQ(p->notices.charset_ja, "ISO-2022-JP");
 	T_CHECK(!p->notices.skip_unchanged);
 	T_INTEQ(p->notices.per_hour, 500);
