@@ -96,6 +96,7 @@ int err_exit_code(enum err_class cls)
 	case ERR_IO: return EX_IOERR;
 	case ERR_NOMEM: return EX_OSERR;
 	case ERR_INTERNAL: return EX_SOFTWARE;
+	case ERR_CONFIG: return EX_CONFIG;
 	}
 	return EX_SOFTWARE;
 }
@@ -121,7 +122,7 @@ const char *err_class_name(enum err_class cls)
 		[ERR_LOGIN_DELAY] = "login-delay", [ERR_TEMP] = "temporary", [ERR_QUOTA] = "quota",
 		[ERR_TOOBIG] = "too-big", [ERR_NOTFOUND] = "not-found", [ERR_PERM] = "permanent",
 		[ERR_PROTOCOL] = "protocol", [ERR_IO] = "io", [ERR_NOMEM] = "nomem",
-		[ERR_INTERNAL] = "internal",
+		[ERR_INTERNAL] = "internal", [ERR_CONFIG] = "config",
 	};
 	if ((unsigned)cls < sizeof names / sizeof names[0] && names[cls])
 		return names[cls];

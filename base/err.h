@@ -28,6 +28,8 @@ enum err_class {
 	ERR_IO,          /* local file or journal I/O                 -> EX_IOERR 74 */
 	ERR_NOMEM,       /* allocation failed                         -> EX_OSERR 71 */
 	ERR_INTERNAL,    /* a bug of ours                             -> EX_SOFTWARE 70 */
+	ERR_CONFIG,      /* this machine's setup: a password variable unset, a password
+	                    file unreadable, clear-text login not allowed -> EX_CONFIG 78 */
 };
 
 /* How far a failure reaches: the engine isolates at this level. */

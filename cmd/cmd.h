@@ -33,10 +33,20 @@ enum cmd_customers {
 	                             plan since): ctx->customers[i].plan is NULL for those */
 };
 
+/* Commands that log in to the servers: the passwords they will read (for the customers
+ * selected) are checked before anything starts or is recorded (exit 78 listing each). */
+enum cmd_logins {
+	CMD_LOGINS_NONE,
+	CMD_LOGINS,               /* the passwords only (dry-run reports clear text in its pre-flight) */
+	CMD_LOGINS_STRICT         /* ... and a clear-text login to a remote host is refused
+	                             unless the plan allows it (run) */
+};
+
 struct cmd_needs {
 	enum cmd_plan plan;
 	enum cmd_journal journal;  /* needs a plan: the journal is the plan's */
 	enum cmd_customers customers;
+	enum cmd_logins logins;    /* checked before the journal is opened */
 };
 
 /* Options every command has (and --customer for those that select customers). */

@@ -67,6 +67,6 @@ const struct cmd_entry cmd_announce_entry = {
 	.opts_size = sizeof(struct announce_opts),
 	.min_pos = 1,
 	.max_pos = 1,
-	.needs = { CMD_PLAN, CMD_JOURNAL_NONE, CMD_CUSTOMERS_NONE },
+	.needs = { CMD_PLAN, CMD_JOURNAL_NONE, CMD_CUSTOMERS_NONE, CMD_LOGINS_NONE },
 	.exec = announce_exec,
 };

@@ -552,6 +552,6 @@ const struct cmd_entry cmd_check_entry = {
 	.opts_size = sizeof(struct check_opts),
 	.min_pos = 1,
 	.max_pos = 1,
-	.needs = { CMD_PLAN_KEEP_WARNINGS, CMD_JOURNAL_NONE, CMD_CUSTOMERS_NONE },
+	.needs = { CMD_PLAN_KEEP_WARNINGS, CMD_JOURNAL_NONE, CMD_CUSTOMERS_NONE, CMD_LOGINS_NONE },
 	.exec = check_exec,
 };

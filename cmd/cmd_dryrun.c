@@ -282,6 +282,6 @@ const struct cmd_entry cmd_dryrun_entry = {
 	.opts_size = sizeof(struct dryrun_opts),
 	.min_pos = 1,
 	.max_pos = 1,
-	.needs = { CMD_PLAN, CMD_JOURNAL_READ, CMD_CUSTOMERS_NONE },
+	.needs = { CMD_PLAN, CMD_JOURNAL_READ, CMD_CUSTOMERS_NONE, CMD_LOGINS },
 	.exec = dryrun_exec,
 };

@@ -359,7 +359,7 @@ const struct cmd_entry cmd_notices_entry = {
 	.opts_size = sizeof(struct notices_opts),
 	.min_pos = 1,
 	.max_pos = 1,
-	.needs = { CMD_PLAN, CMD_JOURNAL_WRITE, CMD_CUSTOMERS_PLAN },
+	.needs = { CMD_PLAN, CMD_JOURNAL_WRITE, CMD_CUSTOMERS_PLAN, CMD_LOGINS_NONE },
 	.refine = notices_refine,
 	.exec = notices_exec,
 };

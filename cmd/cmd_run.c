@@ -158,7 +158,57 @@ static void run_tick(void *ctx, const struct engine_progress *p)
 	pthread_mutex_unlock(&ui->mu);
 }
 
-static void run_table(FILE *f, const struct engine_result *r, size_t n, bool only_failed)
+/* How the customers of a run ended: an interrupt is counted apart from failures, and a
+ * customer the interrupt kept from starting is "done earlier" when an earlier run finished it. */
+struct run_tally {
+	size_t failed;        /* ran and failed (not interrupted) */
+	size_t stopped;       /* interrupted mid-copy: pending */
+	size_t not_started;   /* kept from starting by the interrupt, not done before */
+	size_t done_earlier;  /* kept from starting, but an earlier run finished it */
+};
+
+/* Customers kept from starting only happen when the run was stopped. */
+static bool run_interrupted(const struct run_tally *t)
+{
+	return t->stopped || t->not_started || t->done_earlier;
+}
+
+static void run_count(const struct engine_result *r, const bool *earlier, size_t n,
+                      struct run_tally *t)
+{
+	memset(t, 0, sizeof *t);
+	for (size_t i = 0; i < n; i++) {
+		if (r[i].ok)
+			continue;
+		if (r[i].interrupted)
+			t->stopped++;
+		else if (!r[i].ran && earlier[i])
+			t->done_earlier++;
+		else if (!r[i].ran)
+			t->not_started++;
+		else
+			t->failed++;
+	}
+}
+
+/* Which customers the journal has as done (before this run, for those that did not start). */
+static int run_earlier(const struct cmd_ctx *ctx, const struct engine_result *r, size_t n,
+                       bool *earlier, struct err *e)
+{
+	struct journal_customer_summary *v = NULL;
+	size_t nv = 0;
+	if (journal_summary(ctx->journal, &v, &nv, e) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < nv && !r[i].ran; k++)
+			if (strcmp(v[k].id, r[i].customer) == 0 && strcmp(v[k].state, "done") == 0)
+				earlier[i] = true;
+	journal_summary_free(v, nv);
+	return 0;
+}
+
+static void run_table(FILE *f, const struct engine_result *r, const bool *earlier, size_t n,
+                      bool only_failed)
 {
 	int w = 8;
 	for (size_t i = 0; i < n; i++)
@@ -168,7 +218,7 @@ static void run_table(FILE *f, const struct engine_result *r, size_t n, bool onl
 	        "bytes", "time", "result");
 	for (size_t i = 0; i < n; i++) {
 		char t[32];
-		if (only_failed && r[i].ok)
+		if (only_failed && (r[i].ok || (!r[i].ran && earlier[i])))
 			continue;
 		run_hms(r[i].seconds, t, sizeof t);
 		fprintf(f, "%-*s %8llu %8llu %7llu %12llu %9s  ", w, r[i].customer,
@@ -176,6 +226,10 @@ static void run_table(FILE *f, const struct engine_result *r, size_t n, bool onl
 		        (unsigned long long)r[i].failed, (unsigned long long)r[i].bytes, t);
 		if (r[i].ok)
 			fprintf(f, "ok\n");
+		else if (r[i].interrupted)
+			fprintf(f, "interrupted mid-copy (pending: run again)\n");
+		else if (!r[i].ran && earlier[i])
+			fprintf(f, "done in an earlier run (not checked again)\n");
 		else if (!r[i].ran)
 			fprintf(f, "not started (interrupted)\n");
 		else if (r[i].went_through)
@@ -186,8 +240,9 @@ static void run_table(FILE *f, const struct engine_result *r, size_t n, bool onl
 	}
 }
 
-static int run_json(const struct engine_result *r, size_t n, int64_t run_id, int code,
-                    const char *phase, double took)
+static int run_json(const struct engine_result *r, const bool *earlier, size_t n,
+                    const struct run_tally *t, int64_t run_id, int code, const char *phase,
+                    double took)
 {
 	json_t *root = json_object(), *arr = json_array();
 	for (size_t i = 0; i < n; i++) {
@@ -209,7 +264,10 @@ static int run_json(const struct engine_result *r, size_t n, int64_t run_id, int
 		json_object_set_new(o, "altered", json_integer((json_int_t)r[i].altered));
 		if (r[i].uidl_style[0])
 			json_object_set_new(o, "uidl_style", json_string(r[i].uidl_style));
-		if (!r[i].ok) {
+		json_object_set_new(o, "started", json_boolean(r[i].ran));
+		json_object_set_new(o, "interrupted", json_boolean(r[i].interrupted));
+		json_object_set_new(o, "done_earlier", json_boolean(!r[i].ran && earlier[i]));
+		if (!r[i].ok && r[i].ran) {
 			json_object_set_new(o, "error_class", json_string(err_class_name(r[i].cls)));
 			json_object_set_new(o, "error", json_string(r[i].error));
 		}
@@ -219,6 +277,11 @@ static int run_json(const struct engine_result *r, size_t n, int64_t run_id, int
 	json_object_set_new(root, "phase", json_string(phase));
 	json_object_set_new(root, "seconds", json_real(took));
 	json_object_set_new(root, "exit", json_integer(code));
+	json_object_set_new(root, "failed", json_integer((json_int_t)t->failed));
+	json_object_set_new(root, "interrupted", json_boolean(run_interrupted(t)));
+	json_object_set_new(root, "stopped_mid_copy", json_integer((json_int_t)t->stopped));
+	json_object_set_new(root, "not_started", json_integer((json_int_t)t->not_started));
+	json_object_set_new(root, "done_earlier", json_integer((json_int_t)t->done_earlier));
 	json_object_set_new(root, "customers", arr);
 	int rc = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII) == 0 ? 0 : -1;
 	fputc('\n', stdout);
@@ -226,12 +289,16 @@ static int run_json(const struct engine_result *r, size_t n, int64_t run_id, int
 	return rc;
 }
 
-/* 0 all ok; 1 when a customer failed for good; 75 when every failure is temporary. */
-static int run_exit_code(const struct engine_result *r, size_t n)
+/* 0 all ok; 75 when interrupted (run again to continue, whatever else happened); 1 when a
+ * customer failed for good; 75 when every failure is temporary. */
+static int run_exit_code(const struct engine_result *r, const bool *earlier, size_t n,
+                         const struct run_tally *t)
 {
 	bool final = false, temp = false;
+	if (run_interrupted(t))
+		return EX_TEMPFAIL;
 	for (size_t i = 0; i < n; i++) {
-		if (r[i].ok)
+		if (r[i].ok || (!r[i].ran && earlier[i]))
 			continue;
 		if (!r[i].ran || err_retry_class(r[i].cls) != ERR_RETRY_FINAL)
 			temp = true;
@@ -279,13 +346,28 @@ static void run_reconciled(FILE *f, const struct engine_result *r, size_t n)
 	}
 }
 
+/* "interrupted: 2 customers stopped mid-copy, 6 not started; run again to continue" (the
+ * same words on stderr and in the summary), "" when the run was not interrupted. */
+static void run_interrupt_text(const struct run_tally *t, char *out, size_t size)
+{
+	char earlier[64] = "";
+	out[0] = 0;
+	if (!run_interrupted(t))
+		return;
+	if (t->done_earlier)
+		snprintf(earlier, sizeof earlier, ", %zu done by an earlier run (not checked again)",
+		         t->done_earlier);
+	snprintf(out, size, "interrupted: %zu customer%s stopped mid-copy, %zu not started%s; "
+	         "run again to continue", t->stopped, t->stopped == 1 ? "" : "s", t->not_started,
+	         earlier);
+}
+
 /* The whole run in one line, for the journal and the end of the report. */
-static void run_summary(const struct engine_result *res, size_t n, const char *phase, double took,
-                        char *out, size_t size, size_t *failed)
+static void run_summary(const struct engine_result *res, size_t n, const struct run_tally *t,
+                        const char *phase, double took, char *out, size_t size)
 {
 	uint64_t copied = 0, skipped = 0, bytes = 0, flagged = 0, deleted = 0, removed = 0, rematched = 0;
-	char hms[32];
-	*failed = 0;
+	char hms[32], intr[224];
 	for (size_t i = 0; i < n; i++) {
 		flagged += res[i].flags_updated;
 		deleted += res[i].deleted_on_source;
@@ -294,16 +376,17 @@ static void run_summary(const struct engine_result *res, size_t n, const char *p
 		copied += res[i].copied;
 		skipped += res[i].skipped;
 		bytes += res[i].bytes;
-		*failed += !res[i].ok;
 	}
 	run_hms(took, hms, sizeof hms);
-	snprintf(out, size, "%s phase: %zu customers, %zu failed; %llu messages copied, "
+	run_interrupt_text(t, intr, sizeof intr);
+	snprintf(out, size, "%s phase: %zu customers, %zu failed; %s%s%llu messages copied, "
 	         "%llu already there, %llu bytes; flags updated on %llu; %llu deleted on the source "
 	         "since (%llu removed on the destination); %llu re-matched after a UIDVALIDITY change; "
 	         "took %.1f s (%s)",
-	         phase, n, *failed, (unsigned long long)copied, (unsigned long long)skipped,
-	         (unsigned long long)bytes, (unsigned long long)flagged, (unsigned long long)deleted,
-	         (unsigned long long)removed, (unsigned long long)rematched, took, hms);
+	         phase, n, t->failed, intr, intr[0] ? "; " : "", (unsigned long long)copied,
+	         (unsigned long long)skipped, (unsigned long long)bytes, (unsigned long long)flagged,
+	         (unsigned long long)deleted, (unsigned long long)removed,
+	         (unsigned long long)rematched, took, hms);
 }
 
 static void run_ui_init(struct run_ui *ui, const struct cmd_ctx *ctx)
@@ -359,43 +442,68 @@ static int run_engine(const struct cmd_ctx *ctx, int64_t run_id, struct engine_r
 	return rc;
 }
 
-static int run_exec(const struct cmd_ctx *ctx, struct err *e)
+/* The report: JSON, or the table and the summary; the interrupt also on stderr. */
+static void run_report(const struct cmd_ctx *ctx, const struct engine_result *res,
+                       const bool *earlier, size_t n, const struct run_tally *t, int64_t run_id,
+                       int code, double took, const char *summary)
 {
 	const struct run_opts *o = ctx->opts;
 	const char *phase = o->phase ? o->phase : "prestage";
-	bool quiet = ctx->common->quiet;
-	struct engine_result *res = NULL;
-	size_t n = 0, failed;
-	int64_t run_id = 0;
-	double took = 0;
-	char summary[512];
-	int code;
-
-	if (journal_run_begin(ctx->journal, "run", phase, &run_id, e) < 0)
-		return cmd_exit_for(e);
-	if (run_engine(ctx, run_id, &res, &n, &took, e) < 0) {
-		struct err je;
-		code = cmd_exit_for(e);
-		err_clear(&je);
-		journal_run_end(ctx->journal, run_id, code, e->msg, &je);
-		return code;
-	}
-	code = run_exit_code(res, n);
-	run_summary(res, n, phase, took, summary, sizeof summary, &failed);
-	if (journal_run_end(ctx->journal, run_id, code, summary, e) < 0) {
-		code = cmd_exit_for(e);
-	} else if (o->json) {
-		run_json(res, n, run_id, code, phase, took);
-	} else if (!quiet || failed) {
-		run_table(stdout, res, n, quiet);
+	bool quiet = ctx->common->quiet, bad = t->failed || run_interrupted(t);
+	char intr[224];
+	if (o->json) {
+		run_json(res, earlier, n, t, run_id, code, phase, took);
+	} else if (!quiet || bad) {
+		run_table(stdout, res, earlier, n, quiet);
 		run_reconciled(stdout, res, n);
 		if (!quiet)
 			printf("\n%s\njournal: %s (cutover status %s)\n", summary, ctx->journal_path,
 			       ctx->plan_path);
 	}
-	if (failed && !quiet && code == EX_TEMPFAIL)
+	run_interrupt_text(t, intr, sizeof intr);
+	if (intr[0])
+		fprintf(stderr, "cutover run: %s\n", intr);
+	else if (t->failed && !quiet && code == EX_TEMPFAIL)
 		fprintf(stderr, "cutover run: temporary failures; run again to continue\n");
+}
+
+static int run_exec(const struct cmd_ctx *ctx, struct err *e)
+{
+	const struct run_opts *o = ctx->opts;
+	const char *phase = o->phase ? o->phase : "prestage";
+	struct engine_result *res = NULL;
+	struct run_tally t;
+	bool *earlier = NULL;
+	size_t n = 0;
+	int64_t run_id = 0;
+	double took = 0;
+	char summary[640];
+	int code;
+
+	if (journal_run_begin(ctx->journal, "run", phase, &run_id, e) < 0)
+		return cmd_exit_for(e);
+	if (run_engine(ctx, run_id, &res, &n, &took, e) < 0 ||
+	    !(earlier = calloc(n + 1, sizeof *earlier)) ||
+	    run_earlier(ctx, res, n, earlier, e) < 0) {
+		struct err je;
+		if (!err_is_set(e))
+			err_set(e, ERR_NOMEM, "out of memory");
+		code = cmd_exit_for(e);
+		err_clear(&je);
+		journal_run_end(ctx->journal, run_id, code, e->msg, &je);
+		engine_results_free(res, n);
+		free(earlier);
+		return code;
+	}
+	run_count(res, earlier, n, &t);
+	code = run_exit_code(res, earlier, n, &t);
+	run_summary(res, n, &t, phase, took, summary, sizeof summary);
+	if (journal_run_end(ctx->journal, run_id, code, summary, e) < 0)
+		code = cmd_exit_for(e);
+	else
+		run_report(ctx, res, earlier, n, &t, run_id, code, took, summary);
 	engine_results_free(res, n);
+	free(earlier);
 	return code;
 }
 
@@ -412,13 +520,19 @@ const struct cmd_entry cmd_run_entry = {
 		"copies only mail that arrived since, carries flag changes made on the source to the\n"
 		"messages copied before, reports messages deleted on the source since (removed on the\n"
 		"destination with --mirror-deletes), and prints how long it took.\n"
+		"Ctrl-C (SIGINT) or SIGTERM stops it after the current batch: customers stopped\n"
+		"mid-copy stay pending (not failed) and the summary says how many were stopped and\n"
+		"how many never started; a second signal ends it at once (safe too).\n"
+		"One run at a time per journal: a second `run` exits 75 naming the one in progress.\n"
 		"Exit: 0 all customers ok, 1 some failed (see the table and `cutover status`),\n"
-		"75 only temporary failures (run again), 65 bad plan.",
+		"75 interrupted, journal in use or only temporary failures (run again), 65 bad plan,\n"
+		"78 configuration error (a password variable unset, a password file unreadable,\n"
+		"plain-text login over an unencrypted link not allowed by the plan).",
 	.opts = run_opts,
 	.n_opts = sizeof run_opts / sizeof run_opts[0],
 	.opts_size = sizeof(struct run_opts),
 	.min_pos = 1,
 	.max_pos = 1,
-	.needs = { CMD_PLAN, CMD_JOURNAL_WRITE, CMD_CUSTOMERS_PLAN },
+	.needs = { CMD_PLAN, CMD_JOURNAL_WRITE, CMD_CUSTOMERS_PLAN, CMD_LOGINS_STRICT },
 	.exec = run_exec,
 };

@@ -274,6 +274,6 @@ const struct cmd_entry cmd_status_entry = {
 	.opts_size = sizeof(struct status_opts),
 	.min_pos = 1,
 	.max_pos = 1,
-	.needs = { CMD_PLAN, CMD_JOURNAL_READ, CMD_CUSTOMERS_JOURNAL },
+	.needs = { CMD_PLAN, CMD_JOURNAL_READ, CMD_CUSTOMERS_JOURNAL, CMD_LOGINS_NONE },
 	.exec = status_exec,
 };

@@ -106,7 +106,7 @@ static void uidl_refine(const void *opts, const struct opt_pos *pos, struct cmd_
 {
 	(void)opts;
 	if (pos->n > 0 && strcmp(pos->v[0], "merge") == 0)
-		*needs = (struct cmd_needs){ CMD_PLAN_NONE, CMD_JOURNAL_NONE, CMD_CUSTOMERS_NONE };
+		*needs = (struct cmd_needs){ CMD_PLAN_NONE, CMD_JOURNAL_NONE, CMD_CUSTOMERS_NONE, CMD_LOGINS_NONE };
 }
 
 static int uidl_exec(const struct cmd_ctx *ctx, struct err *e)
@@ -137,7 +137,7 @@ const struct cmd_entry cmd_uidl_entry = {
 	.opts_size = sizeof(struct uidl_opts),
 	.min_pos = 2,
 	.max_pos = 3,
-	.needs = { CMD_PLAN, CMD_JOURNAL_READ, CMD_CUSTOMERS_PLAN },
+	.needs = { CMD_PLAN, CMD_JOURNAL_READ, CMD_CUSTOMERS_PLAN, CMD_LOGINS_NONE },
 	.refine = uidl_refine,
 	.exec = uidl_exec,
 };

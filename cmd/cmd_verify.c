@@ -241,6 +241,6 @@ const struct cmd_entry cmd_verify_entry = {
 	.opts_size = sizeof(struct verify_opts),
 	.min_pos = 1,
 	.max_pos = 1,
-	.needs = { CMD_PLAN, CMD_JOURNAL_READ, CMD_CUSTOMERS_PLAN },
+	.needs = { CMD_PLAN, CMD_JOURNAL_READ, CMD_CUSTOMERS_PLAN, CMD_LOGINS },
 	.exec = verify_exec,
 };

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "mapping/journal_plan.h"
+#include "schedule/plan_config.h"
 
 /* The diagnostics are the detail (already printed); the error says only what failed. An
  * unreadable plan keeps its own class (EX_NOINPUT), whatever the reason it is unreadable. */
@@ -29,11 +30,28 @@ static int ctx_load_plan(struct ctx_store *s, enum cmd_plan need, bool quiet, st
 	return 0;
 }
 
-static int ctx_open_journal(struct cmd_ctx *c, enum cmd_journal need, struct err *e)
+/* A writer takes the journal's lock first (before the journal is even created): one run
+ * at a time, whatever the other one is. Readers never wait for it. */
+static int ctx_lock_journal(struct ctx_store *s, struct err *e)
 {
+	char cmd[4200], prev[1024];
+	snprintf(cmd, sizeof cmd, "%s %s", s->command ? s->command : "?", s->ctx.plan_path);
+	if (journal_lock_take(&s->lock, s->ctx.journal_path, cmd, prev, sizeof prev, e) < 0)
+		return -1;
+	if (prev[0])
+		fprintf(stderr, "cutover %s: the journal's last writer (%s) ended without releasing "
+		        "it (killed?); taking over\n", s->command ? s->command : "", prev);
+	return 0;
+}
+
+static int ctx_open_journal(struct ctx_store *s, enum cmd_journal need, struct err *e)
+{
+	struct cmd_ctx *c = &s->ctx;
 	c->journal_path = journal_plan_path(c->plan);
 	if (!c->journal_path)
 		return err_set(e, ERR_NOMEM, "out of memory");
+	if (need == CMD_JOURNAL_WRITE && ctx_lock_journal(s, e) < 0)
+		return -1;
 	if (need == CMD_JOURNAL_WRITE ? journal_open(&c->journal, c->journal_path, e)
 	                              : journal_open_ro(&c->journal, c->journal_path, e)) {
 		c->journal = NULL;
@@ -92,6 +110,31 @@ static int ctx_customers(struct ctx_store *s, const struct opt_list *ids, enum c
 	return 0;
 }
 
+static bool ctx_pick(const void *ctx, const char *id)
+{
+	return cmd_selected(ctx, id);
+}
+
+/* Configuration errors first: before the journal (or its lock) exists, all of them at once. */
+static int ctx_check_logins(struct ctx_store *s, enum cmd_logins need, bool quiet, struct err *e)
+{
+	struct diag d;
+	const struct cmd_ctx *c = &s->ctx;
+	diag_init(&d);
+	plan_config_secrets(c->plan, ctx_pick, c, DIAG_ERROR, &d);
+	if (need == CMD_LOGINS_STRICT)
+		plan_config_plaintext(c->plan, DIAG_ERROR, &d);
+	diag_sort(&d);
+	size_t errors = d.errors;
+	if (errors || !quiet)
+		diag_print(&d, stderr);
+	diag_release(&d);
+	if (errors)
+		return err_set(e, ERR_CONFIG, "%zu configuration error%s; nothing was started", errors,
+		               errors == 1 ? "" : "s");
+	return 0;
+}
+
 void ctx_init(struct ctx_store *s)
 {
 	memset(s, 0, sizeof *s);
@@ -118,7 +161,9 @@ int ctx_setup(struct ctx_store *s, const struct cmd_needs *need, const struct op
 	bool journal_first = need->customers == CMD_CUSTOMERS_JOURNAL;
 	if (!journal_first && ctx_customers(s, &s->common.customer, need->customers, e) < 0)
 		return -1;
-	if (need->journal != CMD_JOURNAL_NONE && ctx_open_journal(c, need->journal, e) < 0)
+	if (need->logins != CMD_LOGINS_NONE && ctx_check_logins(s, need->logins, s->common.quiet, e) < 0)
+		return -1;
+	if (need->journal != CMD_JOURNAL_NONE && ctx_open_journal(s, need->journal, e) < 0)
 		return -1;
 	return journal_first ? ctx_customers(s, &s->common.customer, need->customers, e) : 0;
 }
@@ -126,6 +171,7 @@ int ctx_setup(struct ctx_store *s, const struct cmd_needs *need, const struct op
 void ctx_release(struct ctx_store *s)
 {
 	journal_close(s->ctx.journal);
+	journal_lock_release(s->lock);   /* after the journal's last write */
 	free(s->ctx.journal_path);
 	plan_free(s->ctx.plan);
 	diag_release(&s->warnings);

@@ -4,12 +4,15 @@
 #define CUTOVER_CTX_H
 
 #include "cmd/cmd.h"
+#include "mapping/journal_lock.h"
 
 struct ctx_store {
 	struct cmd_ctx ctx;               /* what exec sees; points into this store */
 	struct cmd_common_opts common;    /* filled by opt_parse */
 	struct diag warnings;             /* the plan loader's diagnostics */
 	struct cmd_customer *customers;   /* ctx.customers */
+	const char *command;              /* the command's name, for the journal lock's holder */
+	struct journal_lock *lock;        /* held while a command writes the journal */
 };
 
 void ctx_init(struct ctx_store *s);

@@ -45,7 +45,8 @@ static void main_usage(FILE *f)
 		fprintf(f, "  %-10s %s\n", cmd_table[i]->name, cmd_table[i]->summary);
 	fprintf(f, "\n'cutover help COMMAND' or 'cutover COMMAND --help' for one command; man cutover.\n"
 	           "Exit codes: 0 ok, 1 some customers failed / no-go, 64 usage, 65 bad plan or data,\n"
-	           "69 a server unavailable, 75 temporary failure (run again to continue).\n");
+	           "69 a server unavailable, 75 temporary failure, interrupted or journal in use (run\n"
+	           "again to continue), 78 configuration error (a password unset, clear-text login).\n");
 }
 
 /* Options every command has, and --customer for those that select customers: bound to
@@ -130,6 +131,7 @@ static int main_run(const struct cmd_entry *c, int argc, char **argv)
 	}
 	main_tables(&mt, c, &st.common, own);
 	st.ctx.opts = own;
+	st.command = c->name;
 	if (opt_parse(mt.t, mt.dst, mt.n, argc, argv, &pos, &e) < 0)
 		rc = main_usage_error(c, e.msg);
 	else if (st.common.help)

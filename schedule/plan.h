@@ -105,6 +105,8 @@ struct plan_endpoint {
 	enum plan_tls tls;
 	char *ca_file;         /* PEM bundle for a private CA; NULL = system store */
 	bool tls_verify;       /* default true; false only with an explicit `verify: false` */
+	bool allow_plaintext;  /* `allow_plaintext: true`: run may send a password in clear to a
+	                          non-loopback host (tls: none with user/plain auth) */
 	char *tls_name;        /* name expected in the certificate; default = host */
 	enum plan_auth auth;   /* default user; plain when master_user is given */
 	char *master_user;     /* Dovecot-style master user / SASL authorization by an admin */
@@ -239,6 +241,9 @@ void plan_free(struct plan *p);
 char *plan_secret_get(const struct plan *p, const struct plan_secret *s, struct err *e);
 void plan_secret_free(char *secret);
 bool plan_secret_is_set(const struct plan_secret *s);
+/* Whether the secret could be read now (variable set, file readable) without reading it:
+ * 0, or -1 with why ("environment variable X is not set") in why. */
+int plan_secret_check(const struct plan *p, const struct plan_secret *s, char *why, size_t size);
 
 /* The text for a language, or NULL when the plan has none for it: the `lang` entry of a
  * {ja, en} mapping; else a single text in the plan's `language`; else, for names, a
@@ -260,6 +265,10 @@ const char *plan_lang_name(enum plan_lang);
 
 /* Addresses for a host: the plan's resolve: entry if any, else the name itself. */
 const char *plan_resolve_host(const struct plan *p, const char *host);
+/* Traffic to this host never leaves the machine: the host is a loopback address
+ * (127.0.0.0/8, ::1) or localhost, or every address the plan's resolve: section gives it
+ * is. Any other name counts as remote (no DNS lookup: the answer must not depend on it). */
+bool plan_host_is_loopback(const struct plan *p, const char *host);
 
 const struct plan_customer *plan_customer_find(const struct plan *p, const char *id);
 /* The source server for one customer: migration.source, except that a per-customer

@@ -73,6 +73,28 @@ const char *plan_resolve_host(const struct plan *p, const char *host)
 	return host;
 }
 
+static bool plan_loopback_name(const char *h)
+{
+	return h && (strncmp(h, "127.", 4) == 0 || strcmp(h, "::1") == 0 || strcmp(h, "[::1]") == 0 ||
+	             strcasecmp(h, "localhost") == 0);
+}
+
+bool plan_host_is_loopback(const struct plan *p, const char *host)
+{
+	if (plan_loopback_name(host))
+		return true;
+	for (size_t i = 0; host && i < p->n_resolve; i++) {
+		const struct plan_resolve *r = &p->resolve[i];
+		if (!r->name || strcasecmp(r->name, host) != 0 || r->n_addresses == 0)
+			continue;
+		for (size_t k = 0; k < r->n_addresses; k++)
+			if (!plan_loopback_name(r->addresses[k]))
+				return false;
+		return true;
+	}
+	return false;
+}
+
 const struct plan_customer *plan_customer_find(const struct plan *p, const char *id)
 {
 	for (size_t i = 0; i < p->n_customers; i++)

@@ -230,6 +230,7 @@ static void schema_endpoint_post(struct plan_ctx *c, yaml_node_t *map, void *bas
 	{ .name = "ca_file", .type = PK_STR, .off = EP(ca_file) }, \
 	{ .name = "verify", .type = PK_BOOL, .off = EP(tls_verify), .def = 1 }, \
 	{ .name = "tls_name", .type = PK_STR, .flags = PK_F_HOST, .off = EP(tls_name) }, \
+	{ .name = "allow_plaintext", .type = PK_BOOL, .off = EP(allow_plaintext) }, \
 	{ .name = "timeout", .type = PK_SEC, .off = EP(timeout_seconds), .min = 1, .max = 3600, .def = 60 }
 
 static const struct pk_key k_source[] = {

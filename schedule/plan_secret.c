@@ -47,6 +47,38 @@ static char *plan_secret_dup(const char *s, size_t len, struct err *e)
 	return v;
 }
 
+/* A password file's path: as given when absolute, else relative to the plan's directory. */
+static void plan_secret_path(const struct plan *p, const char *name, char *path, size_t size)
+{
+	if (name[0] == '/')
+		snprintf(path, size, "%s", name);
+	else
+		snprintf(path, size, "%s/%s", p->dir ? p->dir : ".", name);
+}
+
+int plan_secret_check(const struct plan *p, const struct plan_secret *s, char *why, size_t size)
+{
+	char path[4096];
+	if (s->env) {
+		const char *v = getenv(s->env);
+		if (v && *v)
+			return 0;
+		snprintf(why, size, "environment variable %s (a password) is not set", s->env);
+		return -1;
+	}
+	if (!s->file)
+		return plan_secret_is_set(s) ? 0 : (snprintf(why, size, "no password configured"), -1);
+	/* Opened, not read: the value stays where it is until a session needs it. */
+	plan_secret_path(p, s->file, path, sizeof path);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(why, size, "cannot read password file %s: %s", s->file, strerror(errno));
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
 static char *plan_secret_read_file(const struct plan *p, const char *name, struct err *e)
 {
 	char path[4096], buf[CAPS_SECRET_MAX + 1];
@@ -54,10 +86,7 @@ static char *plan_secret_read_file(const struct plan *p, const char *name, struc
 	ssize_t r;
 	int fd;
 	char *v;
-	if (name[0] == '/')
-		snprintf(path, sizeof path, "%s", name);
-	else
-		snprintf(path, sizeof path, "%s/%s", p->dir ? p->dir : ".", name);
+	plan_secret_path(p, name, path, sizeof path);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		err_set(e, ERR_NOINPUT, "cannot read password file %s: %s", name, strerror(errno));

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "schedule/clients.h"
+#include "schedule/plan_config.h"
 
 #define PW_IDS_SHOWN 5   /* customer ids named in one warning; the rest are counted */
 
@@ -22,30 +23,6 @@ static void pw_add(struct diag *d, const struct plan_pos *pos, const char *fmt, 
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	diag_add(d, DIAG_WARNING, pos->file, pos->line, pos->col, "%s", msg);
-}
-
-static bool pw_loopback_name(const char *h)
-{
-	return h && (strncmp(h, "127.", 4) == 0 || strcmp(h, "::1") == 0 || strcmp(h, "[::1]") == 0 ||
-	             strcasecmp(h, "localhost") == 0);
-}
-
-/* Traffic to this host never leaves the machine: the host is a loopback address, or
- * every address the plan's resolve: section gives it is. */
-static bool pw_loopback(const struct plan *p, const char *host)
-{
-	if (pw_loopback_name(host))
-		return true;
-	for (size_t i = 0; host && i < p->n_resolve; i++) {
-		const struct plan_resolve *r = &p->resolve[i];
-		if (!r->name || strcasecmp(r->name, host) != 0 || r->n_addresses == 0)
-			continue;
-		for (size_t k = 0; k < r->n_addresses; k++)
-			if (!pw_loopback_name(r->addresses[k]))
-				return false;
-		return true;
-	}
-	return false;
 }
 
 static bool pw_clear_auth(enum plan_auth a)
@@ -95,7 +72,7 @@ static void pw_endpoint(const struct plan *p, struct diag *d, const char *key,
 {
 	if (!ep->host)
 		return;
-	bool local = pw_loopback(p, ep->host);
+	bool local = plan_host_is_loopback(p, ep->host);
 	if (ep->tls != PLAN_TLS_NONE && !ep->tls_verify)
 		pw_add(d, &ep->pos, "%s: verify: false accepts any certificate for %s; whoever sits "
 		       "between us and the server can read every password and mailbox (give ca_file "
@@ -352,4 +329,7 @@ void plan_warn(const struct plan *p, struct diag *d)
 	pw_client_state(p, d);
 	pw_sending(p, d);
 	pw_window(p, d);
+	/* Not an error here: check may run where the passwords are not (run, dry-run and verify
+	 * stop with exit 78 on the same findings). */
+	plan_config_secrets(p, NULL, NULL, DIAG_WARNING, d);
 }

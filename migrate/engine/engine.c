@@ -66,7 +66,7 @@ static void engine_job(void *ctx, size_t worker, size_t job)
 	s->busy = false;
 	if (r->ok)
 		rc->sh.prog.customers_done++;
-	else
+	else if (!r->interrupted)
 		rc->sh.prog.customers_failed++;
 	pthread_mutex_unlock(&rc->sh.mu);
 }

@@ -37,6 +37,7 @@ struct engine_result {
 	const char *customer;      /* points into the plan */
 	bool ok;
 	bool ran;                  /* false: never started (interrupted before) */
+	bool interrupted;          /* stopped mid-copy by the stop switch: pending, not failed */
 	enum err_class cls;
 	char error[ERR_MSG_MAX + ERR_SERVER_MAX + 16];
 	uint64_t listed, copied, skipped, bytes;

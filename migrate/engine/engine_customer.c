@@ -120,8 +120,13 @@ static void engine_customer_failed(struct engine_cust *x, const struct err *e)
 	snprintf(r->error, sizeof r->error, "%s%s%s", e->msg, e->server[0] ? " — server: " : "",
 	         e->server);
 	err_clear(&je);
-	journal_customer_state(x->w->j, x->c->id, "failed", err_class_name(r->cls), r->error, &je);
-	engine_log(x->w, x->c->id, "error", "failed (%s): %s", err_class_name(r->cls), r->error);
+	/* Stopped on request: what is left is pending for the next run, not a failure. */
+	journal_customer_state(x->w->j, x->c->id, r->interrupted ? "pending" : "failed",
+	                       err_class_name(r->cls), r->error, &je);
+	if (r->interrupted)
+		engine_log(x->w, x->c->id, "warn", "interrupted mid-copy; run again to continue");
+	else
+		engine_log(x->w, x->c->id, "error", "failed (%s): %s", err_class_name(r->cls), r->error);
 }
 
 void engine_customer_run(struct engine_worker *w, const struct plan_customer *c,
@@ -144,7 +149,8 @@ void engine_customer_run(struct engine_worker *w, const struct plan_customer *c,
 	             ? -1 : engine_customer_passes(&x, &e);
 	r->ok = rc == 0;
 	r->cls = ERR_NONE;
-	engine_count_finish(&x, rc < 0);
+	r->interrupted = rc < 0 && w->sh->opts->stop && *w->sh->opts->stop;
+	engine_count_finish(&x, rc < 0 && !r->interrupted);
 	r->seconds = engine_customer_now() - t0;
 	if (rc < 0) {
 		engine_customer_failed(&x, &e);

@@ -14,6 +14,7 @@
 #include "migrate/net/netline.h"
 #include "migrate/survey/preflight_reply.h"
 #include "migrate/net/tlsverify.h"
+#include "schedule/plan_config.h"
 
 #define PF_LINE 2048
 #define PF_CAPS 4096
@@ -297,6 +298,19 @@ static void pf_label(struct pf_target *t, const char *role)
 	         role);
 }
 
+/* What `run` will refuse before connecting: a password in clear to a remote host. */
+static void pf_plaintext(const struct plan *p, const char *role, const struct plan_endpoint *ep,
+                         struct preflight_list *out)
+{
+	struct pf_target t = { .host = ep->host, .port = ep->port, .proto = ep->proto };
+	if (!plan_config_plaintext_refused(p, ep))
+		return;
+	pf_label(&t, role);
+	pf_add(out, &t, "login", PF_FAIL, "auth: %s over tls: none sends passwords in clear to a "
+	       "host that is not loopback: run refuses it (use tls: starttls or tls, or "
+	       "allow_plaintext: true on the endpoint for a private link)", plan_auth_name(ep->auth));
+}
+
 void preflight_servers(const struct plan *p, time_t deadline, struct preflight_list *out)
 {
 	const struct plan_services *s = &p->services;
@@ -323,6 +337,8 @@ void preflight_servers(const struct plan *p, time_t deadline, struct preflight_l
 		pf_label(&t, "migration destination");
 		pf_service(p, &t, deadline, out);
 	}
+	pf_plaintext(p, "migration source", &p->migration.source, out);
+	pf_plaintext(p, "migration destination", &p->migration.destination, out);
 }
 
 void preflight_list_free(struct preflight_list *l)

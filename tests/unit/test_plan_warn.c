@@ -2,6 +2,7 @@
  * base), each expected at the key or CSV row it is about. */
 #include <stdlib.h>
 
+#include "schedule/plan_config.h"
 #include "schedule/plan_warn.h"
 #include "t.h"
 
@@ -258,6 +259,94 @@ static void many_customers_are_counted_not_listed(void)
 	diag_release(&d);
 }
 
+static int has_sev(const struct diag *d, enum diag_sev sev, int line, const char *text)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (d->items[i].sev == sev && d->items[i].line == line && strstr(d->items[i].msg, text))
+			return 1;
+	return 0;
+}
+
+/* run refuses clear-text logins to remote hosts unless the endpoint allows them; loopback
+ * (literal, localhost, or resolve: entries all loopback) is fine; nothing connects. */
+static void plaintext_refused_unless_allowed(void)
+{
+	struct plan p;
+	struct diag d;
+	infonia(&p);
+	p.migration.source.host = "mail.example.net";
+	p.migration.source.auth = PLAN_AUTH_USER;
+	p.migration.destination.host = "192.0.2.1";
+	p.migration.destination.tls = PLAN_TLS_NONE;    /* master user: SASL PLAIN */
+	p.migration.destination.auth = PLAN_AUTH_PLAIN;
+	diag_init(&d);
+	plan_config_plaintext(&p, DIAG_ERROR, &d);
+	T_CHECK(has_sev(&d, DIAG_ERROR, 31, "auth: user over tls: none would send passwords in clear to mail.example.net"));
+	T_CHECK(has_sev(&d, DIAG_ERROR, 32, "to 192.0.2.1, which is not a loopback address"));
+	T_INTEQ(d.errors, 2);
+	diag_release(&d);
+
+	p.migration.destination.allow_plaintext = true;
+	p.migration.source.host = "localhost";
+	diag_init(&d);
+	plan_config_plaintext(&p, DIAG_ERROR, &d);
+	T_INTEQ(d.n, 0);
+	diag_release(&d);
+
+	p.migration.source.host = "mail.example.net";
+	p.migration.source.auth = PLAN_AUTH_APOP;        /* no password on the wire */
+	diag_init(&d);
+	plan_config_plaintext(&p, DIAG_ERROR, &d);
+	T_INTEQ(d.n, 0);
+	diag_release(&d);
+}
+
+static bool only_c002(const void *ctx, const char *id)
+{
+	(void)ctx;
+	return strcmp(id, "c002") == 0;
+}
+
+/* Every unset password variable, at the row naming it; a master password once. */
+static void secrets_listed_once_each(void)
+{
+	struct plan p;
+	struct diag d;
+	infonia(&p);
+	unsetenv("TPW_UNSET_1");
+	unsetenv("TPW_UNSET_2");
+	unsetenv("TPW_MASTER_UNSET");
+	setenv("TPW_SET", "x", 1);
+	t_cust[0].source_password.env = "TPW_UNSET_1";
+	t_cust[1].source_password.env = "TPW_UNSET_2";
+	t_cust[2].source_password.env = "TPW_SET";
+	p.migration.destination.master_password.env = "TPW_MASTER_UNSET";
+	p.migration.destination.master_password.pos = at(33);
+	diag_init(&d);
+	plan_config_secrets(&p, NULL, NULL, DIAG_ERROR, &d);
+	dump(&d);
+	T_CHECK(has_sev(&d, DIAG_ERROR, 2, "customer 'c001' (old server): environment variable TPW_UNSET_1"));
+	T_CHECK(has_sev(&d, DIAG_ERROR, 3, "TPW_UNSET_2"));
+	T_CHECK(has_sev(&d, DIAG_ERROR, 33, "migration.destination.auth: environment variable TPW_MASTER_UNSET"));
+	T_INTEQ(d.errors, 3);
+	diag_release(&d);
+
+	diag_init(&d);
+	plan_config_secrets(&p, only_c002, NULL, DIAG_ERROR, &d);
+	T_CHECK(has_sev(&d, DIAG_ERROR, 3, "TPW_UNSET_2"));
+	T_INTEQ(d.errors, 2);
+	diag_release(&d);
+
+	/* check: the same findings as warnings */
+	diag_init(&d);
+	p.services.keep_old_names = true;
+	plan_warn(&p, &d);
+	T_CHECK(has(&d, "customers.csv", 2, "TPW_UNSET_1 (a password) is not set"));
+	T_CHECK(has(&d, "infonia.yaml", 33, "TPW_MASTER_UNSET"));
+	diag_release(&d);
+	memset(t_cust, 0, sizeof t_cust);
+}
+
 int main(void)
 {
 	T_RUN(clean_plan_has_no_doubts);
@@ -268,5 +357,7 @@ int main(void)
 	T_RUN(passwords_in_clear);
 	T_RUN(no_parallel_run);
 	T_RUN(many_customers_are_counted_not_listed);
+	T_RUN(plaintext_refused_unless_allowed);
+	T_RUN(secrets_listed_once_each);
 	return T_DONE();
 }
