@@ -16,6 +16,7 @@
 #include "cmd/cmd.h"
 #include "mapping/journal.h"
 #include "migrate/engine/engine.h"
+#include "migrate/net/connreg.h"
 
 static const char *const run_phases[] = { "prestage", "final", NULL };
 
@@ -38,11 +39,17 @@ static const struct opt_spec run_opts[] = {
 	OPT_BIND_FLAG("json", 0, struct run_opts, json, "print the summary as JSON on stdout"),
 };
 
-static volatile int run_stop;
+/* The only state a signal handler touches. First SIGINT/SIGTERM: ask the run to stop
+ * (run_tick then shuts the workers' connections down, see connreg.h); a second one: exit
+ * at once with 130 (interrupted), the journal left as SQLite left it (every write is a
+ * transaction: the next run sees the last committed one). */
+static volatile int run_stop;     /* an int: the engine reads it through opts.stop */
 
 static void run_on_signal(int sig)
 {
 	(void)sig;
+	if (run_stop)
+		_exit(130);
 	run_stop = 1;
 }
 
@@ -53,6 +60,7 @@ struct run_ui {
 	bool tty, quiet, verbose;
 	int drawn;                 /* lines of the live display currently on screen */
 	time_t last_plain;         /* when the last plain progress line was written */
+	struct connreg *conns;     /* the run's open connections: shut down once run_stop is set */
 };
 
 static void run_stamp(char *out, size_t cap)
@@ -118,6 +126,8 @@ static void run_tick(void *ctx, const struct engine_progress *p)
 	struct run_ui *ui = ctx;
 	char eta[32] = "?", el[32];
 	double e, rate = p->elapsed > 0 ? p->msgs_copied / p->elapsed : 0;
+	if (run_stop)     /* a worker may wait on a silent server: cut it loose now */
+		connreg_stop(ui->conns);
 	if (ui->quiet)
 		return;
 	if (run_eta(p, &e))
@@ -328,6 +338,7 @@ static void run_engine_opts(const struct cmd_ctx *ctx, int64_t run_id, struct ru
 	eo->ctx = ui;
 	eo->tick_ms = ui->tty ? 200 : 1000;
 	eo->stop = &run_stop;
+	eo->conns = ui->conns;
 }
 
 /* What the destination said that the journal did not: one line per customer. */
@@ -421,10 +432,15 @@ static int run_engine(const struct cmd_ctx *ctx, int64_t run_id, struct engine_r
 	if (!only)
 		return err_set(e, ERR_NOMEM, "out of memory");
 	run_ui_init(&ui, ctx);
+	if (!(ui.conns = connreg_new())) {
+		run_ui_done(&ui);
+		free(only);
+		return err_set(e, ERR_NOMEM, "out of memory");
+	}
 	run_engine_opts(ctx, run_id, &ui, only, &eo);
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = run_on_signal;
-	sa.sa_flags = SA_RESETHAND; /* a second signal ends the process at once */
+	/* no SA_RESETHAND: the handler itself ends the process on a second signal, with 130 */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	if (!ui.quiet && !ui.tty) {
@@ -437,6 +453,7 @@ static int run_engine(const struct cmd_ctx *ctx, int64_t run_id, struct engine_r
 	int rc = engine_run(ctx->plan, &eo, res, n, e);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	*took = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	connreg_free(ui.conns);
 	run_ui_done(&ui);
 	free(only);
 	return rc;

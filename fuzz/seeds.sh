@@ -113,6 +113,30 @@ fuzz_preflight_reply)
 \x02220 ready\r\n
 SEEDS
 	;;
+fuzz_pop3src | fuzz_imapsrc | fuzz_imapdst)
+	# byte 0 picks the login (see the target); then what the server says. The hostile
+	# scenarios with libetpan's tags (1, 2, … one per command), and a healthy dialogue.
+	case $t in fuzz_pop3src) glob='pop3-*' ;; *) glob='imap-*' ;; esac
+	for f in tests/data/hostile/$glob.scenario; do
+		[ -f "$f" ] || continue
+		k=0
+		{ printf '\x00'; while IFS= read -r l; do
+			kind=${l%%: *} text=${l#*: }
+			case $kind in
+			C) k=$((k + 1)) ;;
+			S) text=${text//\$TAG/$k}; printf '%b\r\n' "$text" ;;
+			SN) printf '%b' "$text" ;;
+			esac
+		done <"$f"; } >"$dir/h$n"
+		n=$((n + 1))
+	done
+	lines <<'SEEDS'
+\x00+OK ready <1.2@x>\r\n+OK\r\nTOP\r\nUIDL\r\nUSER\r\nPIPELINING\r\n.\r\n+OK\r\n+OK\r\n+OK\r\nTOP\r\nUIDL\r\n.\r\n+OK 2 40\r\n+OK\r\n1 20\r\n2 20\r\n.\r\n+OK\r\n1 a\r\n2 b\r\n.\r\n+OK\r\nSubject: x\r\n\r\n..dot\r\n.\r\n+OK\r\nSubject: y\r\n\r\n.\r\n
+\x00+OK ready\r\n-ERR\r\n+OK\r\n+OK\r\n-ERR\r\n+OK 1 10\r\n+OK\r\n1 10\r\n.\r\n-ERR no UIDL\r\n+OK\r\nA: b\r\n\r\n.\r\n
+\x02* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN LITERAL+ UIDPLUS MULTIAPPEND] ready\r\n+ \r\n1 OK [CAPABILITY IMAP4rev1 UIDPLUS MULTIAPPEND LITERAL+ QUOTA] Logged in\r\n* CAPABILITY IMAP4rev1 UIDPLUS MULTIAPPEND LITERAL+ QUOTA\r\n2 OK done\r\n* LIST (\\HasNoChildren) "/" INBOX\r\n* LIST (\\Sent) "/" {4}\r\nSent\r\n3 OK\r\n* LSUB () "/" INBOX\r\n4 OK\r\n* 2 EXISTS\r\n* OK [UIDVALIDITY 5] x\r\n* FLAGS (\\Seen $Label1)\r\n* OK [PERMANENTFLAGS (\\Seen \\*)] x\r\n5 OK [READ-WRITE] done\r\n* 1 FETCH (UID 7 FLAGS (\\Seen $Label1) INTERNALDATE "01-Jan-2020 00:00:00 +0900" RFC822.SIZE 4 BODY[HEADER.FIELDS (MESSAGE-ID)] {2}\r\n\r\n)\r\n6 OK\r\n* 1 FETCH (UID 7 BODY[] {4}\r\nabcd)\r\n7 OK\r\n+ go\r\n8 OK [APPENDUID 5 8:9] done\r\n* SEARCH 8\r\n9 OK\r\n* QUOTAROOT INBOX INBOX\r\n* QUOTA INBOX (STORAGE 10 100)\r\n10 OK\r\n
+\x00* PREAUTH [CAPABILITY IMAP4rev1] hi\r\n* CAPABILITY IMAP4rev1\r\n1 OK\r\n* LIST () NIL INBOX\r\n2 OK\r\n3 OK\r\n* 0 EXISTS\r\n4 OK\r\n5 OK\r\n* BYE bye\r\n
+SEEDS
+	;;
 fuzz_uidl_merge)
 	for u in tests/data/uidl/*.uidlist; do
 		{ cat "$u"; printf '\0'; cat tests/data/uidl/merged-dovecot-uidlist; } >"$dir/m$n"

@@ -48,6 +48,14 @@ struct drv_endpoint {
 	bool tls_verify;           /* false only when the plan said `verify: false` */
 	enum drv_auth auth;
 	int timeout_seconds;
+	/* The run's registry of open connections (connreg.h): a stopping run shuts them down
+	 * so no worker waits out a silent server. NULL = not tracked (tools, tests). */
+	struct connreg *conns;
+	/* Seam for tests and fuzzing: when set, the driver takes its connection from here (an
+	 * already-connected libetpan mailstream, e.g. over a memory buffer) instead of dialing
+	 * address:port; implicit TLS is then skipped. NULL with e set = cannot connect. */
+	struct _mailstream *(*stream_open)(void *ctx, struct err *e);
+	void *stream_ctx;
 };
 
 /* Fill what was left zero: address and tls_name = host, the protocol's standard port for

@@ -167,11 +167,19 @@ static int session_begin(const struct plan *p, const struct plan_customer *c, en
 int session_open_src(struct src **out, const struct plan *p, const struct plan_customer *c,
                      enum session_role role, const struct src_ops *ops, struct err *e)
 {
+	return session_open_src_in(out, p, c, role, ops, NULL, e);
+}
+
+int session_open_src_in(struct src **out, const struct plan *p, const struct plan_customer *c,
+                        enum session_role role, const struct src_ops *ops, struct connreg *conns,
+                        struct err *e)
+{
 	struct drv_endpoint ep;
 	struct session_creds sc;
 	*out = NULL;
 	if (session_begin(p, c, role, &ep, &sc, e) < 0)
 		return -1;
+	ep.conns = conns;
 	if (!ops)
 		ops = drv_source_for(ep.proto);
 	int rc = ops ? ops->open(out, &ep, &sc.login, e) : err_set(e, ERR_DATA, "no driver reads this protocol");
@@ -186,11 +194,18 @@ int session_open_src(struct src **out, const struct plan *p, const struct plan_c
 int session_open_dst(struct dst **out, const struct plan *p, const struct plan_customer *c,
                      const struct dst_ops *ops, struct err *e)
 {
+	return session_open_dst_in(out, p, c, ops, NULL, e);
+}
+
+int session_open_dst_in(struct dst **out, const struct plan *p, const struct plan_customer *c,
+                        const struct dst_ops *ops, struct connreg *conns, struct err *e)
+{
 	struct drv_endpoint ep;
 	struct session_creds sc;
 	*out = NULL;
 	if (session_begin(p, c, SESSION_DESTINATION, &ep, &sc, e) < 0)
 		return -1;
+	ep.conns = conns;
 	if (!ops)
 		ops = drv_destination_for(ep.proto);
 	int rc = ops ? ops->open(out, &ep, &sc.login, e)

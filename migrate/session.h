@@ -35,4 +35,12 @@ int session_open_src(struct src **out, const struct plan *p, const struct plan_c
 int session_open_dst(struct dst **out, const struct plan *p, const struct plan_customer *c,
                      const struct dst_ops *ops, struct err *e);
 
+/* The same, with the connection registered in a run's registry (net/connreg.h), so that
+ * the run's stop path can shut it down (NULL = untracked, as above). */
+int session_open_src_in(struct src **out, const struct plan *p, const struct plan_customer *c,
+                        enum session_role role, const struct src_ops *ops, struct connreg *conns,
+                        struct err *e);
+int session_open_dst_in(struct dst **out, const struct plan *p, const struct plan_customer *c,
+                        const struct dst_ops *ops, struct connreg *conns, struct err *e);
+
 #endif

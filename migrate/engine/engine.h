@@ -83,6 +83,10 @@ struct engine_opts {
 	int tick_ms;
 	volatile int *stop;                 /* non-zero: finish the current batch and stop */
 	const struct engine_drivers *drivers;   /* NULL: the drivers of the plan's protocols */
+	/* The run's open connections (net/connreg.h), owned by the caller, which shuts them
+	 * down from its stop path (connreg_stop) so no worker waits on a silent server.
+	 * NULL = untracked. */
+	struct connreg *conns;
 };
 
 /* Run. Per-customer failures are in the results (and the journal), not in e; e is set only

@@ -27,9 +27,10 @@ static int engine_session_open(struct engine_cust *x, enum session_role role, st
 	const struct engine_drivers *dv = x->w->sh->opts->drivers;
 	if (dv)
 		return dv->open(dv->ctx, x->c, role, src, dst, e);
+	struct connreg *conns = x->w->sh->opts->conns;
 	if (role == SESSION_DESTINATION)
-		return session_open_dst(dst, x->p, x->c, NULL, e);
-	return session_open_src(src, x->p, x->c, role, NULL, e);
+		return session_open_dst_in(dst, x->p, x->c, NULL, conns, e);
+	return session_open_src_in(src, x->p, x->c, role, NULL, conns, e);
 }
 
 static int engine_customer_view(void *ctx, struct src **out, struct err *e)

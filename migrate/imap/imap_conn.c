@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "migrate/net/connreg.h"
 #include "migrate/net/tlsverify.h"
 
 /* libetpan reports every byte it sends or receives here; we keep only the time, so a
@@ -21,19 +22,30 @@ static void imap_conn_logger(mailimap *s, int type, const char *str, size_t size
 		((struct imap_conn *)ctx)->last_io = time(NULL);
 }
 
-bool imap_conn_has(struct imap_conn *c, const char *name)
+/* The server's capability list, or NULL when there is none (a greeting may carry an
+ * empty "[CAPABILITY ]" code: libetpan then keeps a capability with no list). */
+static clist *imap_conn_caps(const struct imap_conn *c)
 {
 	struct mailimap_connection_info *ci = c->s->imap_connection_info;
-	if (!ci || !ci->imap_capability)
-		return false;
+	if (!ci || !ci->imap_capability || !ci->imap_capability->cap_list ||
+	    clist_isempty(ci->imap_capability->cap_list))
+		return NULL;
+	return ci->imap_capability->cap_list;
+}
+
+bool imap_conn_has(struct imap_conn *c, const char *name)
+{
+	clist *l = imap_conn_caps(c);
 	bool auth = strncasecmp(name, "AUTH=", 5) == 0;
-	for (clistiter *it = clist_begin(ci->imap_capability->cap_list); it; it = clist_next(it)) {
+	for (clistiter *it = l ? clist_begin(l) : NULL; it; it = clist_next(it)) {
 		struct mailimap_capability *cap = clist_content(it);
-		if (auth && cap->cap_type == MAILIMAP_CAPABILITY_AUTH_TYPE &&
-		    strcasecmp(cap->cap_data.cap_auth_type, name + 5) == 0)
+		const char *v = cap->cap_type == MAILIMAP_CAPABILITY_AUTH_TYPE ? cap->cap_data.cap_auth_type
+		                                                               : cap->cap_data.cap_name;
+		if (!v)
+			continue;
+		if (auth && cap->cap_type == MAILIMAP_CAPABILITY_AUTH_TYPE && strcasecmp(v, name + 5) == 0)
 			return true;
-		if (!auth && cap->cap_type == MAILIMAP_CAPABILITY_NAME &&
-		    strcasecmp(cap->cap_data.cap_name, name) == 0)
+		if (!auth && cap->cap_type == MAILIMAP_CAPABILITY_NAME && strcasecmp(v, name) == 0)
 			return true;
 	}
 	return false;
@@ -41,15 +53,13 @@ bool imap_conn_has(struct imap_conn *c, const char *name)
 
 uint64_t imap_conn_cap_number(struct imap_conn *c, const char *name)
 {
-	struct mailimap_connection_info *ci = c->s->imap_connection_info;
+	clist *l = imap_conn_caps(c);
 	size_t n = strlen(name);
-	if (!ci || !ci->imap_capability)
-		return 0;
-	for (clistiter *it = clist_begin(ci->imap_capability->cap_list); it; it = clist_next(it)) {
+	for (clistiter *it = l ? clist_begin(l) : NULL; it; it = clist_next(it)) {
 		struct mailimap_capability *cap = clist_content(it);
-		if (cap->cap_type != MAILIMAP_CAPABILITY_NAME)
-			continue;
 		const char *v = cap->cap_data.cap_name;
+		if (cap->cap_type != MAILIMAP_CAPABILITY_NAME || !v)
+			continue;
 		if (strncasecmp(v, name, n) == 0 && v[n] == '=')
 			return strtoull(v + n + 1, NULL, 10);
 	}
@@ -153,34 +163,75 @@ int imap_conn_usable(struct imap_conn *c, struct err *e)
 	return 0;
 }
 
+/* Send CAPABILITY and read the reply with libetpan's generic parser, which stores an
+ * untagged CAPABILITY where imap_conn_caps finds it. Returns a MAILIMAP_* code. */
+static int imap_conn_capability_cmd(struct imap_conn *c)
+{
+	static const char cmd[] = "CAPABILITY\r\n";
+	int r = mailimap_send_current_tag(c->s);
+	if (r != MAILIMAP_NO_ERROR)
+		return r;
+	if (mailstream_write(c->s->imap_stream, cmd, sizeof cmd - 1) < 0 || mailstream_flush(c->s->imap_stream) < 0)
+		return MAILIMAP_ERROR_STREAM;
+	if (!mailimap_read_line(c->s))     /* parse_response parses what this reads */
+		return MAILIMAP_ERROR_STREAM;
+	struct mailimap_response *resp = NULL;
+	r = mailimap_parse_response(c->s, &resp);
+	if (r != MAILIMAP_NO_ERROR)
+		return r;
+	const struct mailimap_response_done *d = resp->rsp_resp_done;
+	if (!d || d->rsp_type != MAILIMAP_RESP_DONE_TYPE_TAGGED || !d->rsp_data.rsp_tagged->rsp_cond_state)
+		r = MAILIMAP_ERROR_FATAL;
+	else if (d->rsp_data.rsp_tagged->rsp_cond_state->rsp_type != MAILIMAP_RESP_COND_STATE_OK)
+		r = MAILIMAP_ERROR_CAPABILITY;
+	mailimap_response_free(resp);
+	return r;
+}
+
+/* CAPABILITY, without libetpan's mailimap_capability: that one dereferences NULL when
+ * the tagged OK comes without an untagged CAPABILITY. None at all breaks RFC 3501 (it
+ * MUST be sent) and ends the session as a protocol error. */
 static int imap_conn_refresh_caps(struct imap_conn *c, struct err *e)
 {
-	struct mailimap_capability_data *cd = NULL;
-	int r = mailimap_capability(c->s, &cd);
+	struct mailimap_connection_info *ci = c->s->imap_connection_info;
+	if (ci && ci->imap_capability) {
+		mailimap_capability_data_free(ci->imap_capability);
+		ci->imap_capability = NULL;
+	}
+	int r = imap_conn_capability_cmd(c);
 	if (r != MAILIMAP_NO_ERROR)
 		return imap_conn_fail(c, r, ERR_PROTOCOL, e, "CAPABILITY");
-	mailimap_capability_data_free(cd);
+	if (!imap_conn_caps(c)) {
+		c->dead = true;
+		err_set(e, ERR_PROTOCOL, "imap CAPABILITY: the server listed no capabilities (RFC 3501 requires "
+		        "an untagged CAPABILITY reply)");
+		err_server(e, c->s->imap_response);
+		return -1;
+	}
 	return 0;
 }
 
 static int imap_conn_connect(struct imap_conn *c, const struct drv_endpoint *ep, struct err *e)
 {
 	/* The certificate is still checked against ep->tls_name, not the address. */
-	const char *addr = ep->address;
 	uint16_t port = (uint16_t)ep->port;
 	int r;
 	c->last_io = time(NULL);
-	if (ep->tls == DRV_TLS_IMPLICIT)
-		r = mailimap_ssl_connect_with_callback(c->s, addr, port, tlsverify_sni, (void *)ep);
-	else
-		r = mailimap_socket_connect(c->s, addr, port);
+	mailstream *st = NULL;
+	if (connreg_open(ep, &st, &c->fd, e) < 0)
+		return err_prefix(e, "%s:%u: imap connect: ", ep->host, port);
+	c->conns = ep->conns;
+	/* libetpan's IMAP parser, too, takes a 0-byte read for "more to come" and loops
+	 * forever on a stream that ends mid-reply: make end of file an error (streameof.h). */
+	streameof_install(&c->eof, st);
+	r = mailimap_connect(c->s, st);
 	/* 1 = PREAUTH and 2 = "please log in" are both successes (libraries.md pitfall 7). */
 	if (r != MAILIMAP_NO_ERROR_AUTHENTICATED && r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED) {
 		imap_conn_fail(c, r, ERR_NET, e, "connect");
 		return err_prefix(e, "%s:%u: ", ep->host, port);
 	}
 	if (ep->tls == DRV_TLS_STARTTLS) {
-		if (!c->s->imap_connection_info || !c->s->imap_connection_info->imap_capability)
+		if (!imap_conn_caps(c))
 			if (imap_conn_refresh_caps(c, e) < 0)
 				return -1;
 		if (!imap_conn_has(c, "STARTTLS"))
@@ -193,12 +244,12 @@ static int imap_conn_connect(struct imap_conn *c, const struct drv_endpoint *ep,
 			imap_conn_fail(c, r, ERR_TLS, e, "STARTTLS");
 			return err_prefix(e, "%s:%u: ", ep->host, port);
 		}
+		streameof_install(&c->eof, c->s->imap_stream);   /* TLS replaced the low stream */
 	}
 	if (ep->tls != DRV_TLS_NONE && tlsverify_stream(c->s->imap_stream, ep, e) < 0)
 		return err_prefix(e, "%s:%u: imap: ", ep->host, port);
 	/* Capabilities read before STARTTLS are stale and may have been forged in clear. */
-	if (ep->tls == DRV_TLS_STARTTLS || !c->s->imap_connection_info ||
-	    !c->s->imap_connection_info->imap_capability)
+	if (ep->tls == DRV_TLS_STARTTLS || !imap_conn_caps(c))
 		return imap_conn_refresh_caps(c, e);
 	return 0;
 }
@@ -257,12 +308,14 @@ int imap_conn_open(struct imap_conn **out, const struct drv_endpoint *ep,
 		return err_set(e, ERR_NOMEM, "out of memory");
 	}
 	c->timeout = ep->timeout_seconds;
+	c->fd = -1;
 	/* Must be set before the socket exists: libetpan applies it at connect time. */
 	mailimap_set_timeout(c->s, c->timeout);
 	mailimap_set_logger(c->s, imap_conn_logger, c);
 	if (imap_conn_connect(c, ep, e) < 0 ||
 	    (c->s->imap_state != MAILIMAP_STATE_AUTHENTICATED && imap_conn_login(c, ep, login, e) < 0) ||
 	    imap_conn_refresh_caps(c, e) < 0) {
+		c->dead = true;     /* a session that failed to open gets no LOGOUT (see close) */
 		imap_conn_close(c);
 		return -1;
 	}
@@ -274,9 +327,15 @@ void imap_conn_close(struct imap_conn *c)
 {
 	if (!c)
 		return;
-	/* LOGOUT, never CLOSE: CLOSE would expunge \Deleted messages we appended. */
-	if (!c->dead && c->s->imap_stream)
-		mailimap_logout(c->s);
+	/* LOGOUT, never CLOSE: CLOSE would expunge \Deleted messages we appended. The reply
+	 * is not read: libetpan's parser has crashed on a malformed one, and there is nothing
+	 * left to learn from it. A broken session gets no LOGOUT at all. */
+	if (!c->dead && c->s->imap_stream) {
+		static const char logout[] = "ZZ LOGOUT\r\n";
+		if (mailstream_write(c->s->imap_stream, logout, sizeof logout - 1) >= 0)
+			mailstream_flush(c->s->imap_stream);
+	}
+	connreg_release(c->conns, c->fd);
 	mailimap_free(c->s);
 	free(c);
 }

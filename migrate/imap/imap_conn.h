@@ -13,6 +13,7 @@
 
 #include "base/err.h"
 #include "migrate/driver.h"
+#include "migrate/net/streameof.h"
 
 /* Debian's libetpan has no zlib: COMPRESS=DEFLATE switches the server to deflate and kills
  * the session although the capability is advertised (libraries.md pitfall 5). */
@@ -25,6 +26,9 @@ struct imap_conn {
 	bool dead;            /* the stream failed: no further command may be sent */
 	char delim;           /* hierarchy delimiter; 0 = flat (valid once delim_known) */
 	bool delim_known;
+	struct streameof eof; /* s's low stream reads through it: freed after s */
+	int fd;               /* s's socket as registered in conns; -1 = none */
+	struct connreg *conns;
 };
 
 /* Connect to ep->address, verify TLS against ep->tls_name, log in, read capabilities.

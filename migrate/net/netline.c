@@ -61,16 +61,12 @@ fail:
 	return -1;
 }
 
-int netline_connect(struct netline **out, const char *addr, int port, int timeout_ms,
-                    struct err *e)
+int netline_dial(const char *addr, int port, int timeout_ms, struct err *e)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res = NULL, *ai;
 	char portstr[16];
-	struct timeval tv;
-	struct netline *n;
 	int fd = -1, rc, last = 0;
 
-	*out = NULL;
 	snprintf(portstr, sizeof portstr, "%d", port);
 	rc = getaddrinfo(addr, portstr, &hints, &res);
 	if (rc)
@@ -84,6 +80,19 @@ int netline_connect(struct netline **out, const char *addr, int port, int timeou
 	if (fd < 0)
 		return err_set(e, last == ETIMEDOUT ? ERR_TIMEOUT : ERR_NET, "%s port %d: %s", addr, port,
 		               strerror(last));
+	return fd;
+}
+
+int netline_connect(struct netline **out, const char *addr, int port, int timeout_ms,
+                    struct err *e)
+{
+	struct timeval tv;
+	struct netline *n;
+
+	*out = NULL;
+	int fd = netline_dial(addr, port, timeout_ms, e);
+	if (fd < 0)
+		return -1;
 	tv.tv_sec = timeout_ms / 1000;
 	tv.tv_usec = (timeout_ms % 1000) * 1000;
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);

@@ -13,7 +13,11 @@
 
 struct netline;
 
-/* Connect to addr:port (numeric address or name) within timeout_ms. */
+/* A TCP socket connected to addr:port (numeric address or name) within timeout_ms, or
+ * -1 (e set). For the libetpan drivers, which wrap it in their own stream (connreg). */
+int netline_dial(const char *addr, int port, int timeout_ms, struct err *e);
+/* Connect to addr:port (numeric address or name) within timeout_ms. Every read and
+ * write after it is bounded by timeout_ms too (SO_RCVTIMEO/SO_SNDTIMEO). */
 int netline_connect(struct netline **out, const char *addr, int port, int timeout_ms,
                     struct err *e);
 /* TLS handshake now (implicit TLS right after connect, or after STARTTLS/STLS was

@@ -23,14 +23,15 @@
 #include <unistd.h>
 
 #include "base/caps.h"
+#include "migrate/net/connreg.h"
 #include "migrate/pop3/pop3auth.h"
+#include "migrate/pop3/pop3list.h"
 #include "migrate/pop3/pop3resp.h"
 #include "migrate/net/streameof.h"
 #include "migrate/net/tlsverify.h"
 #include "migrate/uidl/uidlstyle.h"
 
 #define POP3SRC_WARN_MAX 16
-#define POP3SRC_UIDL_MAX 70          /* RFC 1939 */
 /* TOP's line count: as many lines as any message can have. libetpan prints it with %i. */
 #define POP3SRC_TOP_ALL INT_MAX
 
@@ -45,15 +46,19 @@ struct pop3src {
 	struct src base;
 	mailpop3 *f;
 	struct streameof eof;        /* f's low stream reads through it: lives as long as f */
+	int fd;                      /* f's socket as registered in ep.conns; -1 = none */
 	struct drv_endpoint ep;      /* a copy: the caller's may go away after open */
 	struct pop3auth_ctx ctx;
 	bool dead;                   /* stream broken: no RSET, quick QUIT */
 	double last_io;              /* monotonic time of the last byte sent or received */
+	bool heard;                  /* the server sent at least one byte */
 	bool capa;                   /* the server answered CAPA */
 	bool has_top, has_uidl, has_stls, has_pipelining;
 	bool top_works;              /* TOP n <all> gave LIST's byte count at least once */
 	bool use_retr;               /* TOP unusable: fetch with RETR (marks \Seen) */
 	bool listed;
+	bool list_failed;            /* the listing failed: list_err, not a second attempt */
+	struct err list_err;
 	bool uidl_in_list;           /* the UIDL command gave keys */
 	struct pop3src_entry *v;     /* this session's list, in server order */
 	size_t n;
@@ -94,6 +99,8 @@ static void pop3src_warn(struct pop3src *s, const char *fmt, ...)
 static void pop3src_logger(mailpop3 *f, int type, const char *str, size_t size, void *ctx)
 {
 	(void)f; (void)str; (void)size;
+	if (type == MAILSTREAM_LOG_TYPE_DATA_RECEIVED)
+		((struct pop3src *)ctx)->heard = true;
 	if (type == MAILSTREAM_LOG_TYPE_DATA_RECEIVED || type == MAILSTREAM_LOG_TYPE_DATA_SENT ||
 	    type == MAILSTREAM_LOG_TYPE_DATA_SENT_PRIVATE)
 		((struct pop3src *)ctx)->last_io = pop3src_now();
@@ -170,19 +177,25 @@ static int pop3src_connect(struct pop3src *s, struct err *e)
 	/* ep->address may be the plan's resolve: entry (e.g. the old server's private address
 	 * during the window); the certificate is still checked against ep->tls_name. */
 	const struct drv_endpoint *ep = &s->ep;
-	const char *addr = ep->address;
 	int port = ep->port;
 	char what[300];
 	snprintf(what, sizeof what, "POP3 connect to %s port %d", ep->host, port);
 	if (pop3src_fd_budget(e) < 0)
 		return -1;
 	double t0 = pop3src_now();
-	int rc = ep->tls == DRV_TLS_IMPLICIT
-	                 ? mailpop3_ssl_connect_with_callback(s->f, addr, (uint16_t)port, tlsverify_sni,
-	                                                      (void *)ep)
-	                 : mailpop3_socket_connect(s->f, addr, (uint16_t)port);
+	mailstream *st = NULL;
+	if (connreg_open(ep, &st, &s->fd, e) < 0)
+		return err_prefix(e, "%s: ", what);
+	/* A connection dropped mid-reply must be an error, not an endless loop in libetpan's
+	 * multiline readers (CAPA, LIST, UIDL, TOP, RETR): see streameof.h. */
+	streameof_install(&s->eof, st);
+	int rc = mailpop3_connect(s->f, st);
 	/* UNAUTHORIZED is both "-ERR greeting" (e.g. [SYS/TEMP] too busy) and "no greeting
 	 * at all" (closed or silent); only the first leaves a response text. */
+	if (rc == MAILPOP3_ERROR_UNAUTHORIZED && !s->f->pop3_response && s->heard) {
+		s->dead = true;
+		return err_set(e, ERR_PROTOCOL, "%s: the greeting is neither +OK nor -ERR (not a POP3 server?)", what);
+	}
 	if (rc == MAILPOP3_ERROR_UNAUTHORIZED && !s->f->pop3_response)
 		rc = MAILPOP3_ERROR_STREAM;
 	if (rc == MAILPOP3_ERROR_UNAUTHORIZED)
@@ -191,10 +204,6 @@ static int pop3src_connect(struct pop3src *s, struct err *e)
 		return pop3src_fail(s, rc, ERR_NET, what, t0, e);
 	if (ep->tls == DRV_TLS_IMPLICIT && tlsverify_stream(s->f->pop3_stream, ep, e) < 0)
 		return -1;
-	/* From here on, a connection dropped mid-reply is an error, not an endless loop in
-	 * libetpan's multiline readers (CAPA, LIST, UIDL, TOP, RETR): see streameof.h. The
-	 * greeting before it is one line, which libetpan already fails on at EOF. */
-	streameof_install(&s->eof, s->f->pop3_stream);
 	if (pop3src_capa(s, e) < 0)
 		return -1;
 	if (ep->tls == DRV_TLS_STARTTLS) {
@@ -229,6 +238,7 @@ static void pop3src_free(struct pop3src *s)
 				mailpop3_rset(s->f);   /* belt and braces: we never DELE */
 			mailpop3_quit(s->f);
 		}
+		connreg_release(s->ep.conns, s->fd);
 		mailpop3_free(s->f);
 	}
 	if (s->line)
@@ -256,6 +266,7 @@ static int pop3src_open(struct src **out, const struct drv_endpoint *ep,
 	}
 	s->base.ops = &pop3src_ops;
 	s->ep = *ep;
+	s->fd = -1;
 	s->ctx.timeout = ep->timeout_seconds;
 	/* libetpan applies the timeout when the socket is opened: set it before connecting. */
 	mailpop3_set_timeout(s->f, s->ctx.timeout);
@@ -335,17 +346,6 @@ static char *pop3src_digest_key(struct pop3src *s, uint32_t seq, uint64_t size, 
 	return key;
 }
 
-static bool pop3src_uidl_ok(const char *u)
-{
-	size_t n = strlen(u);
-	if (n == 0 || n > POP3SRC_UIDL_MAX)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)u[i] < 0x21 || (unsigned char)u[i] > 0x7e)
-			return false;
-	return true;
-}
-
 static int pop3src_cmp_key(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -386,56 +386,185 @@ static void pop3src_number_digests(struct pop3src *s)
 	}
 }
 
-static int pop3src_load(struct pop3src *s, struct err *e)
+/* Send cmd and read its status line. 1 = +OK (text after it in *text), 0 = -ERR (e set
+ * from the server's words), -1 = broken stream or a line that is neither (e set). */
+static int pop3src_status(struct pop3src *s, const char *cmd, const char *what, const char **text,
+                          struct err *e)
 {
-	if (s->listed)
-		return 0;
-	carray *tab = NULL;
 	double t0 = pop3src_now();
-	int rc = mailpop3_list(s->f, &tab);
-	/* mailpop3_list ignores a failed UIDL and returns what it got: a connection lost in
-	 * the UIDL reply would leave some messages without keys. */
-	if (rc == MAILPOP3_NO_ERROR && s->eof.closed)
-		rc = MAILPOP3_ERROR_STREAM;
-	if (rc != MAILPOP3_NO_ERROR)
-		return pop3src_fail(s, rc, ERR_PROTOCOL, "POP3 LIST", t0, e);
-	unsigned count = carray_count(tab);
-	s->v = calloc(count ? count : 1, sizeof *s->v);
+	const char *l = NULL;
+	if (mailstream_write(s->f->pop3_stream, cmd, strlen(cmd)) < 0 || mailstream_flush(s->f->pop3_stream) < 0 ||
+	    !(l = mailstream_read_line_remove_eol(s->f->pop3_stream, s->line))) {
+		s->dead = true;
+		return pop3resp_lib_err(e, MAILPOP3_ERROR_STREAM, what, pop3src_idle(s, t0), s->ctx.timeout);
+	}
+	if (strncmp(l, "+OK", 3) == 0) {
+		*text = l + 3;
+		return 1;
+	}
+	if (strncmp(l, "-ERR", 4) == 0) {
+		pop3resp_err(e, ERR_PROTOCOL, what, l[4] == ' ' ? l + 5 : l + 4, s->ctx.login_delay);
+		return 0;
+	}
+	s->dead = true;    /* out of step with the server: no RSET on this session */
+	err_set(e, ERR_PROTOCOL, "%s: the server answered neither +OK nor -ERR", what);
+	err_server(e, l);
+	return -1;
+}
+
+/* The lines of a multiline reply up to ".", dot-unstuffed, each handed to add(). After a
+ * line add() refuses the session is out of step: it is marked dead. */
+static int pop3src_lines(struct pop3src *s, struct pop3list *l, const char *what,
+                         int (*add)(struct pop3list *, const char *, struct err *), struct err *e)
+{
+	for (;;) {
+		double t0 = pop3src_now();
+		const char *line = mailstream_read_line_remove_eol(s->f->pop3_stream, s->line);
+		if (!line) {
+			s->dead = true;
+			return pop3resp_lib_err(e, MAILPOP3_ERROR_STREAM, what, pop3src_idle(s, t0), s->ctx.timeout);
+		}
+		if (strcmp(line, ".") == 0)
+			return 0;
+		if (add(l, line[0] == '.' ? line + 1 : line, e) < 0) {
+			s->dead = true;
+			return -1;
+		}
+	}
+}
+
+/* STAT, LIST and UIDL, parsed here (pop3list.h says why not by libetpan). A -ERR to
+ * UIDL means the server has none. Stream failures are all named "POP3 LIST". */
+static int pop3src_read_listing(struct pop3src *s, struct pop3list *l, struct err *e)
+{
+	const char *text;
+	uint32_t count;
+	uint64_t size;
+	int r = pop3src_status(s, "STAT\r\n", "POP3 LIST", &text, e);
+	if (r <= 0)
+		return -1;
+	if (pop3list_stat(text, &count, &size, e) < 0) {
+		s->dead = true;
+		return -1;
+	}
+	if (pop3src_status(s, "LIST\r\n", "POP3 LIST", &text, e) <= 0 ||
+	    pop3src_lines(s, l, "POP3 LIST", pop3list_add, e) < 0 || pop3list_check_stat(l, count, size, e) < 0)
+		return -1;
+	struct err refused = {0};     /* a -ERR to UIDL: no UIDLs, keys by digest */
+	r = pop3src_status(s, "UIDL\r\n", "POP3 LIST", &text, &refused);
+	if (r <= 0) {
+		if (r < 0)
+			*e = refused;
+		return r;
+	}
+	return pop3src_lines(s, l, "POP3 LIST", pop3list_uidl, e);
+}
+
+/* Forget a listing that failed half way (a later call may try again): our entries and
+ * the table handed to libetpan. */
+static void pop3src_unload(struct pop3src *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i].key);
+	free(s->v);
+	s->v = NULL;
+	s->n = 0;
+	carray *tab = s->f->pop3_msg_tab;
+	for (unsigned i = 0; tab && i < carray_count(tab); i++) {
+		struct mailpop3_msg_info *m = carray_get(tab, i);
+		if (m)
+			free(m->msg_uidl);
+		free(m);
+	}
+	if (tab)
+		carray_free(tab);
+	s->f->pop3_msg_tab = NULL;
+}
+
+/* Hand libetpan the checked listing (its own malloc'd structures, which mailpop3_free
+ * frees), so mailpop3_top/retr find their messages without sending LIST themselves. */
+static int pop3src_give_etpan(struct pop3src *s, const struct pop3list *l, struct err *e)
+{
+	carray *tab = carray_new(l->n ? (unsigned)l->n : 1);
+	if (!tab)
+		return err_set(e, ERR_NOMEM, "POP3 LIST: out of memory");
+	for (size_t i = 0; i < l->n; i++) {
+		struct mailpop3_msg_info *m = calloc(1, sizeof *m);
+		if (m && l->v[i].uidl && !(m->msg_uidl = strdup(l->v[i].uidl))) {
+			free(m);
+			m = NULL;
+		}
+		if (m) {
+			m->msg_index = l->v[i].seq;
+			m->msg_size = (uint32_t)l->v[i].size;
+		}
+		if (!m || carray_add(tab, m, NULL) < 0) {
+			if (m) {
+				free(m->msg_uidl);
+				free(m);
+			}
+			s->f->pop3_msg_tab = tab;      /* mailpop3_free frees what is there */
+			return err_set(e, ERR_NOMEM, "POP3 LIST: out of memory");
+		}
+	}
+	s->f->pop3_msg_tab = tab;
+	return 0;
+}
+
+/* This session's keys: the UIDLs when the server gave one for every message, else a
+ * digest of each message's header (pop3src_digest_key). */
+static int pop3src_keys(struct pop3src *s, const struct pop3list *l, struct err *e)
+{
+	s->v = calloc(l->n ? l->n : 1, sizeof *s->v);
 	if (!s->v)
 		return err_set(e, ERR_NOMEM, "POP3 LIST: out of memory");
-	size_t with_uidl = 0, bad_uidl = 0;
-	for (unsigned i = 0; i < count; i++) {
-		struct mailpop3_msg_info *m = carray_get(tab, i);
-		if (!m)      /* a hole in the server's numbering */
-			continue;
-		s->v[s->n].seq = m->msg_index;
-		s->v[s->n].size = m->msg_size;
-		if (m->msg_uidl) {
-			with_uidl++;
-			if (!pop3src_uidl_ok(m->msg_uidl))
-				bad_uidl++;
-		}
-		s->n++;
-	}
-	s->uidl_in_list = s->n > 0 && with_uidl == s->n;
-	if (with_uidl > 0 && with_uidl < s->n)
+	s->uidl_in_list = l->n > 0 && l->uidls == l->n;
+	if (l->uidls > 0 && l->uidls < l->n)
 		pop3src_warn(s, "the server gave UIDLs for only %zu of %zu messages; the others are keyed by "
-		             "header digest", with_uidl, s->n);
-	if (s->n > 0 && with_uidl == 0)
+		             "header digest", l->uidls, l->n);
+	if (l->n > 0 && l->uidls == 0)
 		pop3src_warn(s, "the server has no UIDL: messages are keyed by a SHA-256 of their header and "
 		             "size, clients will download everything again after the move");
-	if (bad_uidl)
-		pop3src_warn(s, "%zu UIDLs are not RFC 1939 conformant (1-70 characters 0x21-0x7E); kept as sent",
-		             bad_uidl);
-	for (size_t i = 0; i < s->n; i++) {
-		struct mailpop3_msg_info *m = carray_get(tab, s->v[i].seq - 1);
-		s->v[i].key = m->msg_uidl ? strdup(m->msg_uidl) : pop3src_digest_key(s, s->v[i].seq, s->v[i].size, e);
-		s->v[i].kind = m->msg_uidl ? DRV_KEY_UIDL : DRV_KEY_DIGEST;
-		if (!s->v[i].key) {
+	for (size_t i = 0; i < l->n; i++) {
+		struct pop3src_entry *x = &s->v[s->n];
+		x->seq = l->v[i].seq;
+		x->size = l->v[i].size;
+		x->key = l->v[i].uidl ? strdup(l->v[i].uidl) : pop3src_digest_key(s, x->seq, x->size, e);
+		x->kind = l->v[i].uidl ? DRV_KEY_UIDL : DRV_KEY_DIGEST;
+		if (!x->key) {
 			if (!err_is_set(e))
 				err_set(e, ERR_NOMEM, "POP3 list: out of memory");
 			return -1;
 		}
+		s->n++;
+	}
+	return 0;
+}
+
+static int pop3src_load(struct pop3src *s, struct err *e)
+{
+	if (s->listed)
+		return 0;
+	if (s->list_failed) {    /* the session is past a failed listing: same answer */
+		*e = s->list_err;
+		return -1;
+	}
+	struct pop3list l = {0};
+	int rc = pop3src_read_listing(s, &l, e);
+	if (rc == 0 && s->eof.closed) {
+		s->dead = true;
+		rc = pop3resp_lib_err(e, MAILPOP3_ERROR_STREAM, "POP3 LIST", 0, s->ctx.timeout);
+	}
+	if (rc == 0)
+		rc = pop3src_give_etpan(s, &l, e);
+	if (rc == 0)
+		rc = pop3src_keys(s, &l, e);
+	pop3list_free(&l);
+	if (rc < 0) {
+		pop3src_unload(s);
+		s->list_failed = true;
+		s->list_err = *e;
+		return -1;
 	}
 	pop3src_number_digests(s);
 	size_t dups = pop3src_duplicates(s);

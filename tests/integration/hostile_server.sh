@@ -2,10 +2,14 @@
 # hostile_server: an old server that answers nonsense costs only its own customer. Each
 # scenario in tests/data/hostile/ is played by tests/tools/scriptserver.py as the migration
 # source (or destination) of a two-customer plan: "bad" meets the scenario, "good" reads a
-# real Dovecot over the other protocol. `cutover dry-run` and `cutover run` must end within
-# a minute (no hang), by exiting (no signal, no sanitizer report) with 1 or 69, give "bad"
-# a protocol error, and still inventory and copy "good". Scenarios marked `# todo:` fail
-# with today's drivers; their checks are TAP TODO (tests/run counts them apart).
+# real Dovecot over the other protocol. `cutover dry-run`, `cutover run` and `cutover
+# verify` must end within a minute (no hang), by exiting (no signal, no sanitizer report):
+# dry-run with NO-GO (1), run with 75 (bad's error is temporary: protocol, or network for
+# `# class: network` scenarios) naming bad, verify with a failure; "good" is still
+# inventoried, copied and verified. Scenarios marked `# todo:` fail with today's drivers;
+# their checks are TAP TODO (tests/run counts them apart). Last, tests/data/hostile/signal/
+# plays a server that hangs after login while `cutover run` gets SIGTERM, SIGINT, or two
+# SIGTERMs: the run ends within 5 s (75 after one signal, 130 at once after two).
 set -u
 . "$(dirname "$0")/../harness/lib.sh"
 harness_init
@@ -66,16 +70,23 @@ hs_ok() {
 hs_exited() { [ "$1" != 124 ] && [ "$1" != 137 ]; }
 hs_no_crash() { [ "$1" -lt 128 ] && ! grep -qE 'Sanitizer|runtime error:|Segmentation fault' "$2"; }
 hs_exit_1_69() { [ "$1" = 1 ] || [ "$1" = 69 ]; }
+hs_exit_verify() { [ "$1" -ne 0 ] && [ "$1" -lt 128 ]; }
 hs_is() { [ "$1" = "$2" ]; }
 hs_nonempty() { [ -n "$1" ]; }
 
 n=0
-for scen in "$DATA"/*.scenario; do
+# HS_ONLY=GLOB (e.g. 'pop3-*') plays only the matching scenarios, while working on one.
+for scen in "$DATA"/${HS_ONLY:-*}.scenario; do
+	[ -f "$scen" ] || continue
 	n=$((n + 1))
 	name=$(basename "$scen" .scenario)
 	proto=${name%%-*}
 	side=$(sed -n 's/^# side: *//p' "$scen")
 	hs_todo=$(sed -n 's/^# todo: *//p' "$scen")
+	class=$(sed -n 's/^# class: *//p' "$scen")
+	class=${class:-protocol}
+	run_exit=$(sed -n 's/^# run-exit: *//p' "$scen")
+	run_exit=${run_exit:-75}
 	d="$H_DIR/$name"
 	mkdir -p "$d"
 	"$H_PY" "$SS" "$scen" --port-file "$d/port" --log "$d/server.log" --read-timeout 30 --hang-max 90 &
@@ -106,14 +117,28 @@ for scen in "$DATA"/*.scenario; do
 	echo "# $name: run exit $rc; $(grep -vE '^\s*$' "$d/run.err" | tail -n 1)"
 	hs_ok "$name: run ends within 60 s" hs_exited "$rc"
 	hs_ok "$name: run exits, no crash" hs_no_crash "$rc" "$d/run.err"
-	hs_ok "$name: run exits 1 or 69" hs_exit_1_69 "$rc"
 	if [ "$side" = source ]; then
-		hs_ok "$name: run fails bad with a protocol error" \
-			hs_is "$(hs_field "$d/run.json" bad error_class)" protocol
+		# Protocol and network errors are worth a retry (err_retry_class): exit 75.
+		hs_ok "$name: run exits $run_exit" hs_is "$rc" "$run_exit"
+		hs_ok "$name: run fails bad with a $class error" \
+			hs_is "$(hs_field "$d/run.json" bad error_class)" "$class"
+		hs_ok "$name: run names bad in its message" grep -q ' bad error: ' "$d/run.err"
 		hs_ok "$name: run still copies good's 3 messages" \
 			hs_is "$(hs_field "$d/run.json" good copied)" 3
 	else
+		hs_ok "$name: run exits 1 or 69" hs_exit_1_69 "$rc"
 		hs_ok "$name: run names the destination's failure" grep -qiE 'destination|protocol' "$d/run.err"
+	fi
+
+	timeout -k 5 60 "$CUTOVER" verify "$d/plan.yaml" >"$d/verify.out" 2>"$d/verify.err"
+	rc=$?
+	echo "# $name: verify exit $rc; $(grep -vE '^\s*$' "$d/verify.err" | tail -n 1)"
+	hs_ok "$name: verify ends within 60 s" hs_exited "$rc"
+	hs_ok "$name: verify exits, no crash" hs_no_crash "$rc" "$d/verify.err"
+	hs_ok "$name: verify fails (exit $rc)" hs_exit_verify "$rc"
+	if [ "$side" = source ]; then
+		hs_ok "$name: verify names bad's failure" grep -qE '^bad +NOT VERIFIED: .+' "$d/verify.out"
+		hs_ok "$name: verify checks good" grep -qE '^good +3 +3 ' "$d/verify.out"
 	fi
 	# The scenario was played, and still matches what cutover says (else update it).
 	tap_ok "$name: cutover connected to the scenario's server" grep -q ' accept$' "$d/server.log"
@@ -121,4 +146,50 @@ for scen in "$DATA"/*.scenario; do
 	kill "$ss_pid" 2>/dev/null
 	wait "$ss_pid" 2>/dev/null
 done
+# hs_signal NAME SIGNALS EXPECT: `cutover run` against a server that hangs after login
+# (plan timeout 60 s), sent SIGNALS (e.g. "TERM" or "TERM TERM") once the server hangs. It
+# must exit within 5 s with EXPECT (a number, or "nonsignal": any exit that is not a signal
+# death), no crash, and leave a journal that `cutover status` reads.
+hs_signal() {
+	local name=$1 sigs=$2 expect=$3 d="$H_DIR/signal-$1" pid t0 t1 rc sig
+	mkdir -p "$d"
+	"$H_PY" "$SS" "$DATA/signal/pop3-hang.scenario" --port-file "$d/port" --log "$d/server.log" \
+		--read-timeout 30 --hang-max 90 &
+	ss_pid=$!
+	harness_on_exit "kill $ss_pid 2>/dev/null"
+	for _ in $(seq 50); do [ -s "$d/port" ] && break; sleep 0.1; done
+	n=$((n + 1))
+	export E_DST_SUFFIX="-$n"
+	e_dst_users bad good || exit 1
+	hs_plan "$d/plan.yaml" pop3 "$(cat "$d/port")" source
+	sed -i 's/timeout: 10s/timeout: 60s/' "$d/plan.yaml"
+	"$CUTOVER" run "$d/plan.yaml" >"$d/run.out" 2>"$d/run.err" &
+	pid=$!
+	for _ in $(seq 100); do grep -q 'C: STAT' "$d/server.log" 2>/dev/null && break; sleep 0.1; done
+	sleep 0.5
+	t0=$(date +%s%N)
+	# (a pause between two signals: the same signal sent twice while the first is still
+	# pending is delivered once)
+	for sig in $sigs; do kill -"$sig" "$pid"; sleep 0.05; done
+	for _ in $(seq 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
+	wait "$pid"
+	rc=$? t1=$(date +%s%N)
+	echo "# signal $name: exit $rc after $(((t1 - t0) / 1000000)) ms; $(tail -n 1 "$d/run.err")"
+	tap_ok "signal $name: the server was hanging when the signal came" grep -q 'C: STAT' "$d/server.log"
+	tap_ok "signal $name: run exits within 5 s" test $(((t1 - t0) / 1000000)) -le 5000
+	tap_not "signal $name: no sanitizer report" grep -qE 'Sanitizer|runtime error:' "$d/run.err"
+	if [ "$expect" = nonsignal ]; then
+		tap_ok "signal $name: an exit code, not a signal death ($rc)" test "$rc" -lt 128
+	else
+		tap_is "$rc" "$expect" "signal $name: exit $expect"
+	fi
+	"$CUTOVER" status "$d/plan.yaml" >"$d/status.out" 2>&1
+	tap_is "$?" 0 "signal $name: the journal is readable afterwards (cutover status)"
+	kill "$ss_pid" 2>/dev/null
+	wait "$ss_pid" 2>/dev/null
+}
+hs_signal term TERM 75
+hs_signal int INT 75
+hs_signal twice "TERM TERM" 130
 tap_done
