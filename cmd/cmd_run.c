@@ -242,6 +242,9 @@ static void run_table(FILE *f, const struct engine_result *r, const bool *earlie
 			fprintf(f, "done in an earlier run (not checked again)\n");
 		else if (!r[i].ran)
 			fprintf(f, "not started (interrupted)\n");
+		else if (r[i].went_through)
+			fprintf(f, "done, %llu failed (%s): %s\n", (unsigned long long)r[i].failed,
+			        err_class_name(r[i].cls), r[i].error);
 		else
 			fprintf(f, "FAILED (%s): %s\n", err_class_name(r[i].cls), r[i].error);
 	}
@@ -266,6 +269,9 @@ static int run_json(const struct engine_result *r, const bool *earlier, size_t n
 		json_object_set_new(o, "deleted_on_source", json_integer((json_int_t)r[i].deleted_on_source));
 		json_object_set_new(o, "removed", json_integer((json_int_t)r[i].removed));
 		json_object_set_new(o, "rematched", json_integer((json_int_t)r[i].rematched));
+		json_object_set_new(o, "found_on_destination", json_integer((json_int_t)r[i].found));
+		json_object_set_new(o, "missing_on_destination", json_integer((json_int_t)r[i].missing));
+		json_object_set_new(o, "altered", json_integer((json_int_t)r[i].altered));
 		if (r[i].uidl_style[0])
 			json_object_set_new(o, "uidl_style", json_string(r[i].uidl_style));
 		json_object_set_new(o, "started", json_boolean(r[i].ran));
@@ -333,6 +339,22 @@ static void run_engine_opts(const struct cmd_ctx *ctx, int64_t run_id, struct ru
 	eo->tick_ms = ui->tty ? 200 : 1000;
 	eo->stop = &run_stop;
 	eo->conns = ui->conns;
+}
+
+/* What the destination said that the journal did not: one line per customer. */
+static void run_reconciled(FILE *f, const struct engine_result *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (r[i].missing)
+			fprintf(f, "%s: %llu missing on the destination, copied again\n", r[i].customer,
+			        (unsigned long long)r[i].missing);
+		if (r[i].altered)
+			fprintf(f, "%s: %llu stored ALTERED (recorded in the journal; see the log for "
+			        "what changed)\n", r[i].customer, (unsigned long long)r[i].altered);
+		if (r[i].found)
+			fprintf(f, "%s: %llu already on the destination (not in the journal), recorded, "
+			        "not copied\n", r[i].customer, (unsigned long long)r[i].found);
+	}
 }
 
 /* "interrupted: 2 customers stopped mid-copy, 6 not started; run again to continue" (the
@@ -450,6 +472,7 @@ static void run_report(const struct cmd_ctx *ctx, const struct engine_result *re
 		run_json(res, earlier, n, t, run_id, code, phase, took);
 	} else if (!quiet || bad) {
 		run_table(stdout, res, earlier, n, quiet);
+		run_reconciled(stdout, res, n);
 		if (!quiet)
 			printf("\n%s\njournal: %s (cutover status %s)\n", summary, ctx->journal_path,
 			       ctx->plan_path);

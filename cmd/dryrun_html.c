@@ -181,6 +181,8 @@ static void dryrun_html_customer(FILE *f, const struct plan *p, const struct inv
 		fprintf(f, "Over quota. ");
 	if (ic->no_message_id > 0)
 		fprintf(f, "%lld without Message-ID. ", (long long)ic->no_message_id);
+	if (ic->already)
+		fprintf(f, "%llu already on the destination. ", (unsigned long long)ic->already);
 	if (redl) {
 		fprintf(f, "Re-download: ");
 		dryrun_esc(f, why);

@@ -58,7 +58,7 @@ int dryrun_json(FILE *f, const struct dryrun_report *r)
 			                                         "messages", (json_int_t)ic->folders[k].msgs,
 			                                         "bytes", (json_int_t)ic->folders[k].bytes));
 		json_array_append_new(
-			cs, json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:s, s:b, s:s, s:b, s:s, s:s, s:s, s:s, s:o}",
+			cs, json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:s, s:b, s:s, s:b, s:s, s:s, s:s, s:s, s:o, s:I}",
 			              "id", ic->c->id, "email", ic->c->email, "messages", (json_int_t)ic->msgs,
 			              "bytes", (json_int_t)ic->bytes, "largest", (json_int_t)ic->largest,
 			              "oversize", (json_int_t)ic->oversize, "without_message_id",
@@ -70,7 +70,7 @@ int dryrun_json(FILE *f, const struct dryrun_report *r)
 			              "destination_error", ic->dst_ok ? "" : ic->dst_detail, "redownload",
 			              instr_redownload_name(redl < 0 ? INSTR_REDL_NO : (enum instr_redownload)redl),
 			              "redownload_why", why, "client", ic->c->client, "folders",
-			              folders));
+			              folders, "already_on_destination", (json_int_t)ic->already));
 	}
 	json_object_set_new(root, "customers", cs);
 	if (r->estimated) {

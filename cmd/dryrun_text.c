@@ -106,6 +106,9 @@ void dryrun_text(FILE *f, const struct dryrun_report *r)
 		if (ic->no_message_id > 0)
 			snprintf(notes + strlen(notes), sizeof notes - strlen(notes), "%lld without Message-ID; ",
 			         (long long)ic->no_message_id);
+		if (ic->already)
+			snprintf(notes + strlen(notes), sizeof notes - strlen(notes), "%llu already on the "
+			         "destination; ", (unsigned long long)ic->already);
 		char why[256];
 		if (instr_predict(r->plan, ic->c, why, sizeof why) == INSTR_REDL_YES)
 			snprintf(notes + strlen(notes), sizeof notes - strlen(notes), "re-download: %s", why);

@@ -15,7 +15,7 @@
 
 struct journal;
 
-#define JOURNAL_SCHEMA_VERSION 3
+#define JOURNAL_SCHEMA_VERSION 4
 #define JOURNAL_BUSY_TIMEOUT_MS 15000
 
 /* Open for writing, creating the file (mode 0600) and creating or migrating the schema.
@@ -91,6 +91,9 @@ struct journal_msg {
 	const char *keywords;       /* IMAP keywords as copied, space-separated; NULL = none */
 	enum journal_msg_state state;
 	const char *why;            /* SKIPPED/FAILED reason; NULL otherwise */
+	/* DONE, but not byte for byte: what the destination made us change ("2 NUL bytes
+	 * removed"); NULL = stored exactly. Written by journal_msgs_done. */
+	const char *altered;
 };
 
 /* The old POP3 UIDL of a message (src_kind JOURNAL_KEY_UIDL), or NULL when its key is a

@@ -229,14 +229,14 @@ int journal_msgs_done(struct journal *j, const struct journal_msg *m, size_t n, 
 {
 	sqlite3_stmt *by_id = journal_stmt(j, JS_MSG_DONE_ID, "UPDATE message SET state = 2, "
 	                                   "dst_folder = coalesce(?1, dst_folder), dst_uidvalidity = ?2, "
-	                                   "dst_uid = ?3, dst_uidl = ?4, flags = ?5, keywords = ?10, why = NULL, "
-	                                   "updated = ?6 WHERE id = ?7", e);
+	                                   "dst_uid = ?3, dst_uidl = ?4, flags = ?5, keywords = ?10, altered = ?11, "
+	                                   "why = NULL, updated = ?6 WHERE id = ?7", e);
 	sqlite3_stmt *by_key = by_id ? journal_stmt(j, JS_MSG_DONE_KEY,
 	                                            "UPDATE message SET state = 2, "
 	                                            "dst_folder = coalesce(?1, dst_folder), "
 	                                            "dst_uidvalidity = ?2, dst_uid = ?3, dst_uidl = ?4, "
-	                                            "flags = ?5, keywords = ?10, why = NULL, updated = ?6 "
-	                                            "WHERE customer = ?7 AND folder = ?8 AND src_key = ?9",
+	                                            "flags = ?5, keywords = ?10, altered = ?11, why = NULL, "
+	                                            "updated = ?6 WHERE customer = ?7 AND folder = ?8 AND src_key = ?9",
 	                                            e)
 	                              : NULL;
 	sqlite3_int64 now = (sqlite3_int64)time(NULL);
@@ -256,6 +256,7 @@ int journal_msgs_done(struct journal *j, const struct journal_msg *m, size_t n, 
 		sqlite3_bind_int64(st, 5, m[i].flags);
 		sqlite3_bind_int64(st, 6, now);
 		journal_bind_text(st, 10, m[i].keywords);
+		journal_bind_text(st, 11, m[i].altered);
 		if (m[i].id) {
 			sqlite3_bind_int64(st, 7, m[i].id);
 		} else {

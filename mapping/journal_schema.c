@@ -98,6 +98,9 @@ static const char *const journal_schema_steps[] = {
 	"ALTER TABLE message ADD COLUMN src_kind INTEGER NOT NULL DEFAULT 1;\n"
 	"UPDATE message SET src_kind = CASE WHEN src_uid <> 0 THEN 3 "
 	"WHEN substr(src_key, 1, 7) = 'sha256:' THEN 2 ELSE 1 END;\n",
+	/* 3 -> 4: a message stored with a change the destination forced (NUL bytes without
+	 * IMAP BINARY): what changed, so verify accepts it as recorded and status lists it. */
+	"ALTER TABLE message ADD COLUMN altered TEXT;\n",
 };
 
 #define JOURNAL_N_STEPS (sizeof journal_schema_steps / sizeof journal_schema_steps[0])

@@ -20,6 +20,19 @@ void drv_msg_list_free(struct drv_msg_list *l)
 	l->n = 0;
 }
 
+void drv_index_free(struct drv_index *ix)
+{
+	for (size_t i = 0; ix && i < ix->n; i++) {
+		free(ix->v[i].found_by);
+		free(ix->v[i].message_id);
+	}
+	if (ix) {
+		free(ix->v);
+		ix->v = NULL;
+		ix->n = 0;
+	}
+}
+
 void drv_folder_list_free(struct drv_folder *v, size_t n)
 {
 	for (size_t i = 0; v && i < n; i++)

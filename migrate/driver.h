@@ -162,6 +162,10 @@ struct drv_append {
 	int tz_offset;              /* seconds east of UTC to write the date with */
 	/* out: */
 	uint32_t uid;               /* from APPENDUID; 0 when the server has no UIDPLUS */
+	/* What the driver had to change for this server to take the message ("3 NUL bytes
+	 * removed: the destination has no BINARY"); "" = stored as given. The engine records
+	 * it (journal: altered) and reports it: never silent. */
+	char altered[96];
 };
 
 enum {
@@ -170,6 +174,19 @@ enum {
 	DRV_DST_QUOTA = 1 << 2,
 	DRV_DST_SPECIAL_USE = 1 << 3,
 };
+
+/* One destination message as the reconcile pass sees it (dst_ops.index). */
+struct drv_index_entry {
+	uint32_t uid;
+	uint64_t size;              /* RFC822.SIZE: the stored bytes */
+	char *found_by;             /* value of the header asked for (X-UIDL), NULL = absent */
+	char *message_id;           /* Message-ID value, NULL = absent */
+};
+struct drv_index {
+	struct drv_index_entry *v;  /* ascending UID */
+	size_t n;
+};
+void drv_index_free(struct drv_index *ix);
 
 struct dst;
 struct dst_ops {
@@ -192,6 +209,12 @@ struct dst_ops {
 	 * searched) when this server cannot search for such a value: try another header. */
 	int (*find_header)(struct dst *d, const char *folder, const char *name, const char *value,
 	                   uint32_t **uids, size_t *n, struct err *e);
+	/* Every message of `folder` in ONE pass (IMAP: UID FETCH 1:* (UID RFC822.SIZE
+	 * BODY.PEEK[HEADER.FIELDS (<header> MESSAGE-ID)])): what the journal is checked
+	 * against before it is trusted. header: the UIDL strategy's own (X-UIDL) or NULL.
+	 * May be NULL (the engine then trusts the journal). */
+	int (*index)(struct dst *d, const char *folder, const char *header, struct drv_index *out,
+	             struct err *e);
 	/* Body of one message by UID (verify, in-doubt digest check). Caller owns *data. */
 	int (*fetch_uid)(struct dst *d, const char *folder, uint32_t uid, char **data, size_t *len,
 	                 struct err *e);

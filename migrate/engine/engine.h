@@ -47,6 +47,11 @@ struct engine_result {
 	uint64_t deleted_on_source;/* earlier copies no longer on the source */
 	uint64_t removed;          /* of those, removed from the destination (mirror_deletes) */
 	uint64_t rematched;        /* found again after a source UIDVALIDITY change */
+	uint64_t found;            /* not in the journal but already on the destination: recorded */
+	uint64_t missing;          /* in the journal but gone from the destination: copied again */
+	bool went_through;         /* not ok only because messages were refused one by one
+	                            * (FAILED in the journal): "done, N failed" */
+	uint64_t altered;          /* stored with a change the destination forced (journal: altered) */
 	uint64_t excluded_folders;
 	int attempts;
 	double seconds;

@@ -169,6 +169,8 @@ static int engine_copy_settle(struct engine_folder *f, struct engine_item *items
 			return -1;
 		if (!it->prev && engine_copy_rematch(f, it, e) < 0)
 			return -1;
+		if (!it->prev && it->state == ENGINE_ITEM_PREPARED && engine_recon_settle(f, it, e) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -194,9 +196,13 @@ static int engine_copy_found(struct engine_folder *f, struct engine_item *items,
 	}
 	if (journal_msgs_done(f->x->w->j, jms, k, e) < 0)
 		return -1;
-	for (size_t i = 0; i < k; i++)
+	size_t indexed = 0;
+	for (size_t i = 0; i < k; i++) {
 		items[idx[i]].state = ENGINE_ITEM_DONE;
-	engine_count(f->x, ENGINE_COUNT_COPIED, k, 0);
+		indexed += items[idx[i]].indexed;
+	}
+	engine_count(f->x, ENGINE_COUNT_COPIED, k - indexed, 0);
+	engine_count(f->x, ENGINE_COUNT_FOUND, indexed, 0);
 	return 0;
 }
 
@@ -234,7 +240,13 @@ static int engine_copy_done(struct engine_folder *f, struct engine_item *items, 
 		jms[i] = items[idx[i]].jm;
 		jms[i].dst_uid = app[i].uid;
 		jms[i].state = JOURNAL_MSG_DONE;
+		jms[i].altered = app[i].altered[0] ? app[i].altered : NULL;
 		bytes += app[i].len;
+		if (jms[i].altered) {
+			f->x->r->altered++;
+			engine_log(f->x->w, f->x->c->id, "warn", "message %s stored ALTERED on the "
+			           "destination: %s", items[idx[i]].m->key, app[i].altered);
+		}
 	}
 	if (journal_msgs_done(f->x->w->j, jms, k, e) < 0)
 		return -1;

@@ -42,6 +42,12 @@ void engine_count(struct engine_cust *x, enum engine_count_what what, uint64_t n
 		x->pending -= n;
 		x->progressed = true;
 		break;
+	case ENGINE_COUNT_FOUND:
+		s->done += n;
+		pg->msgs_handled += n;
+		x->pending -= n;
+		x->progressed = true;
+		break;
 	case ENGINE_COUNT_FAILED:
 		s->done += n;
 		pg->msgs_handled += n;
@@ -60,8 +66,9 @@ void engine_count_finish(struct engine_cust *x, bool failed)
 	r->skipped = r->listed > r->copied + not_copied ? r->listed - r->copied - not_copied : 0;
 	if (failed || !x->msg_failed)
 		return;
-	/* The customer went through, but messages were refused: it is not done. */
+	/* The customer went through, but messages were refused: it is not ok. */
 	r->ok = false;
+	r->went_through = true;
 	r->cls = x->msg_err.cls ? x->msg_err.cls : ERR_INTERNAL;
 	snprintf(r->error, sizeof r->error, "%llu message(s) not copied; the first: %s%s%s",
 	         (unsigned long long)x->msg_failed, x->msg_err.msg,

@@ -53,8 +53,8 @@ void engine_doubt_free(struct engine_doubt *d)
 
 /* Whether destination message `uid` holds the item's bytes (normalised, without what the
  * UIDL strategy added). */
-static int engine_doubt_same(struct engine_folder *f, uint32_t uid, const struct engine_item *it,
-                             bool *same, struct err *e)
+int engine_doubt_same(struct engine_folder *f, uint32_t uid, const struct engine_item *it,
+                      bool *same, struct err *e)
 {
 	struct dst *d = f->x->dst;
 	char *data = NULL, sha[DIGEST_HEX_LEN + 1];
@@ -95,6 +95,7 @@ static int engine_doubt_try(struct engine_folder *f, struct engine_item *it, con
 		if (same) {
 			it->state = ENGINE_ITEM_FOUND;
 			it->jm.dst_uid = uids[i];
+			engine_recon_take_uid(&f->recon, uids[i]);
 		}
 	}
 	free(uids);
@@ -123,5 +124,43 @@ int engine_doubt_resolve(struct engine_folder *f, struct engine_item *it, struct
 	else if (it->state == ENGINE_ITEM_FOUND)
 		engine_log(f->x->w, f->x->c->id, "info", "message %s was in doubt: found on the destination "
 		           "(UID %u), not appended again", it->m->key, it->jm.dst_uid);
+	return 0;
+}
+
+/* Take index entry `i` for the item: claimed in both the index and the doubt set. */
+static int engine_recon_found(struct engine_folder *f, struct engine_item *it, size_t i,
+                              struct err *e)
+{
+	uint32_t uid = f->recon.ix.v[i].uid;
+	engine_recon_take(&f->recon, i);
+	if (engine_doubt_claim(&f->doubt, uid) < 0)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	it->state = ENGINE_ITEM_FOUND;
+	it->indexed = true;
+	it->jm.dst_uid = uid;
+	f->x->r->found++;
+	return 0;
+}
+
+int engine_recon_settle(struct engine_folder *f, struct engine_item *it, struct err *e)
+{
+	const char *name = NULL, *value = NULL;
+	size_t cand[16];
+	bool need_digest;
+	struct engine_recon_want w = { NULL, it->mid[0] ? it->mid : NULL,
+	                               engine_recon_stored_size(it->data.data, it->data.len) };
+	if (f->x->uidl->find(it->m->key, it->m->kind, &name, &value))
+		w.found_by = value;
+	size_t k = engine_recon_candidates(&f->recon, &w, cand, sizeof cand / sizeof cand[0],
+	                                   &need_digest);
+	if (k > 0 && !need_digest)
+		return engine_recon_found(f, it, cand[0], e);
+	for (size_t i = 0; i < k; i++) {
+		bool same = false;
+		if (engine_doubt_same(f, f->recon.ix.v[cand[i]].uid, it, &same, e) < 0)
+			return err_prefix(e, "looking for message %s on the destination: ", it->m->key);
+		if (same)
+			return engine_recon_found(f, it, cand[i], e);
+	}
 	return 0;
 }

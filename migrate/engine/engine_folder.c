@@ -71,12 +71,43 @@ static int engine_folder_after(struct engine_folder *f, const struct drv_msg_lis
 	return 0;
 }
 
+/* Check the journal against the destination (one index pass): rows gone from it are
+ * copied again, and what is there unrecorded is found instead of appended. */
+static int engine_folder_reconcile(struct engine_folder *f, struct journal_msg_set *set,
+                                   struct err *e)
+{
+	struct engine_cust *x = f->x;
+	struct dst *d = x->dst;
+	struct drv_index ix = { NULL, 0 };
+	const char *name = NULL, *value = NULL;
+	if (!d->ops->index)
+		return 0;
+	/* The strategy's header name; a UIDL key makes preserve name it. */
+	if (!x->uidl->find("1", DRV_KEY_UIDL, &name, &value))
+		name = NULL;
+	if (d->ops->index(d, f->dfolder, name, &ix, e) < 0)
+		return err_prefix(e, "indexing the destination: ");
+	if (engine_recon_init(&f->recon, &ix) < 0) {
+		drv_index_free(&ix);
+		return err_set(e, ERR_NOMEM, "out of memory");
+	}
+	size_t missing = engine_recon_check(&f->recon, set, f->dst_uidvalidity);
+	if (missing)
+		engine_log(x->w, x->c->id, "warn", "folder %s: %zu message(s) the journal has as copied "
+		           "are not on the destination (now UIDVALIDITY %u): copying them again",
+		           f->dfolder, missing, f->dst_uidvalidity);
+	x->r->missing += missing;
+	return 0;
+}
+
 /* The diff of one listing with the journal, and the state its stages start from. */
 static int engine_folder_plan(struct engine_folder *f, const struct drv_msg_list *list,
-                              const struct journal_msg_set *set, struct engine_work *w,
+                              struct journal_msg_set *set, struct engine_work *w,
                               struct err *e)
 {
 	struct engine_cust *x = f->x;
+	if (engine_folder_reconcile(f, set, e) < 0)
+		return -1;
 	bool skip_deleted = !x->p->migration.copy_deleted &&
 	                    (x->src->ops->caps(x->src) & DRV_SRC_FLAGS);
 	if (engine_diff(list, set, skip_deleted, f->src_uidvalidity, w) < 0)
@@ -121,6 +152,7 @@ int engine_folder_run(struct engine_cust *x, const char *sfolder, const char *df
 out:
 	engine_doubt_free(&f.doubt);
 	engine_rematch_free(&f.rematch);
+	engine_recon_free(&f.recon);
 	engine_work_free(&w);
 	journal_msg_set_free(&set);
 	drv_msg_list_free(&list);

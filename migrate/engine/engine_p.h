@@ -7,6 +7,7 @@
  *   engine_diff.c      PURE: listing + journal rows -> work items (no I/O)
  *   engine_copy.c      one batch: fetch -> prepare -> settle -> intent -> append -> done
  *   engine_doubt.c     messages left in doubt by a crash, looked for on the destination
+ *   engine_reconcile.c PURE: the journal against the destination's index (missing, found)
  *   engine_rematch.c   messages found again after the source reset a folder's UIDVALIDITY
  *   engine_count.c     the one place result, progress and pending are counted
  *   engine_sync.c      flag changes and deletions of messages copied earlier
@@ -70,9 +71,10 @@ struct engine_cust {
 
 /* The one counting function: each event moves the result, the display and pending
  * together. LISTED/SKIPPED/TODO come from a folder's diff; COPIED (appended or found on
- * the destination) and FAILED from the copy stage. */
+ * the destination) and FAILED from the copy stage; FOUND: on the destination unrecorded,
+ * now recorded (handled, not copied: "already there"). */
 enum engine_count_what { ENGINE_COUNT_LISTED, ENGINE_COUNT_SKIPPED, ENGINE_COUNT_TODO,
-                         ENGINE_COUNT_COPIED, ENGINE_COUNT_FAILED };
+                         ENGINE_COUNT_COPIED, ENGINE_COUNT_FOUND, ENGINE_COUNT_FAILED };
 void engine_count(struct engine_cust *x, enum engine_count_what what, uint64_t n, uint64_t bytes);
 /* Fill the result's totals at the end of a customer (failed: the customer stopped). */
 void engine_count_finish(struct engine_cust *x, bool failed);
@@ -129,6 +131,36 @@ const struct journal_msg *engine_rematch_take(struct engine_rematch *m, uint64_t
 int engine_rematch_finish(struct engine_rematch *m, struct journal *j, struct err *e);
 void engine_rematch_free(struct engine_rematch *m);
 
+/* Reconcile: the destination's index of one folder against the journal (engine_reconcile.c,
+ * pure). */
+struct engine_recon {
+	struct drv_index ix;        /* owned */
+	bool *taken;                /* ix.v[i] is accounted for (by the journal or a match) */
+	size_t n_taken;
+	bool active;                /* false: the destination has no index op */
+};
+/* Takes over *ix (left empty). -1: no memory. */
+int engine_recon_init(struct engine_recon *r, struct drv_index *ix);
+void engine_recon_free(struct engine_recon *r);
+/* DONE rows of set no longer on the destination (another UIDVALIDITY, UID gone) are set to
+ * FAILED in memory, so the diff copies them again; the present ones are claimed. Returns
+ * how many are missing. */
+size_t engine_recon_check(struct engine_recon *r, struct journal_msg_set *set,
+                          uint32_t dst_uidvalidity);
+struct engine_recon_want {
+	const char *found_by;       /* the strategy's header value for this message, or NULL */
+	const char *message_id;     /* or NULL */
+	uint64_t size;              /* as stored (engine_recon_stored_size of the prepared bytes) */
+};
+/* Unclaimed index positions that may hold the message, at most max. *need_digest: more than
+ * one candidate, or no Message-ID: the caller confirms by digest before taking one. */
+size_t engine_recon_candidates(const struct engine_recon *r, const struct engine_recon_want *w,
+                               size_t *out, size_t max, bool *need_digest);
+void engine_recon_take(struct engine_recon *r, size_t i);
+void engine_recon_take_uid(struct engine_recon *r, uint32_t uid);
+/* The size a server reports for these bytes: every line ending as CRLF. */
+uint64_t engine_recon_stored_size(const char *d, size_t len);
+
 /* Where one item of a folder is on its way. */
 enum engine_item_state {
 	ENGINE_ITEM_LISTED,         /* to be copied */
@@ -156,6 +188,7 @@ struct engine_item {
 	const struct drv_msg *m;
 	const struct journal_msg *prev;   /* its journal row from before, if any */
 	enum engine_item_state state;
+	bool indexed;                     /* FOUND in the destination's index, not appended */
 	struct buf data;                  /* the bytes as they will be stored */
 	char sha_raw[DIGEST_HEX_LEN + 1], sha_crlf[DIGEST_HEX_LEN + 1];
 	char mid[ENGINE_MID_MAX];
@@ -172,6 +205,7 @@ struct engine_folder {
 	uint32_t src_uidvalidity, dst_uidvalidity;
 	struct engine_doubt doubt;
 	struct engine_rematch rematch;
+	struct engine_recon recon;
 	uint64_t kw_dropped;
 };
 
@@ -184,6 +218,11 @@ int engine_copy_batch(struct engine_folder *f, struct engine_item *items, size_t
 void engine_items_release(struct engine_item *items, size_t n);
 /* Look for an in-doubt item on the destination; FOUND (with jm.dst_uid) when it is there. */
 int engine_doubt_resolve(struct engine_folder *f, struct engine_item *it, struct err *e);
+/* Whether destination message `uid` holds the item's bytes (what the strategy added stripped). */
+int engine_doubt_same(struct engine_folder *f, uint32_t uid, const struct engine_item *it,
+                      bool *same, struct err *e);
+/* A message the journal does not know, looked for in the folder's index: FOUND when there. */
+int engine_recon_settle(struct engine_folder *f, struct engine_item *it, struct err *e);
 /* A message refused on its own: FAILED in the journal with the reason, counted. */
 int engine_item_fail(struct engine_folder *f, struct engine_item *it, const struct err *why,
                      struct err *e);

@@ -113,10 +113,46 @@ static int imap_append_fail(struct imap_conn *c, int r, struct err *e, const cha
 	return -1;
 }
 
+/* Without BINARY a NUL byte cannot travel in an IMAP literal (RFC 3501 §4.3): the smallest
+ * change is to leave them out, and the caller records that. */
+static int imap_append_without_nul(struct imap_conn *c, const char *mbox, struct drv_append *it,
+                                   struct err *e)
+{
+	struct buf b;
+	size_t nuls = 0;
+	buf_init(&b, CAPS_MESSAGE_MAX);
+	for (size_t i = 0, start = 0; i <= it->len; i++) {
+		if (i < it->len && it->data[i] != '\0')
+			continue;
+		if (buf_append(&b, it->data + start, i - start) < 0) {
+			buf_release(&b);
+			return err_set(e, ERR_NOMEM, "out of memory");
+		}
+		nuls += i < it->len;
+		start = i + 1;
+	}
+	struct drv_append copy = *it;
+	copy.data = b.data ? b.data : "";
+	copy.len = b.len;
+	int rc = imap_append_one(c, mbox, &copy, e);
+	buf_release(&b);
+	if (rc == 0) {
+		it->uid = copy.uid;
+		snprintf(it->altered, sizeof it->altered, "%zu NUL byte(s) removed: the destination "
+		         "has no IMAP BINARY", nuls);
+	}
+	return rc;
+}
+
 int imap_append_one(struct imap_conn *c, const char *mbox, struct drv_append *it, struct err *e)
 {
 	if (imap_conn_usable(c, e) < 0 || imap_append_check(it, e) < 0)
 		return -1;
+	if (imap_append_has_nul(it)) {
+		if (imap_conn_has(c, "BINARY") && imap_conn_has(c, "LITERAL+"))
+			return imap_append_multi(c, mbox, it, 1, e);
+		return imap_append_without_nul(c, mbox, it, e);
+	}
 	struct mailimap_flag_list *fl = imap_append_flag_list(it);
 	struct mailimap_date_time *dt = NULL;
 	if (!fl)
@@ -157,7 +193,13 @@ static int imap_append_quoted(struct buf *b, const char *s)
 static const char *const imap_append_months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
-/* " (flags) \"date\" {n+}\r\n" for one item of a MULTIAPPEND. */
+bool imap_append_has_nul(const struct drv_append *it)
+{
+	return memchr(it->data, '\0', it->len) != NULL;
+}
+
+/* " (flags) \"date\" {n+}\r\n" for one item of a MULTIAPPEND; a message with NUL bytes
+ * goes as literal8 "~{n+}" (RFC 3516 BINARY: the only way to store them exactly). */
 static int imap_append_item_head(struct buf *b, const struct drv_append *it, size_t stored)
 {
 	int rc = buf_puts(b, " (");
@@ -183,7 +225,7 @@ static int imap_append_item_head(struct buf *b, const struct drv_append *it, siz
 		                tm.tm_sec, zone < 0 ? '-' : '+', az);
 	}
 	if (rc == 0)
-		rc = buf_printf(b, " {%zu+}\r\n", stored);
+		rc = buf_printf(b, " %s{%zu+}\r\n", imap_append_has_nul(it) ? "~" : "", stored);
 	return rc;
 }
 

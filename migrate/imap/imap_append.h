@@ -9,6 +9,7 @@
 #ifndef CUTOVER_IMAP_APPEND_H
 #define CUTOVER_IMAP_APPEND_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "base/buf.h"
@@ -28,7 +29,12 @@ int imap_append_check(const struct drv_append *it, struct err *e);
 /* it's flags and keywords as a libetpan flag list (also for UID STORE); NULL = no memory. */
 struct mailimap_flag_list *imap_append_flag_list(const struct drv_append *it);
 
-/* One APPEND; it->uid is set from APPENDUID (0 without UIDPLUS). `mbox` is the server
+/* Whether the message holds a NUL byte: it then needs BINARY (literal8) to be stored
+ * exactly, and travels alone. */
+bool imap_append_has_nul(const struct drv_append *it);
+
+/* One APPEND (a message with NUL bytes: literal8 when the server has BINARY, else without
+ * them, it->altered saying so); it->uid is set from APPENDUID (0 without UIDPLUS). `mbox` is the server
  * name (modified UTF-7). */
 int imap_append_one(struct imap_conn *c, const char *mbox, struct drv_append *it, struct err *e);
 

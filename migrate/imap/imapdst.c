@@ -21,6 +21,7 @@
 #include "migrate/imap/imap_append.h"
 #include "migrate/imap/imap_conn.h"
 #include "migrate/imap/imap_fetch.h"
+#include "migrate/imap/imap_index.h"
 #include "migrate/imap/imap_list.h"
 
 struct imapdst {
@@ -219,6 +220,9 @@ static size_t imapdst_batch_end(const struct imapdst *d, const struct drv_append
 		uint64_t sz = imap_append_stored_size(items[j].data, items[j].len);
 		if (d->appendlimit && sz > d->appendlimit)
 			break;
+		/* NUL bytes: alone, through imap_append_one (BINARY or recorded change). */
+		if (imap_append_has_nul(&items[j]))
+			return j > i ? j : j + 1;
 		if (j > i && bytes + sz > CAPS_BATCH_BYTES)
 			break;
 		bytes += sz;
@@ -303,7 +307,9 @@ static int imapdst_append(struct dst *dst, const char *folder, struct drv_append
 	free(mbox);
 	*done = i;
 	if (rc < 0) {
-		if (e->cls == ERR_TOOBIG || e->cls == ERR_DATA)
+		/* Refusals of this one message (too big, over quota, bad content): the engine
+		 * records it FAILED and goes on with the rest. A dead session is not one. */
+		if (!d->c->dead && (e->cls == ERR_TOOBIG || e->cls == ERR_DATA || e->cls == ERR_QUOTA))
 			e->scope = ERR_SCOPE_MESSAGE;
 		err_prefix(e, "message %zu of %zu: ", i + 1, n);
 	}
@@ -401,6 +407,16 @@ static int imapdst_find_header(struct dst *dst, const char *folder, const char *
 	}
 	*uids = m.uids;
 	*n = m.n;
+	return 0;
+}
+
+static int imapdst_index(struct dst *dst, const char *folder, const char *header,
+                         struct drv_index *out, struct err *e)
+{
+	struct imapdst *d = (struct imapdst *)dst;
+	memset(out, 0, sizeof *out);
+	if (imapdst_select_folder(d, folder, e) < 0 || imap_index_selected(d->c, header, out, e) < 0)
+		return err_prefix(e, "folder '%s': ", folder);
 	return 0;
 }
 
@@ -573,6 +589,7 @@ const struct dst_ops imapdst_ops = {
 	.select = imapdst_select,
 	.append = imapdst_append,
 	.find_header = imapdst_find_header,
+	.index = imapdst_index,
 	.fetch_uid = imapdst_fetch_uid,
 	.store_flags = imapdst_store_flags,
 	.expunge_uids = imapdst_expunge_uids,

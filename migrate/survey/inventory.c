@@ -294,6 +294,26 @@ fail:
 		s->ops->close(s);
 }
 
+/* What the destination holds already, by one index pass per folder; a folder it does not
+ * have yet holds nothing. */
+static int inv_already(struct dst *d, struct inventory_customer *ic, struct err *e)
+{
+	for (size_t f = 0; d->ops->index && f < ic->n_folders; f++) {
+		struct drv_index ix = { NULL, 0 };
+		if (d->ops->select(d, ic->folders[f].name, NULL, e) < 0) {
+			if (e->cls != ERR_NOTFOUND)
+				return -1;
+			err_clear(e);
+			continue;
+		}
+		if (d->ops->index(d, ic->folders[f].name, NULL, &ix, e) < 0)
+			return -1;
+		ic->already += ix.n;
+		drv_index_free(&ix);
+	}
+	return 0;
+}
+
 static void inv_destination(struct inv_shared *sh, struct inventory_customer *ic, struct buf *keep,
                             const size_t *keep_len, size_t n_keep)
 {
@@ -313,7 +333,7 @@ static void inv_destination(struct inv_shared *sh, struct inventory_customer *ic
 		sh->inv->dst_caps_known = true;
 	}
 	pthread_mutex_unlock(&sh->lock);
-	if (ops->limits && ops->limits(d, &maxmsg, &used, &limit, &e) < 0)
+	if ((ops->limits && ops->limits(d, &maxmsg, &used, &limit, &e) < 0) || inv_already(d, ic, &e) < 0)
 		goto fail;
 	ic->dst_ok = true;
 	ic->quota_used = used;

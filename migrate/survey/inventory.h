@@ -29,6 +29,9 @@ struct inventory_customer {
 	uint64_t oversize;          /* messages over the destination's limit */
 	int64_t no_message_id;      /* messages without a Message-ID; -1 = not counted */
 	uint64_t max_message;       /* the limit used (0 = unknown) */
+	uint64_t already;           /* messages the destination holds already in the folders of
+	                             * the same names (a run reconciles them, copying only what is
+	                             * missing) */
 	uint64_t quota_limit, quota_used;
 	bool over_quota;
 	char uidl_style[24];

@@ -5,7 +5,7 @@
  *        name order, no flags. Prints "uid<TAB>file" per stored message, then "done=N",
  *        and the rate on stderr.
  *   imap_append OPTS folders | create FOLDER | find FOLDER HEADER VALUE | limits |
- *        fetch FOLDER UID | caps
+ *        fetch FOLDER UID | index FOLDER | caps
  * OPTS: see imaptool.h. Exit status: the sysexits code of the error class. */
 #include <dirent.h>
 #include <stdint.h>
@@ -211,12 +211,31 @@ static int cmd_fetch(struct dst *d, char **args, struct err *e)
 	return 0;
 }
 
+/* One reconcile index pass: "uid<TAB>size<TAB>X-UIDL<TAB>Message-ID" per message, and
+ * the time it took on stderr. */
+static int cmd_index(struct dst *d, char **args, struct err *e)
+{
+	struct drv_index ix;
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (d->ops->index(d, args[0], "X-UIDL", &ix, e) < 0)
+		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	for (size_t i = 0; i < ix.n; i++)
+		printf("%u\t%llu\t%s\t%s\n", ix.v[i].uid, (unsigned long long)ix.v[i].size,
+		       ix.v[i].found_by ? ix.v[i].found_by : "-", ix.v[i].message_id ? ix.v[i].message_id : "-");
+	fprintf(stderr, "index: %zu messages in %.3f s\n", ix.n,
+	        (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	drv_index_free(&ix);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct imaptool t;
 	const char *usage = "imap_append [-h H -p P -t none|starttls|tls -c CA -n NAME -u USER -m MASTER "
 	                    "-a user|plain -T S] append FOLDER BATCH DIR | folders | create FOLDER | "
-	                    "find FOLDER HEADER VALUE | limits | fetch FOLDER UID | caps";
+	                    "find FOLDER HEADER VALUE | limits | fetch FOLDER UID | index FOLDER | caps";
 	if (imaptool_opts(&t, argc, argv, usage) < 0)
 		return 64;
 	char *cmd = argv[t.argi], **args = argv + t.argi + 1;
@@ -237,6 +256,8 @@ int main(int argc, char **argv)
 		rc = cmd_find(d, args, &e);
 	} else if (!strcmp(cmd, "fetch") && nargs == 2) {
 		rc = cmd_fetch(d, args, &e);
+	} else if (!strcmp(cmd, "index") && nargs == 1) {
+		rc = cmd_index(d, args, &e);
 	} else if (!strcmp(cmd, "limits")) {
 		uint64_t mx, used, lim;
 		if ((rc = d->ops->limits(d, &mx, &used, &lim, &e)) == 0)

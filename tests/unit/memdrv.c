@@ -394,6 +394,40 @@ static int memdrv_dst_find_header(struct dst *d, const char *folder, const char 
 	return 0;
 }
 
+/* What a server reports as RFC822.SIZE: the bytes with every line ending CRLF. */
+static uint64_t memdrv_crlf_size(const char *d, size_t len)
+{
+	uint64_t n = 0;
+	for (size_t i = 0; i < len; i++) {
+		bool cr = d[i] == '\r', lf = d[i] == '\n';
+		n += (cr && i + 1 < len && d[i + 1] == '\n') ? 0 : (cr || lf) ? 2 : 1;
+	}
+	return n;
+}
+
+static int memdrv_dst_index(struct dst *d, const char *folder, const char *header,
+                            struct drv_index *out, struct err *e)
+{
+	struct memdrv_dst *x = (struct memdrv_dst *)d;
+	char v[1000];
+	memset(out, 0, sizeof *out);
+	if (memdrv_op(x->m, &x->dead, e) < 0)
+		return -1;
+	x->m->indexes++;
+	struct memdrv_folder *f = memdrv_find(&x->m->dst, folder);
+	out->v = memdrv_need(calloc(f ? f->n + 1 : 1, sizeof *out->v));
+	for (size_t i = 0; f && i < f->n; i++) {
+		struct drv_index_entry *en = &out->v[out->n++];
+		en->uid = f->v[i].uid;
+		en->size = memdrv_crlf_size(f->v[i].data, f->v[i].len);
+		if (header && hdr_first(f->v[i].data, f->v[i].len, header, v, sizeof v) && v[0])
+			en->found_by = memdrv_need(strdup(v));
+		if (hdr_message_id(f->v[i].data, f->v[i].len, v, sizeof v))
+			en->message_id = memdrv_need(strdup(v));
+	}
+	return 0;
+}
+
 static int memdrv_dst_fetch_uid(struct dst *d, const char *folder, uint32_t uid, char **data,
                                 size_t *len, struct err *e)
 {
@@ -439,6 +473,7 @@ const struct dst_ops memdrv_dst_ops = {
 	.select = memdrv_dst_select,
 	.append = memdrv_dst_append,
 	.find_header = memdrv_dst_find_header,
+	.index = memdrv_dst_index,
 	.fetch_uid = memdrv_dst_fetch_uid,
 	.store_flags = memdrv_dst_store_flags,
 	.close = memdrv_dst_close,

@@ -53,7 +53,7 @@ struct memdrv {
 	size_t drop_after;          /* this operation fails like a dropped session (once) */
 	bool no_uidplus;            /* appends report no UID */
 	/* Counters. */
-	size_t appends, ops, opened, closed;
+	size_t appends, ops, opened, closed, indexes;
 };
 
 void memdrv_init(struct memdrv *m, bool one_mailbox);

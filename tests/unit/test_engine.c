@@ -296,6 +296,41 @@ static void t_in_doubt_by_message_id(void)
 	memdrv_free(&x.m);
 }
 
+/* The journal is lost: the next run finds every message on the destination (by X-UIDL with
+ * preserve, by Message-ID and size with none) and appends nothing; three messages removed
+ * behind the tool's back are copied again, exactly those. */
+static void t_reconcile(void)
+{
+	static const enum plan_uidl modes[] = { PLAN_UIDL_PRESERVE, PLAN_UIDL_NONE };
+	for (size_t k = 0; k < 2; k++) {
+		struct t_env x;
+		t_env_init(&x, k ? "recon-none" : "recon", k == 0, modes[k]);
+		T_REQUIRE(t_env_run(&x) == 0);
+		size_t appends = x.m.appends;
+		t_fresh(x.journal, sizeof x.journal, k ? "recon-none-2" : "recon-2");
+		T_REQUIRE(t_env_run(&x) == 0);
+		T_CHECK(x.r.ok);
+		T_INTEQ(x.m.appends, appends);
+		T_INTEQ(x.r.copied, 0);
+		T_CHECK(x.r.found > 0);
+		T_CHECK(t_exactly_once(&x.m, "INBOX", "INBOX", k == 0));
+		T_INTEQ(t_rows(x.journal, JOURNAL_MSG_DONE), (long)x.r.found);
+		struct memdrv_folder *d = memdrv_folder(&x.m.dst, "INBOX", 0);
+		T_REQUIRE(d && d->n >= 4);
+		for (size_t i = 1; i <= 3; i++) {   /* remove the 2nd, 3rd and 4th */
+			free(d->v[1].data);
+			memmove(&d->v[1], &d->v[2], (d->n - 2) * sizeof d->v[0]);
+			d->n--;
+		}
+		T_REQUIRE(t_env_run(&x) == 0);
+		T_CHECK(x.r.ok);
+		T_INTEQ(x.r.missing, 3);
+		T_INTEQ(x.m.appends, appends + 3);
+		T_CHECK(t_exactly_once(&x.m, "INBOX", "INBOX", k == 0));
+		memdrv_free(&x.m);
+	}
+}
+
 /* The source resets a folder's UIDVALIDITY between two runs: every key is new, but the
  * messages are matched to their earlier copies, not copied again. */
 static void t_rematch(void)
@@ -420,6 +455,7 @@ int main(int argc, char **argv)
 	T_RUN(t_in_doubt_found);
 	T_RUN(t_in_doubt_by_message_id);
 	T_RUN(t_rematch);
+	T_RUN(t_reconcile);
 	T_RUN(t_message_scope_fetch);
 	T_RUN(t_message_scope_append);
 	T_RUN(t_dropped_session);
