@@ -9,7 +9,7 @@
 #define JOURNAL_MSG_COLS                                                                         \
 	"id, customer, folder, src_key, src_seq, src_uidvalidity, src_uid, size, sha256, "        \
 	"message_id, dst_folder, dst_uidvalidity, dst_uid, dst_uidl, flags, state, why, keywords, "  \
-	"src_kind"
+	"src_kind, altered"
 
 /* Rows per page of a walk: small enough to keep memory flat, large enough that the
  * per-page query cost disappears. */
@@ -32,12 +32,13 @@ static void journal_msg_strings_free(struct journal_msg *m)
 	free((char *)m->dst_uidl);
 	free((char *)m->why);
 	free((char *)m->keywords);
+	free((char *)m->altered);
 }
 
 /* Fill m from the current row (columns JOURNAL_MSG_COLS); strings are copies. */
 static int journal_msg_from_row(sqlite3_stmt *st, struct journal_msg *m)
 {
-	char *s[8];
+	char *s[9];
 	const unsigned char *sha;
 	memset(m, 0, sizeof *m);
 	m->id = sqlite3_column_int64(st, 0);
@@ -56,8 +57,9 @@ static int journal_msg_from_row(sqlite3_stmt *st, struct journal_msg *m)
 	if (journal_col_dup(st, 1, &s[0]) | journal_col_dup(st, 2, &s[1]) |
 	    journal_col_dup(st, 3, &s[2]) | journal_col_dup(st, 9, &s[3]) |
 	    journal_col_dup(st, 10, &s[4]) | journal_col_dup(st, 13, &s[5]) |
-	    journal_col_dup(st, 16, &s[6]) | journal_col_dup(st, 17, &s[7])) {
-		for (int i = 0; i < 8; i++)
+	    journal_col_dup(st, 16, &s[6]) | journal_col_dup(st, 17, &s[7]) |
+	    journal_col_dup(st, 19, &s[8])) {
+		for (int i = 0; i < 9; i++)
 			free(s[i]);
 		return -1;
 	}
@@ -69,6 +71,7 @@ static int journal_msg_from_row(sqlite3_stmt *st, struct journal_msg *m)
 	m->dst_uidl = s[5];
 	m->why = s[6];
 	m->keywords = s[7];
+	m->altered = s[8];
 	return 0;
 }
 

@@ -56,9 +56,13 @@ int vjournal_load(struct vjournal *v, struct journal *j, const char *customer, c
 
 /* The one place journal states become verify's: a recorded ALTERED state (issue 11
  * item 4) is to map to VTALLY_REC_ALTERED here — the tally already accepts such messages. */
-static enum vtally_rec vjournal_map(enum journal_msg_state st)
+/* A DONE row the engine stored with a recorded change (NUL bytes removed where the
+ * destination has no BINARY) is ALTERED: verify accepts its different bytes. */
+static enum vtally_rec vjournal_map(const struct journal_msg *m)
 {
-	switch (st) {
+	if (m->state == JOURNAL_MSG_DONE && m->altered)
+		return VTALLY_REC_ALTERED;
+	switch (m->state) {
 	case JOURNAL_MSG_FAILED:
 		return VTALLY_REC_FAILED;
 	case JOURNAL_MSG_INTENT:
@@ -72,7 +76,7 @@ static enum vtally_rec vjournal_map(enum journal_msg_state st)
 enum vtally_rec vjournal_recorded(const struct vjournal *v, const char *src_key)
 {
 	const struct journal_msg *m = v->set.n ? journal_msg_set_find(&v->set, src_key) : NULL;
-	return m ? vjournal_map(m->state) : VTALLY_REC_NONE;
+	return m ? vjournal_map(m) : VTALLY_REC_NONE;
 }
 
 bool vjournal_ours(const struct vjournal *v, const char *key)
