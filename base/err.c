@@ -46,17 +46,44 @@ int err_prefix(struct err *e, const char *fmt, ...)
 	return -1;
 }
 
+/* Length of the valid UTF-8 sequence at p (1-4), or 0: bytes a report may carry as they are. */
+static size_t err_utf8_len(const unsigned char *p)
+{
+	size_t n = p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc2 && p[0] < 0xe0 ? 2 : 0;
+	if (p[0] >= 0xf5)
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	/* no overlong three- or four-byte forms, no surrogates, nothing past U+10FFFF */
+	if ((n == 3 && ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0))) ||
+	    (n == 4 && ((p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] >= 0x90))))
+		return 0;
+	return n;
+}
+
 void err_server(struct err *e, const char *text)
 {
 	size_t n = 0;
 	if (!e || !text)
 		return;
-	/* Servers end lines with CRLF and sometimes embed control bytes; keep one clean line. */
-	for (const char *p = text; *p && n + 1 < sizeof e->server; p++) {
-		unsigned char c = (unsigned char)*p;
-		if (c == '\r' || c == '\n')
+	/* Servers end lines with CRLF and sometimes embed control bytes or broken UTF-8; keep
+	 * one clean line of valid UTF-8, since it goes into JSON reports and the journal.
+	 * A sequence that would not fit whole is dropped, never cut. */
+	for (const unsigned char *p = (const unsigned char *)text; *p && n + 1 < sizeof e->server;) {
+		size_t u = *p < 0x80 ? 1 : err_utf8_len(p);
+		if (*p == '\r' || *p == '\n')
 			break;
-		e->server[n++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+		if (u > 1 && n + u < sizeof e->server) {
+			memcpy(e->server + n, p, u);
+			n += u;
+			p += u;
+			continue;
+		}
+		if (u > 1)
+			break;
+		e->server[n++] = (u == 0 || *p < 0x20 || *p == 0x7f) ? '?' : (char)*p;
+		p++;
 	}
 	e->server[n] = '\0';
 }

@@ -1,5 +1,6 @@
 /* test_base: err, buf and diag — the pieces every module stands on. */
 #include <stdlib.h>
+#include <string.h>
 #include <sysexits.h>
 
 #include "base/buf.h"
@@ -28,6 +29,22 @@ static void err_server_strips_control_bytes(void)
 	err_clear(&e);
 	err_server(&e, "[IN-USE] locked\x01 by\r\nother");
 	T_STREQ(e.server, "[IN-USE] locked? by");
+}
+
+/* A server's words go into JSON reports: valid UTF-8 passes, broken bytes become '?', and
+ * a long reply is never cut inside a character. */
+static void err_server_keeps_valid_utf8_only(void)
+{
+	struct err e;
+	char big[ERR_SERVER_MAX + 8];
+	err_clear(&e);
+	err_server(&e, "-ERR \xe3\x83\xad\xe3\x83\x83\xe3\x82\xaf\xe4\xb8\xad uidl \xff\xc3( \xed\xa0\x80 \xe3\x83");
+	T_STREQ(e.server, "-ERR \xe3\x83\xad\xe3\x83\x83\xe3\x82\xaf\xe4\xb8\xad uidl ?" "?( ??? ??");   /* split: "??(" is a trigraph */
+	memset(big, 'a', sizeof big);
+	memcpy(big + ERR_SERVER_MAX - 3, "\xe3\x83\xad", 3);
+	big[sizeof big - 1] = '\0';
+	err_server(&e, big);
+	T_INTEQ(strlen(e.server), ERR_SERVER_MAX - 3);
 }
 
 static void buf_respects_cap(void)
@@ -71,6 +88,7 @@ int main(void)
 {
 	T_RUN(err_prefix_keeps_message_and_class);
 	T_RUN(err_server_strips_control_bytes);
+	T_RUN(err_server_keeps_valid_utf8_only);
 	T_RUN(buf_respects_cap);
 	T_RUN(diag_sorts_stably_by_position);
 	return T_DONE();
