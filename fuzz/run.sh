@@ -36,7 +36,10 @@ for t in "${targets[@]}"; do
 	# -timeout: one input taking this long is a hang (a report, not a slow machine's
 	# fault: every parser here answers in microseconds). stdin is /dev/null so that a
 	# plan naming /dev/stdin as a file cannot stall the run.
-	"$bin" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+	# FUZZ_SECONDS=0 replays the seed corpus once, no mutation: deterministic, for make check.
+	limit=(-max_total_time="$FUZZ_SECONDS")
+	[ "$FUZZ_SECONDS" = 0 ] && limit=(-runs=0)
+	"$bin" "${limit[@]}" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
 		-print_final_stats=1 -artifact_prefix="$art/$t-" "${dict[@]}" "$corpus" \
 		</dev/null >"$log" 2>&1
 	rc=$?
