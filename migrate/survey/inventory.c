@@ -13,7 +13,6 @@
 #include "migrate/driver.h"
 #include "migrate/session.h"
 #include "migrate/msg/hdr.h"
-#include "schedule/clients.h"
 
 #define INV_SAMPLE_CUSTOMERS 8   /* customers whose first messages are fetched, timed */
 #define INV_SAMPLE_MSGS 8
@@ -153,23 +152,6 @@ static int inv_count_no_id(const struct src_ops *ops, struct src *s, const struc
 	int rc = ops->headers(s, v, l->n, inv_header_cb, &ic->no_message_id, e);
 	free(v);
 	return rc;
-}
-
-static void inv_redownload(const struct plan *p, struct inventory_customer *ic)
-{
-	const struct plan_services *s = &p->services;
-	const struct client_info *ci = clients_lookup(ic->c->client);
-	bool renamed = s->n_incoming_after && s->incoming_before.host && !s->keep_old_names &&
-	               strcmp(s->incoming_before.host, s->incoming_after[0].host) != 0;
-	bool relogin = s->username_before != s->username_after;
-	if (!ci)
-		ci = clients_generic();
-	if (!ci->pop3_state_by_host || (!renamed && !relogin))
-		return;
-	ic->redownload = true;
-	snprintf(ic->redownload_why, sizeof ic->redownload_why, "%s keeps its POP3 state per %s%s%s",
-	         ci->name_en, renamed ? "server name" : "", renamed && relogin ? " and " : "",
-	         relogin ? "login name" : "");
 }
 
 /* Appends into a scratch folder, timed one by one, then the folder is removed. */
@@ -378,7 +360,6 @@ static void *inv_worker(void *arg)
 			return NULL;
 		ic = &sh->inv->v[i];
 		ic->max_message = sh->p->migration.destination.max_message_bytes;
-		inv_redownload(sh->p, ic);
 		inv_source(sh, ic, keep, keep_len, &n_keep);
 		inv_destination(sh, ic, keep, keep_len, n_keep);
 		for (size_t k = 0; k < n_keep; k++)

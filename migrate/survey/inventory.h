@@ -35,8 +35,6 @@ struct inventory_customer {
 	uint64_t quota_limit, quota_used;
 	bool over_quota;
 	char uidl_style[24];
-	bool redownload;            /* the mail program will download everything again anyway */
-	char redownload_why[160];
 };
 
 /* Timings of single operations, for a least-squares fit t = a + b * size. */
