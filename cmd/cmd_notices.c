@@ -9,6 +9,7 @@
 #include <sysexits.h>
 
 #include "cmd/cmd.h"
+#include "cmd/jsondoc.h"
 #include "mapping/journal.h"
 #include "notices/deliver.h"
 #include "notices/eml.h"
@@ -273,7 +274,7 @@ static int notices_all(const struct cmd_ctx *ctx, struct notices_run *r, struct 
 	return 0;
 }
 
-/* --format json: every selected customer's instruction, keyed by id (docs/templates.md). */
+/* --format json: every selected customer's instruction (docs/json.md, "notices"). */
 static int notices_json(const struct cmd_ctx *ctx, struct err *e)
 {
 	const char **ids = calloc(ctx->n_customers ? ctx->n_customers : 1, sizeof *ids);
@@ -283,13 +284,16 @@ static int notices_json(const struct cmd_ctx *ctx, struct err *e)
 	}
 	for (size_t i = 0; i < ctx->n_customers; i++)
 		ids[i] = ctx->customers[i].id;
-	json_t *j = records_json(ctx->plan, ids, ctx->n_customers, e);
+	json_t *list = jsondoc_customers(records_json(ctx->plan, ids, ctx->n_customers, e));
 	free(ids);
-	if (j && json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0)
-		fputc('\n', stdout);
-	else if (j)
-		err_set(e, ERR_IO, "cannot write the JSON records");
-	json_decref(j);
+	if (list) {
+		json_t *doc = jsondoc_new("notices");
+		json_object_set_new(doc, "plan", json_string(ctx->plan->name ? ctx->plan->name : ""));
+		json_object_set_new(doc, "customers", list);
+		if (jsondoc_dump(doc, stdout) < 0)
+			err_set(e, ERR_IO, "cannot write the JSON records");
+		json_decref(doc);
+	}
 	return err_is_set(e) ? cmd_exit_for(e) : EX_OK;
 }
 

@@ -64,8 +64,8 @@ done
 # say the same for every customer of every sample plan (dry-run calls the same function).
 for plan in sample-plans/*.yaml; do
 	name=$(basename "$plan" .yaml)
-	"$BIN" check "$plan" --json 2>/dev/null | jq -S '.instructions | map_values(.redownload)' >"$tmp/c.json"
-	"$BIN" notices "$plan" -q --format json | jq -S 'map_values(.redownload)' >"$tmp/n.json"
+	"$BIN" check "$plan" --json 2>/dev/null | jq -S '.customers | map({(.customer): .redownload}) | add' >"$tmp/c.json"
+	"$BIN" notices "$plan" -q --format json | jq -S '.customers | map({(.customer): .redownload}) | add' >"$tmp/n.json"
 	check "$name: check and notices --format json predict the same re-download per customer" \
 		bash -c "[ -s '$tmp/c.json' ] && [ \"\$(jq length '$tmp/c.json')\" -gt 0 ] && diff '$tmp/c.json' '$tmp/n.json' >&2"
 	bad=0
@@ -93,7 +93,7 @@ for plan in sample-plans/*.yaml; do
 	name=$(basename "$plan" .yaml)
 	bad=0
 	files="$tmp/gold/$name/announcement.en.txt $tmp/gold/$name/announcement.en.html"
-	for id in $("$BIN" notices "$plan" -q --format json | jq -r 'to_entries[] | select(.value.language == "en") | .key'); do
+	for id in $("$BIN" notices "$plan" -q --format json | jq -r '.customers[] | select(.language == "en") | .customer'); do
 		files="$files $tmp/gold/$name/$id.txt $tmp/gold/$name/$id.html"
 	done
 	for f in $files; do
@@ -111,7 +111,7 @@ for plan in sample-plans/*.yaml; do
 	grep -oP '(?<=[{ ,]en: ).*' "$plan" | sed -e 's/ *}$//' -e 's/^"//' -e 's/"$//' >"$tmp/en-texts"
 	bad=0
 	for f in "$tmp/gold/$name"/announcement.ja.txt $(for id in $("$BIN" notices "$plan" -q --format json |
-	         jq -r 'to_entries[] | select(.value.language == "ja") | .key'); do echo "$tmp/gold/$name/$id.txt"; done); do
+	         jq -r '.customers[] | select(.language == "ja") | .customer'); do echo "$tmp/gold/$name/$id.txt"; done); do
 		[ -f "$f" ] || continue
 		if grep -qF -f "$tmp/en-texts" "$f"; then
 			bad=1; grep -F -f "$tmp/en-texts" "$f" | head -n 2 | sed "s|^|# $(basename "$f"): |"
