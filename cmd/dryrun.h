@@ -60,6 +60,8 @@ const char *dryrun_prepared_by(void);
 
 /* Shared formatting: "3 h 30 min", local time in the plan's offset (sizes: cmd_fmt_bytes). */
 void dryrun_fmt_duration(char *out, size_t n, double seconds);
+/* The same in the plan's language: "3 h 30 min" / "3時間30分". */
+void dryrun_fmt_duration_lang(char *out, size_t n, double seconds, enum plan_lang lang);
 void dryrun_fmt_local(char *out, size_t n, time_t t, int utc_offset, const char *fmt);
 
 #endif
