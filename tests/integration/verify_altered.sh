@@ -3,7 +3,7 @@
 # recorded, and verify accepts exactly that (issue 11, items 4 and 7), against real Dovecot
 # and a POP3 source: a message with bare CR bytes (every APPEND path stores them as CR LF)
 # is recorded ALTERED with what changed, said in the run summary and its JSON, and
-# `verify` reports it "altered as recorded" and exits 0; a message with NUL bytes is stored
+# `verify` reports it "altered as recorded" and exits 0, status counts it; a message with NUL bytes is stored
 # exactly (Dovecot has BINARY: literal8) and is not altered at all. A change made on the
 # destination behind the tool's back (unrecorded) is reported altered, exit 1.
 set -u
@@ -34,6 +34,10 @@ tap_is "$(sqlite3 "$db" "select altered from message where altered is not null")
 tap_ok "the run summary says so" grep -q "a1: 1 stored ALTERED" "$H_DIR/run.out"
 "$CUTOVER" run "$plan" --json >"$H_DIR/run2.json" 2>/dev/null
 "$CUTOVER" status "$plan" --json >"$H_DIR/status.json" 2>&1
+tap_is "$("$H_PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["totals"]["messages_altered"])' "$H_DIR/status.json" 2>&1)" \
+	1 "status --json counts it: totals.messages_altered 1"
+"$CUTOVER" status "$plan" >"$H_DIR/status.out" 2>&1
+tap_ok "status says so" grep -q "^1 copied ALTERED" "$H_DIR/status.out"
 m=$(dovecot_maildir dst a1)
 tap_ok "the NUL bytes are stored exactly (BINARY literal8)" grep -qaP 'before\x00after' -r "$m/cur" "$m/new"
 tap_ok "the bare CRs were stored as CR LF (what the record says)" grep -qaP '^one$' -r "$m/cur" "$m/new"
