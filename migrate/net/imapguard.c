@@ -1,6 +1,7 @@
 /* imapguard: see imapguard.h for why a line is refused before libetpan parses it. */
 #include "migrate/net/imapguard.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -49,12 +50,48 @@ static void imapguard_track_literal(struct imapguard *g, unsigned char c)
 	}
 }
 
+/* RFC 3501 ATOM-CHAR: printable ASCII but the atom-specials. */
+static bool imapguard_atom_char(unsigned char c)
+{
+	return c > 0x20 && c < 0x7f && !strchr("(){%*\"\\]", c);
+}
+
+/* libetpan 1.9.4 parses "[PERMANENTFLAGS (" then a list of flags; when the first one is
+ * neither a flag nor ")", its error path frees the list it never made (NULL dereference in
+ * clist_foreach). So what follows "(" must be ")", an atom, or "\" then "*" or an atom
+ * (a flag-perm, RFC 3501), stricter than libetpan needs. pf_state counts the pattern's
+ * bytes matched (case-insensitive, as libetpan's tokens); at its length the next byte is
+ * checked, one more after a backslash. Returns false to refuse. */
+static bool imapguard_permflags(struct imapguard *g, unsigned char c)
+{
+	static const char pat[] = "[PERMANENTFLAGS (";
+	const int len = (int)sizeof pat - 1;
+	if (g->pf_state == len) {
+		g->pf_state = 0;
+		if (c == '\\') {
+			g->pf_state = len + 1;
+			return true;
+		}
+		return c == ')' || imapguard_atom_char(c);
+	}
+	if (g->pf_state == len + 1) {
+		g->pf_state = 0;
+		return c == '*' || imapguard_atom_char(c);
+	}
+	if (toupper(c) == (unsigned char)pat[g->pf_state])
+		g->pf_state++;
+	else
+		g->pf_state = c == '[' ? 1 : 0;
+	return true;
+}
+
 static void imapguard_new_line(struct imapguard *g)
 {
 	g->line_len = 0;
 	g->line_kept = 0;
 	g->line[0] = '\0';
 	g->lit_state = 0;
+	g->pf_state = 0;
 }
 
 size_t imapguard_scan(struct imapguard *g, const unsigned char *buf, size_t n)
@@ -78,12 +115,13 @@ size_t imapguard_scan(struct imapguard *g, const unsigned char *buf, size_t n)
 		unsigned char c = buf[i];
 		imapguard_keep(g, c);
 		g->line_len++;
-		if (c == '\0' || g->line_len > g->line_max) {
+		bool flags_ok = imapguard_permflags(g, c);
+		if (c == '\0' || g->line_len > g->line_max || !flags_ok) {
 			/* The rest of the line, up to what this read holds, for the quote. */
 			for (size_t j = i + 1; j < n && buf[j] != '\n' &&
 			                       !(buf[j] == '\r' && j + 1 < n && buf[j + 1] == '\n'); j++)
 				imapguard_keep(g, buf[j]);
-			g->why = c == '\0' ? IMAPGUARD_NUL : IMAPGUARD_LONG;
+			g->why = c == '\0' ? IMAPGUARD_NUL : !flags_ok ? IMAPGUARD_PERMANENTFLAGS : IMAPGUARD_LONG;
 			return line_start;
 		}
 		i++;
@@ -118,6 +156,8 @@ const char *imapguard_reason(const struct imapguard *g)
 		return "a line without end";
 	case IMAPGUARD_HUGE_LITERAL:
 		return "a literal of 4 GiB or more";
+	case IMAPGUARD_PERMANENTFLAGS:
+		return "a malformed PERMANENTFLAGS list";
 	case IMAPGUARD_OK:
 		break;
 	}

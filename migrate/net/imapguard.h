@@ -17,6 +17,9 @@
  * customer's protocol error, with the line's start quoted (guard.line). A literal announced
  * at 4 GiB or more is refused too: libetpan keeps its size in 32 bits and would read a
  * wrapped one, and the guard and the parser would no longer agree on where lines are.
+ * And one syntax check: a "[PERMANENTFLAGS (" whose list does not start with a flag or ")"
+ * (e.g. "(*)", "(\\)", "(" at line end) makes the same libetpan error path free a NULL
+ * list (found by the fuzzer after the NUL guard, fuzz/seeds/fuzz_imapsrc/).
  *
  * This file only scans; streameof.c calls it from the low-level read (streameof.h). */
 #ifndef CUTOVER_IMAPGUARD_H
@@ -32,7 +35,8 @@
  * honest line is an untagged SEARCH listing every UID of a large folder. */
 #define IMAPGUARD_LINE_MAX ((size_t)64 << 20)
 
-enum imapguard_why { IMAPGUARD_OK, IMAPGUARD_NUL, IMAPGUARD_LONG, IMAPGUARD_HUGE_LITERAL };
+enum imapguard_why { IMAPGUARD_OK, IMAPGUARD_NUL, IMAPGUARD_LONG, IMAPGUARD_HUGE_LITERAL,
+                     IMAPGUARD_PERMANENTFLAGS };
 
 struct imapguard {
 	size_t line_max;          /* refuse a line longer than this (0 = IMAPGUARD_LINE_MAX) */
@@ -44,6 +48,7 @@ struct imapguard {
 	int lit_state;
 	uint64_t lit_n;
 	bool lit_overflow;        /* more digits than a uint64 holds */
+	int pf_state;             /* "[PERMANENTFLAGS (" matched so far; see imapguard.c */
 	char line[IMAPGUARD_LINE_KEEP * 4 + 1];   /* the current line's start, escaped */
 	size_t line_kept;         /* raw bytes of the line represented in line[] */
 	enum imapguard_why why;   /* != OK: refused; every later scan refuses at once */

@@ -1,6 +1,7 @@
 /* test_imapguard: the scanner that refuses an IMAP server line libetpan's parser cannot take
  * safely (imapguard.h): a NUL byte outside a literal (the libetpan crash the fuzzer found,
- * fuzz/seeds/fuzz_imapsrc/permanentflags-nul.bin), a line without end, a literal of 4 GiB;
+ * fuzz/seeds/fuzz_imapsrc/permanentflags-nul.bin), a PERMANENTFLAGS list that does not start
+ * with a flag (its second), a line without end, a literal of 4 GiB;
  * literal payloads ({n}, {n+}, ~{n}) pass untouched, however the reads split them. Last,
  * through streameof on a real socket: the lines before a refused one still reach libetpan. */
 #include <string.h>
@@ -151,6 +152,45 @@ static void quote_is_safe(void)
 		T_CHECK((unsigned char)*p >= 0x20 && *p != 0x7f);
 }
 
+/* "[PERMANENTFLAGS (" must go on with a flag or ")": libetpan frees a NULL list otherwise
+ * (the fuzzer's second crash, fuzz/seeds/fuzz_imapsrc/permanentflags-ctl.bin). */
+static void permanentflags_list(void)
+{
+	static const char *good[] = {
+		"* OK [PERMANENTFLAGS ()] x\r\n", "* OK [PERMANENTFLAGS (\\Seen \\*)] x\r\n",
+		"* OK [PERMANENTFLAGS (\\*)] x\r\n", "* OK [PERMANENTFLAGS ($Label1)] x\r\n",
+		"* OK [PERMANENTFLAGS (\\Seen *)] x\r\n",      /* a later bad one: libetpan copes */
+		"* OK PERMANENTFLAGS (*)\r\n", "* OK [[PERMANENTFLAGS (a)] x\r\n",
+	};
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
+		for (size_t step = 1; step <= strlen(good[i]); step++) {
+			struct imapguard g;
+			imapguard_init(&g, 0);
+			T_INTEQ(scan_steps(&g, good[i], strlen(good[i]), step), strlen(good[i]));
+			T_INTEQ(g.why, IMAPGUARD_OK);
+		}
+	static const char *bad[] = {
+		"* OK [PERMANENTFLAGS (*)] x\r\n", "* OK [PERMANENTFLAGS (\\)] x\r\n",
+		"* OK [PERMANENTFLAGS (\x10*AL+] ready\r\n", "* OK [PERMANENTFLAGS (\r\n",
+		"a1 OK [permanentflags ({)] done\r\n", "* OK [PERMANENTFLAGS (\\ )] x\r\n",
+		"* NO [PERMANENTFLAGS ((\\Seen)] x\r\n",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		for (size_t step = 1; step <= strlen(bad[i]); step++) {
+			struct imapguard g;
+			imapguard_init(&g, 0);
+			T_INTEQ(imapguard_scan(&g, (const unsigned char *)"* OK\r\n", 6), 6);
+			T_CHECK(scan_steps(&g, bad[i], strlen(bad[i]), step) < strlen(bad[i]));
+			T_INTEQ(g.why, IMAPGUARD_PERMANENTFLAGS);
+		}
+	/* In a literal's payload the same bytes are only data. */
+	static const char lit[] = "* 1 FETCH (BODY[] {22}\r\n[PERMANENTFLAGS (*)] )\r\n";
+	struct imapguard g;
+	imapguard_init(&g, 0);
+	T_INTEQ(imapguard_scan(&g, (const unsigned char *)lit, strlen(lit)), strlen(lit));
+	T_INTEQ(g.why, IMAPGUARD_OK);
+}
+
 /* Through streameof on a socket, as imap_conn installs it: the good line before the bad one
  * is read, the bad one fails the read, and so does every read after. */
 static void through_streameof(void)
@@ -186,6 +226,7 @@ int main(void)
 	T_RUN(line_without_end);
 	T_RUN(huge_literal_refused);
 	T_RUN(quote_is_safe);
+	T_RUN(permanentflags_list);
 	T_RUN(through_streameof);
 	return T_DONE();
 }
