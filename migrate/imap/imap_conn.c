@@ -349,6 +349,13 @@ void imap_conn_close(struct imap_conn *c)
 			mailstream_flush(c->s->imap_stream);
 	}
 	connreg_release(c->conns, c->fd);
+	/* mailimap_free sends a LOGOUT of its own and parses the reply while the stream is
+	 * open (a broken session's server got "N LOGOUT" and its answer was parsed after all):
+	 * close the stream first, so that it has nothing to talk to. */
+	if (c->s->imap_stream) {
+		mailstream_close(c->s->imap_stream);
+		c->s->imap_stream = NULL;
+	}
 	mailimap_free(c->s);
 	free(c);
 }
