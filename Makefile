@@ -101,9 +101,9 @@ FUZZ_RUNS          ?=
 # random 5 s run once found a libetpan crash on one CI run and not on the next). Exploring
 # anew is make fuzz's job. CHECK_FUZZ_SECONDS only stops a target that got slow (all 14:
 # at most 14 × 6 s); the runs fit in about 3 s per target here.
-CHECK_FUZZ_SECONDS ?= 6
+CHECK_FUZZ_SECONDS ?= 5
 CHECK_FUZZ_SEED    ?= 1
-CHECK_FUZZ_RUNS    ?= 2000
+CHECK_FUZZ_RUNS    ?= 1000
 FUZZ_TARGETS       ?=
 FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
                -fno-sanitize-recover=undefined
