@@ -1,6 +1,7 @@
 /* model: turn the plan (and a customer) into template variables. */
 #include "notices/model.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -299,8 +300,24 @@ static int model_vars_texts(struct tmpl_dict *d, const struct plan *p, enum plan
 	SET("affected", plan_text_get(p, &p->window.affected, lang));
 	if (tmpl_dict_list(d, "notes") < 0)
 		goto nomem;
+	/* A note that replaces a built-in point is printed in its place (note_<point>), not
+	 * again among the other notes; without this language's text the built-in stays. */
+	for (size_t k = 0; plan_note_points[k]; k++) {
+		char var[64];
+		const char *t = "";
+		snprintf(var, sizeof var, "note_%s", plan_note_points[k]);
+		for (char *s = var; *s; s++)
+			*s = *s == '-' ? '_' : *s;
+		for (size_t i = 0; i < p->window.n_notes; i++) {
+			const struct plan_text *n = &p->window.notes[i];
+			if (n->replaces && strcmp(n->replaces, plan_note_points[k]) == 0 &&
+			    plan_text_get(p, n, lang))
+				t = plan_text_get(p, n, lang);
+		}
+		SET(var, t);
+	}
 	for (size_t i = 0; i < p->window.n_notes; i++) {
-		const char *t = plan_text_get(p, &p->window.notes[i], lang);
+		const char *t = p->window.notes[i].replaces ? NULL : plan_text_get(p, &p->window.notes[i], lang);
 		struct tmpl_dict *it = t ? tmpl_dict_list_add(d, "notes") : NULL;
 		if (t && (!it || tmpl_dict_set(it, "text", t) < 0))
 			goto nomem;

@@ -65,8 +65,14 @@ struct plan_text {
 	char *plain;     /* a single text: in the plan's `language` (names: any language
 	                    unless written in Japanese script) */
 	bool is_name;    /* a name (company, service, department), not a sentence */
+	char *replaces;  /* window.notes: the built-in point this note is printed instead of
+	                    (one of plan_note_points), or NULL */
 	struct plan_pos pos;
 };
+
+/* The built-in points of the notices a plan note may replace (`replaces:`), NULL-ended
+ * (docs/plan.md, window.notes; docs/templates.md names their `note_*` variables). */
+extern const char *const plan_note_points[];
 
 /* What a customer configures in their mail program. */
 struct plan_service {

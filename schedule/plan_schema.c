@@ -386,7 +386,7 @@ static const struct pk_key k_window[] = {
 	{ .name = "unstable_until", .type = PK_TIME, .off = P(window.unstable_until) },
 	{ .name = "reason", .type = PK_TEXT, .off = P(window.reason) },
 	{ .name = "affected", .type = PK_TEXT, .off = P(window.affected) },
-	{ .name = "notes", .type = PK_TEXTLIST, .off = P(window.notes), .count_off = P(window.n_notes) },
+	{ .name = "notes", .type = PK_TEXTLIST, .flags = PK_F_NOTE, .off = P(window.notes), .count_off = P(window.n_notes) },
 	{ .name = "old_servers_until", .type = PK_DATE, .off = P(window.old_servers_until) },
 	{ .name = "announce_by", .type = PK_TIME, .off = P(window.announce_by) },
 };

@@ -135,6 +135,22 @@ check "announce: re-download warning when the plan does not keep UIDLs" \
 check "announce: no re-download warning when it does" \
 	bash -c "! grep -q 'すべてのメールが受信される時があります' '$GOLD/infonia-2002/announcement.ja.txt'"
 
+# ---- a plan note that repeats a built-in point is printed once, in the point's place ----
+# 117net's note `replaces: old-servers`; BeToMail's `replaces: addresses` (docs/plan.md).
+g=$tmp/gold/117net-2008
+check "replaces: the 117net note is printed once in the announcement, the built-in sentence not at all" \
+	bash -c "[ \$(grep -c '期間中にメールソフトの設定を変更してください' '$g/announcement.ja.txt') = 1 ] &&
+	         ! grep -q 'それ以降は新しいサーバーのみとなります' '$g/announcement.ja.txt' &&
+	         grep -A1 '^■ 従来のサーバーのご利用期間' '$g/announcement.ja.txt' | grep -q '期間中に'"
+check "replaces: the note stands in each notice too, in the customer's language" \
+	bash -c "for f in '$g'/v117-*.txt; do c=\$(grep -c -e '期間中にメールソフトの設定を変更してください' -e 'between Wednesday 21 May and Friday 20 June 2008' \"\$f\"); [ \"\$c\" = 1 ] || exit 1;
+	         ! grep -q -e 'までご利用いただけます。それまでに' -e 'Please change your settings before then' \"\$f\" || exit 1; done"
+g=$tmp/gold/betomail-2002
+check "replaces: BeToMail's names-and-addresses note leads the address list, once" \
+	bash -c "[ \$(grep -c '名前に変更はございません' '$g/announcement.ja.txt') = 1 ] &&
+	         grep -A1 '^■ IPアドレス' '$g/announcement.ja.txt' | grep -q '^SMTP, POPサーバーとも' &&
+	         [ \$(grep -c 'keep their names' '$g/announcement.en.txt') = 1 ]"
+
 # ---- template and usage errors ----
 cp -r notices/templates "$tmp/tpl"
 printf '{{issued}}\n\n{{windw_start}}\n' >"$tmp/tpl/ja/announcement.txt"
