@@ -283,9 +283,9 @@ static int notices_json(const struct cmd_ctx *ctx, struct err *e)
 	}
 	for (size_t i = 0; i < ctx->n_customers; i++)
 		ids[i] = ctx->customers[i].id;
-	json_t *j = records_json(ctx->plan, ids, ctx->n_customers, e);
+	json_t *j = records_doc(ctx->plan, ids, ctx->n_customers, e);
 	free(ids);
-	if (j && json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0)
+	if (j && json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII) == 0)
 		fputc('\n', stdout);
 	else if (j)
 		err_set(e, ERR_IO, "cannot write the JSON records");

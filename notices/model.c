@@ -85,6 +85,8 @@ static int model_service_as(struct tmpl_dict *d, const struct plan_service *s, b
 	SETF("relay_minutes", "%d", s->relay_minutes ? s->relay_minutes : 10);
 	SET("addresses", b.data ? b.data : "");
 	SET("signup_url", outgoing && s->signup_url ? s->signup_url : "");
+	FLAG("separate_credentials", outgoing && s->smtp_auth == PLAN_SMTP_AUTH &&
+	                             s->credentials == PLAN_CRED_SEPARATE);
 	FLAG("has_addresses", s->n_addresses > 0);
 	/* Spellings of the client configuration formats (autoconfig, Autodiscover, Apple). */
 	SET("xml_type", outgoing ? "smtp" : s->proto == PLAN_PROTO_IMAP ? "imap" : "pop3");
@@ -440,6 +442,7 @@ int model_vars_common(struct tmpl_dict *d, const struct plan *p, enum plan_lang 
 	SET("smtp_auth_host", first_auth ? first_auth->host : "");
 	SETF("smtp_auth_port", "%d", first_auth ? first_auth->port : 0);
 	SET("smtp_auth_signup_url", first_auth && first_auth->signup_url ? first_auth->signup_url : "");
+	FLAG("smtp_auth_separate", first_auth && first_auth->credentials == PLAN_CRED_SEPARATE);
 	SET("pop_before_smtp_host", first_pbs ? first_pbs->host : "");
 	SETF("relay_minutes", "%d", first_pbs && first_pbs->relay_minutes ? first_pbs->relay_minutes : 10);
 	FLAG("username_changes", sv->username_before != sv->username_after);
@@ -499,6 +502,10 @@ static int model_vars_instr(struct tmpl_dict *d, const struct instr *in)
 	FLAG("apop_unsupported", in->apop_unsupported);
 	FLAG("uses_apop", in->in_auth == PLAN_AUTH_APOP);
 	FLAG("login_full_address", in->login_full_address);
+	SET("smtp_signup_url", in->smtp_signup_url ? in->smtp_signup_url : "");
+	FLAG("smtp_separate", in->smtp_separate);
+	FLAG("separate_fallback", in->fallback_separate);
+	FLAG("separate_unsupported", in->separate_unsupported);
 	FLAG("in_host_kept", in->in_host_kept);
 	FLAG("redownload_yes", in->redownload == INSTR_REDL_YES);
 	FLAG("redownload_new_account", in->redownload == INSTR_REDL_NEW_ACCOUNT_ONLY);

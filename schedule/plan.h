@@ -74,6 +74,8 @@ struct plan_text {
  * (docs/plan.md, window.notes; docs/templates.md names their `note_*` variables). */
 extern const char *const plan_note_points[];
 
+enum plan_credentials { PLAN_CRED_SAME, PLAN_CRED_SEPARATE };
+
 /* What a customer configures in their mail program. */
 struct plan_service {
 	char *host;
@@ -88,6 +90,10 @@ struct plan_service {
 	struct plan_pos pos;
 	char *signup_url;                /* outgoing SMTP AUTH only: customers must sign up for
 	                                    it here first (BeToMail's SMTP認証申し込みページ) */
+	enum plan_credentials credentials; /* outgoing SMTP AUTH only (`credentials: separate`):
+	                                    its user name and password are not the mail login's;
+	                                    the ISP gives them separately (seeds 000, 001: 「SMTP
+	                                    AUTHユーザー名とパスワードを入手する」) */
 };
 
 struct plan_services {

@@ -30,6 +30,8 @@ static const struct pk_enum e_auth[] = {
 static const struct pk_enum e_smtp_auth[] = {
 	{ "none", PLAN_SMTP_NONE }, { "pop-before-smtp", PLAN_SMTP_POP_BEFORE_SMTP },
 	{ "smtp-auth", PLAN_SMTP_AUTH }, { 0, 0 } };
+static const struct pk_enum e_credentials[] = {
+	{ "same", PLAN_CRED_SAME }, { "separate", PLAN_CRED_SEPARATE }, { 0, 0 } };
 static const struct pk_enum e_uidl[] = {
 	{ "preserve", PLAN_UIDL_PRESERVE }, { "record", PLAN_UIDL_RECORD }, { "none", PLAN_UIDL_NONE }, { 0, 0 } };
 static const struct pk_enum e_username[] = {
@@ -70,6 +72,8 @@ static void schema_svc_out_post(struct plan_ctx *c, yaml_node_t *map, void *base
 	}
 	if (s->signup_url && s->smtp_auth != PLAN_SMTP_AUTH)
 		plan_walk_error_key(c, map, "signup_url", "applies only with auth: smtp-auth");
+	if (s->credentials == PLAN_CRED_SEPARATE && s->smtp_auth != PLAN_SMTP_AUTH)
+		plan_walk_error_key(c, map, "credentials", "applies only with auth: smtp-auth");
 }
 
 static const struct pk_key k_svc_in[] = {
@@ -92,6 +96,8 @@ static const struct pk_key k_svc_out[] = {
 	{ .name = "auth", .type = PK_ENUM, .off = SV(smtp_auth), .enums = e_smtp_auth, .def = PLAN_SMTP_NONE },
 	{ .name = "relay_minutes", .type = PK_INT, .off = SV(relay_minutes), .min = 1, .max = 1440 },
 	{ .name = "signup_url", .type = PK_STR, .off = SV(signup_url) },
+	{ .name = "credentials", .type = PK_ENUM, .off = SV(credentials), .enums = e_credentials,
+	  .def = PLAN_CRED_SAME },
 	{ .name = "addresses", .type = PK_STRLIST, .flags = PK_F_ADDRS, .off = SV(addresses),
 	  .count_off = SV(n_addresses) },
 };
