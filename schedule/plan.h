@@ -76,6 +76,16 @@ extern const char *const plan_note_points[];
 
 enum plan_credentials { PLAN_CRED_SAME, PLAN_CRED_SEPARATE };
 
+/* notices.sign: the operator's certificate that signs Apple configuration profiles (CMS
+ * SignedData), so the device shows the profile as verified. Paths relative to the plan. */
+struct plan_sign {
+	char *cert;                     /* PEM certificate of the signer */
+	char *key;                      /* PEM private key; the file must be mode 600 */
+	char *chain;                    /* PEM intermediates to include, or NULL */
+	struct plan_secret key_password; /* key_password_env: passphrase of an encrypted key */
+	struct plan_pos pos;
+};
+
 /* What a customer configures in their mail program. */
 struct plan_service {
 	char *host;
@@ -234,6 +244,7 @@ struct plan {
 		char *templates;             /* directory of editable templates; default built-in path */
 		struct plan_endpoint send;   /* proto SMTP; user in master_user, password in master_password */
 		int per_hour;                /* default 500 */
+		struct plan_sign sign;       /* cert == NULL: profiles are not signed */
 	} notices;
 };
 

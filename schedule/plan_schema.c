@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/caps.h"
@@ -450,6 +451,41 @@ static void schema_notices_post(struct plan_ctx *c, yaml_node_t *map, void *base
 	}
 }
 
+/* notices.sign: the files exist; the private key is not readable by others. */
+static void schema_sign_file(struct plan_ctx *c, yaml_node_t *map, const char *key, const char *path,
+                             bool secret)
+{
+	char full[4096];
+	struct stat st;
+	if (!path)
+		return;
+	snprintf(full, sizeof full, "%s%s%s", path[0] == '/' ? "" : c->plan->dir, path[0] == '/' ? "" : "/",
+	         path);
+	if (stat(full, &st) < 0 || !S_ISREG(st.st_mode) || access(full, R_OK) < 0)
+		plan_walk_error_key(c, map, key, "cannot read '%s'", path);
+	else if (secret && (st.st_mode & 077))
+		plan_walk_error_key(c, map, key, "private key '%s' can be read by others (mode %04o); chmod 600 it",
+		                    path, (unsigned)(st.st_mode & 07777));
+}
+
+static void schema_sign_post(struct plan_ctx *c, yaml_node_t *map, void *base)
+{
+	struct plan_sign *s = base;
+	schema_sign_file(c, map, "cert", s->cert, false);
+	schema_sign_file(c, map, "key", s->key, true);
+	schema_sign_file(c, map, "chain", s->chain, false);
+}
+
+#define SG(f) offsetof(struct plan_sign, f)
+static const struct pk_key k_sign[] = {
+	{ .name = "cert", .type = PK_STR, .flags = PK_F_REQUIRED, .off = SG(cert) },
+	{ .name = "key", .type = PK_STR, .flags = PK_F_REQUIRED, .off = SG(key) },
+	{ .name = "chain", .type = PK_STR, .off = SG(chain) },
+	{ .name = "key_password_env", .type = PK_SECRET_ENV, .off = SG(key_password) },
+};
+static const struct pk_table t_sign = { "cert, key, chain, key_password_env", k_sign, N(k_sign), SG(pos),
+                                        schema_sign_post };
+
 static const struct pk_key k_notices[] = {
 	{ .name = "from", .type = PK_STR, .off = P(notices.from) },
 	{ .name = "reply_to", .type = PK_STR, .off = P(notices.reply_to) },
@@ -457,6 +493,7 @@ static const struct pk_key k_notices[] = {
 	{ .name = "charset_ja", .type = PK_STR, .off = P(notices.charset_ja), .def_str = "ISO-2022-JP" },
 	{ .name = "templates", .type = PK_STR, .off = P(notices.templates) },
 	{ .name = "send", .type = PK_MAP, .off = P(notices.send), .sub = &t_send },
+	{ .name = "sign", .type = PK_MAP, .off = P(notices.sign), .sub = &t_sign },
 };
 static const struct pk_table t_notices = { "from, send, …", k_notices, N(k_notices), PK_NO_POS,
                                            schema_notices_post };

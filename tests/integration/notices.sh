@@ -180,6 +180,46 @@ check "separate credentials: autoconfig and Autodiscover carry no SMTP login, th
 check "separate credentials: check lists who must enter the separate SMTP AUTH login" \
 	grep -q '^  smtp-auth-separate-credentials *[0-9]' "$sep/check.txt"
 
+# ---- profiles signed with the operator's certificate (notices.sign) ----
+# A test CA made here signs the operator's certificate; its key is encrypted with a
+# passphrase that only the environment holds. openssl verifies the SignedData against
+# the CA and gives back exactly the unsigned profile.
+sg=$tmp/sign
+mkdir -p "$sg"
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$sg/ca.key" -out "$sg/ca.pem" -days 2 \
+	-subj "/CN=cutover test CA" -addext "basicConstraints=critical,CA:TRUE" \
+	-addext "keyUsage=critical,keyCertSign" >/dev/null 2>&1
+openssl req -newkey rsa:2048 -keyout "$sg/op.key" -passout pass:profile-key-secret -out "$sg/op.csr" \
+	-subj "/CN=BeToMail profiles" >/dev/null 2>&1
+printf 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=emailProtection\n' >"$sg/ext"
+openssl x509 -req -in "$sg/op.csr" -CA "$sg/ca.pem" -CAkey "$sg/ca.key" -CAcreateserial -out "$sg/op.pem" \
+	-days 2 -extfile "$sg/ext" >/dev/null 2>&1
+chmod 600 "$sg/op.key"
+sed -e "s|csv: |csv: $PWD/sample-plans/|" \
+    -e "s|^notices:|notices:\n  sign: { cert: op.pem, key: op.key, key_password_env: PROFILE_KEY_PW }|" \
+	sample-plans/betomail-2002.yaml >"$sg/plan.yaml"
+PROFILE_KEY_PW=profile-key-secret "$BIN" notices "$sg/plan.yaml" -q --customer btm00104 --format mobileconfig \
+	>"$sg/signed.mobileconfig" 2>"$sg/err"; rc=$?
+check "sign: a signed profile is written (exit 0)" [ $rc = 0 ]
+check "sign: openssl verifies the SignedData against the test CA" \
+	bash -c "openssl smime -verify -inform DER -in '$sg/signed.mobileconfig' -CAfile '$sg/ca.pem' -out '$sg/content.xml' 2>/dev/null"
+check "sign: the signed content is the unsigned profile, byte for byte" \
+	cmp -s "$sg/content.xml" "$GOLD/betomail-2002/btm00104.mobileconfig"
+PROFILE_KEY_PW=wrong-pass "$BIN" notices "$sg/plan.yaml" -q --customer btm00104 --format mobileconfig \
+	>/dev/null 2>"$sg/err"; rc=$?
+check "sign: a wrong passphrase is a plan error (exit 65), said without the passphrase" \
+	bash -c "[ $rc = 65 ] && grep -q 'notices.sign.key: cannot load' '$sg/err' && ! grep -q -e wrong-pass -e profile-key-secret '$sg/err'"
+chmod 644 "$sg/op.key"
+"$BIN" check -q "$sg/plan.yaml" >/dev/null 2>"$sg/err"; rc=$?
+check "sign: a private key readable by others is refused when the plan loads" \
+	bash -c "[ $rc = 65 ] && grep -q 'notices.sign.key: private key .* can be read by others (mode 0644)' '$sg/err'"
+chmod 600 "$sg/op.key"
+cp "$sg/ca.key" "$sg/other.key"
+sed -i 's|key: op.key, key_password_env: PROFILE_KEY_PW|key: other.key|' "$sg/plan.yaml"
+"$BIN" notices "$sg/plan.yaml" -q --customer btm00104 --format mobileconfig >/dev/null 2>"$sg/err"; rc=$?
+check "sign: a key that is not the certificate's is refused" \
+	bash -c "[ $rc = 65 ] && grep -q 'is not the key of the certificate' '$sg/err'"
+
 # ---- template and usage errors ----
 cp -r notices/templates "$tmp/tpl"
 printf '{{issued}}\n\n{{windw_start}}\n' >"$tmp/tpl/ja/announcement.txt"
