@@ -336,7 +336,7 @@ int model_vars_common(struct tmpl_dict *d, const struct plan *p, enum plan_lang 
 	bool ja = lang == PLAN_LANG_JA, in_renamed = false, out_renamed = false, port_changed = false;
 	bool in_kept = false, out_kept = false;
 	bool smtp_auth = false, pbs = false, submission = false, imap = false, addresses = false;
-	bool in_tls = false, out_tls = false, auth_new = false;
+	bool in_tls = false, out_tls = false, auth_new = false, has_imap = false;
 	const struct plan_service *first_auth = NULL, *first_pbs = NULL;
 	struct buf b = BUF_INIT;
 
@@ -399,6 +399,7 @@ int model_vars_common(struct tmpl_dict *d, const struct plan *p, enum plan_lang 
 			goto nomem;
 		in_kept |= model_same_host(s->host, sv->incoming_before.host);
 		imap |= s->proto == PLAN_PROTO_IMAP && sv->incoming_before.proto != PLAN_PROTO_IMAP;
+		has_imap |= s->proto == PLAN_PROTO_IMAP;
 		addresses |= s->n_addresses > 0;
 		in_tls |= s->tls != PLAN_TLS_NONE;
 	}
@@ -434,6 +435,7 @@ int model_vars_common(struct tmpl_dict *d, const struct plan *p, enum plan_lang 
 	FLAG("uses_submission", submission);
 	FLAG("sending_changes", auth_new);
 	FLAG("offers_imap", imap);
+	FLAG("has_imap", has_imap);
 	FLAG("has_addresses", addresses);
 	if (model_srv(d, sv) < 0 || model_vars_faq(d, p) < 0 || model_vars_redownload(d, p) < 0)
 		goto nomem;
