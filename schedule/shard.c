@@ -3,6 +3,7 @@
 #include "schedule/shard.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -213,4 +214,27 @@ int shard_needed(double seconds, double window_s)
 	double k = seconds / window_s;
 	int n = (int)k;
 	return n < k ? n + 1 : n > 0 ? n : 1;
+}
+
+/* The divided caps bound what more machines can do: N shards run at most `cap` connection
+ * pairs together, whatever N is. */
+int shard_advice(double seconds, double window_s, int workers, int cap, char *out, size_t size)
+{
+	int need = shard_needed(seconds, window_s);
+	if (workers < 1)
+		workers = 1;
+	if (need <= 1) {
+		snprintf(out, size, "one machine is enough for the window");
+		return need;
+	}
+	int reach = cap > 0 ? cap / workers : need;
+	if (reach >= need)
+		snprintf(out, size, "%d needed for the window (cutover run --shard K/%d, %d workers "
+		         "each; docs/scale.md)", need, need, workers);
+	else
+		snprintf(out, size, "%d needed for the window, but the plan's caps allow %d connections: "
+		         "%d machine%s of %d workers; raise max_connections (if the old server takes "
+		         "it) or widen the window", need, cap, reach < 1 ? 1 : reach, reach > 1 ? "s" : "",
+		         workers);
+	return need;
 }

@@ -85,5 +85,9 @@ int shard_cap(int cap, int n);
 /* Shards a night needs: one machine's estimate of `seconds` against a window of
  * `window_s` seconds (0 when there is no window or no estimate). */
 int shard_needed(double seconds, double window_s);
+/* The same in a sentence for the dry-run, knowing that N shards together never open more
+ * than `cap` (the smaller of the plan's source and destination max_connections, 0 = none)
+ * connections of `workers` each; returns shard_needed. */
+int shard_advice(double seconds, double window_s, int workers, int cap, char *out, size_t size);
 
 #endif

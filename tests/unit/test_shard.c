@@ -227,6 +227,14 @@ static void caps_and_needed(void)
 	T_INTEQ(shard_needed(3601, 3600), 2);
 	T_INTEQ(shard_needed(86400, 4 * 3600), 6);
 	T_INTEQ(shard_needed(10, 0), 0);
+	char t[320];
+	T_INTEQ(shard_advice(1000, 3600, 4, 8, t, sizeof t), 1);
+	T_CHECK(strstr(t, "one machine is enough") != NULL);
+	T_INTEQ(shard_advice(3 * 3600, 3600, 4, 16, t, sizeof t), 3);
+	T_CHECK(strstr(t, "3 needed") && strstr(t, "--shard K/3"));
+	/* 5 machines needed, but 8 connections allow two machines of 4 workers */
+	T_INTEQ(shard_advice(5 * 3600, 3600, 4, 8, t, sizeof t), 5);
+	T_CHECK(strstr(t, "allow 8 connections: 2 machines of 4 workers") != NULL);
 }
 
 static void journal_names(void)
