@@ -160,8 +160,11 @@ int ctx_setup(struct ctx_store *s, const struct cmd_needs *need, const struct op
 		return 0;
 	}
 	c->plan_path = pos->v[0];
+	if (need->journal == CMD_JOURNAL_NONE && s->common.journal.n)
+		return err_set(e, ERR_USAGE, "--journal: this command reads no journal here");
+	bool sharded = need->journal != CMD_JOURNAL_NONE || s->common.shard || s->common.shard_map;
 	if (ctx_load_plan(s, need->plan, s->common.quiet, e) < 0 ||
-	    (need->journal != CMD_JOURNAL_NONE && ctx_shard_setup(s, need->logins != CMD_LOGINS_NONE, e) < 0))
+	    (sharded && ctx_shard_setup(s, need->logins != CMD_LOGINS_NONE, e) < 0))
 		return -1;
 	/* A misspelt --customer must not leave a new journal behind: check against the plan
 	 * first, unless the journal may know the customer (read-only, so nothing is created). */
