@@ -17,7 +17,9 @@ sbatch_script=$H_ROOT/contrib/slurm/cutover-array.sbatch
 dovecot_start src source || tap_skip_all "dovecot did not start"
 dovecot_start dst dest || tap_skip_all "dovecot did not start"
 
-customers="s1 s2 s3 s4 s5 s6 s7 s8"
+# Four customers of different sizes, and the shards balanced by size through a map written
+# once by `cutover shards` from an inventory: one customer per shard, whatever the hash says.
+customers="s1 s2 s3 s4"
 e_gen "$H_DIR/gen" 120 g
 i=0
 for c in $customers; do
@@ -25,8 +27,9 @@ for c in $customers; do
 	export "PW_$c=pw-$c"
 	dovecot_add_user src "$c" "pw-$c"
 	dovecot_add_user dst "$c" "dpw-$c"
-	e_deliver src "$c" $(ls "$H_DIR"/gen/*.eml | head -n $((i * 15)))
+	e_deliver src "$c" $(ls "$H_DIR"/gen/*.eml | head -n $((i * 30)))
 done
+total=$((30 * (1 + 2 + 3 + 4)))
 
 # --- a private one-node Slurm (../shared/research/slurm.md) ---
 S=$H_DIR/slurm
@@ -194,6 +197,16 @@ PYEOF
 # --- the night: 4 shards ---
 mkdir -p "$H_DIR/j1"
 E_PLAN_EXTRA="  journal: $H_DIR/j1/night.db" e_plan "$H_DIR/plan1.yaml" night src dst preserve 2 $customers
+"$H_PY" - "$H_DIR/inventory.json" <<'PYEOF'
+import json, sys
+cs = [{"id": "s%d" % i, "messages": 30 * i, "bytes": 30 * i * 400} for i in range(1, 5)]
+json.dump({"schema": 1, "customers": cs,
+           "estimate": {"msgs_per_second": 100.0, "bytes_per_second": 1e7}}, open(sys.argv[1], "w"))
+PYEOF
+"$CUTOVER" shards "$H_DIR/plan1.yaml" -q --count 4 --inventory "$H_DIR/inventory.json" \
+	--write-map "$H_DIR/night.map" --json >"$H_DIR/shards.json"
+tap_is "$?" 0 "cutover shards writes the size-balanced map"
+export CUTOVER_SHARD_MAP=$H_DIR/night.map
 start=$SECONDS
 submit 0-3 "$H_DIR/out1" "$H_DIR/plan1.yaml"
 rc=$?
@@ -201,12 +214,13 @@ took=$((SECONDS - start))
 echo "# 4-shard array: exit $rc in ${took} s ($( [ $use_slurm = 1 ] && echo Slurm || echo processes))"
 tap_is "$rc" 0 "the 4-task array ends 0"
 tap_is "$(ls "$H_DIR/j1" | grep -c '^night\.shard-[0-3]-of-4\.db$')" 4 "one journal per shard, named from the plan and the shard"
-tap_is "$(copied "$H_DIR"/out1/task-*.out)" "$((15 * (1 + 2 + 3 + 4 + 5 + 6 + 7 + 8)))" "the shards copied every message once between them"
+tap_is "$(copied "$H_DIR"/out1/task-*.out)" "$total" "the shards copied every message once between them"
+tap_is "$(grep -c '"customer"' "$H_DIR"/out1/task-*.out | cut -d: -f2 | sort | tr '\n' ' ')" "1 1 1 1 " "balanced by the map: one customer per shard"
 tap_ok "every customer's mail on the destination exactly once, same UIDLs, same order" all_exact
 echo "# ${SECONDS} s: checked the destination"
 tap_ok "status over the 4 journals (a directory): every customer done" status_all_done "$H_DIR/plan1.yaml" "$H_DIR/j1"
 "$CUTOVER" uidl "$H_DIR/plan1.yaml" export -q --journal "$H_DIR/j1" --format csv >"$H_DIR/uidl.csv" 2>"$H_DIR/uidl.err"
-tap_is "$(grep -vc '^customer' "$H_DIR/uidl.csv")" 540 "uidl export over the set: one row per message"
+tap_is "$(grep -vc '^customer' "$H_DIR/uidl.csv")" "$total" "uidl export over the set: one row per message"
 "$CUTOVER" verify "$H_DIR/plan1.yaml" -q --journal "$H_DIR/j1" >"$H_DIR/verify.out" 2>&1
 tap_is "$?" 0 "verify over the 4 journals: every customer as a POP3 client sees it"
 "$CUTOVER" status "$H_DIR/plan1.yaml" -q --shard 2/4 >"$H_DIR/status2.out" 2>&1
@@ -233,7 +247,7 @@ export E_DST_SUFFIX=_v2
 e_dst_users $customers
 mkdir -p "$H_DIR/j2"
 E_PLAN_EXTRA="  journal: $H_DIR/j2/night.db" e_plan "$H_DIR/plan2.yaml" night src dst preserve 2 $customers
-CRASH_SHARD=2 CRASH_AFTER=12 submit 0-3 "$H_DIR/out3" "$H_DIR/plan2.yaml"
+CRASH_SHARD=2 CRASH_AFTER=5 submit 0-3 "$H_DIR/out3" "$H_DIR/plan2.yaml"
 rc=$?
 tap_ok "the array with shard 2 killed mid-copy does not end 0 (exit $rc)" [ "$rc" != 0 ]
 tap_ok "shard 2's task died (the others ended 0)" grep -q "task 2 ended with exit 99" "$H_DIR/out3/task-2.out"
