@@ -62,6 +62,9 @@ const char *dryrun_prepared_by(void);
 void dryrun_fmt_duration(char *out, size_t n, double seconds);
 /* The same in the plan's language: "3 h 30 min" / "3時間30分". */
 void dryrun_fmt_duration_lang(char *out, size_t n, double seconds, enum plan_lang lang);
+/* How many shards (machines) the window needs with the plan's caps, in a sentence
+ * (dryrun_shards.c); returns the number (0: no estimate or no window). */
+int dryrun_shards_advice(const struct dryrun_report *r, char *out, size_t size);
 void dryrun_fmt_local(char *out, size_t n, time_t t, int utc_offset, const char *fmt);
 
 #endif

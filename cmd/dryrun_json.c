@@ -70,13 +70,14 @@ static json_t *dryrun_customer_json(const struct dryrun_report *r, const struct 
 
 static json_t *dryrun_estimate_json(const struct dryrun_report *r)
 {
-	json_t *dom;
+	json_t *dom, *est;
+	char sh[320];
 	if (!r->estimated)
 		return json_pack("{s:s}", "basis", r->rate_note);
 	dom = json_array();
 	for (size_t i = 0; i < r->est.n_dominant; i++)
 		json_array_append_new(dom, json_string(r->jobs[r->est.dominant[i]].id));
-	return json_pack("{s:s, s:I, s:I, s:o, s:I, s:i, s:o, s:I, s:s, s:o, s:I, s:I}", "phase",
+	est = json_pack("{s:s, s:I, s:I, s:o, s:I, s:i, s:o, s:I, s:s, s:o, s:I, s:I}", "phase",
 	                 r->final_phase ? "final" : "full", "phase_messages", (json_int_t)r->phase_msgs,
 	                 "seconds", (json_int_t)(r->est.seconds + 0.5), "finish",
 	                 jsondoc_time(r->plan, r->est.finish), "margin_seconds",
@@ -84,6 +85,8 @@ static json_t *dryrun_estimate_json(const struct dryrun_report *r)
 	                 jsondoc_real(r->rate.msgs_per_s, 1), "bytes_per_second",
 	                 (json_int_t)(r->rate.bytes_per_s + 0.5), "basis", r->rate_note, "dominant", dom,
 	                 "messages", (json_int_t)r->total_msgs, "bytes", (json_int_t)r->total_bytes);
+	json_object_set_new(est, "shards_needed", json_integer(dryrun_shards_advice(r, sh, sizeof sh)));
+	return est;
 }
 
 int dryrun_json(FILE *f, const struct dryrun_report *r)

@@ -75,6 +75,11 @@ valid dry-run "$OUT/dry-run.json" "dry-run --format json (pre-flight, estimate) 
 tap_ok "validator: the dry-run has a rate to round" grep -q '"msgs_per_second": 0.29999999999999999' "$H_DIR/noise.json"
 tap_not "validator: a real with binary noise fails" "$H_PY" "$VALIDATE" "$DOC" dry-run "$H_DIR/noise.json"
 
+"$CUTOVER" shards "$H_DIR/pop.yaml" --count 2 --json >"$OUT/shards.hash.json" 2>"$H_DIR/err"
+valid shards "$OUT/shards.hash.json" "shards --json (by hash) matches docs/json.md"
+"$CUTOVER" shards "$H_DIR/pop.yaml" --count 2 --inventory "$OUT/dry-run.json" --json >"$OUT/shards.json" 2>"$H_DIR/err"
+valid shards "$OUT/shards.json" "shards --json (sized by the dry-run's inventory) matches docs/json.md"
+tap_not "shards reads every customer of the dry-run report" grep -q "not in the inventory" "$H_DIR/err"
 "$CUTOVER" run "$H_DIR/pop.yaml" --json >"$OUT/run.json" 2>"$H_DIR/err"
 tap_is "$?" 0 "run (POP3 source) exits 0"
 valid_run run "$OUT/run.json" "run --json matches docs/json.md"
