@@ -16,8 +16,9 @@ static struct {
 	pthread_mutex_t mu;
 	FILE *f;
 	bool syslog, trace, open;
+	bool debug_only;           /* f is stderr: only the trace goes there */
 	int utc_offset;
-} log_sink = { PTHREAD_MUTEX_INITIALIZER, NULL, false, false, false, 0 };
+} log_sink = { PTHREAD_MUTEX_INITIALIZER, NULL, false, false, false, false, 0 };
 
 static const char *const log_names[] = { "error", "warn", "info", "debug" };
 
@@ -71,23 +72,34 @@ int log_open(const struct log_opts *o, struct err *e)
 		openlog("cutover", LOG_PID, LOG_MAIL);
 		log_sink.syslog = true;
 	}
+	if (!o->path && !o->syslog && o->trace && o->trace_to_stderr) {
+		log_sink.f = stderr;
+		log_sink.debug_only = true;
+	}
 	log_sink.open = log_sink.f || log_sink.syslog;
 	return 0;
 }
 
 void log_close(void)
 {
-	if (log_sink.f)
+	if (log_sink.f && log_sink.f != stderr)
 		fclose(log_sink.f);
 	if (log_sink.syslog)
 		closelog();
 	log_sink.f = NULL;
-	log_sink.syslog = log_sink.open = log_sink.trace = false;
+	log_sink.syslog = log_sink.open = log_sink.trace = log_sink.debug_only = false;
 }
 
 bool log_wants(enum log_level lv)
 {
+	if (log_sink.debug_only)
+		return lv == LOG_LV_DEBUG;
 	return log_sink.open && (lv != LOG_LV_DEBUG || log_sink.trace);
+}
+
+bool log_to_file(void)
+{
+	return log_sink.open && !log_sink.debug_only;
 }
 
 void log_write(enum log_level lv, const char *who, const char *fmt, ...)
@@ -105,7 +117,7 @@ void log_write(enum log_level lv, const char *who, const char *fmt, ...)
 		if (*p == '\n' || *p == '\r')
 			*p = ' ';
 	pthread_mutex_lock(&log_sink.mu);
-	if (log_sink.f) {
+	if (log_sink.f && (!log_sink.debug_only || lv == LOG_LV_DEBUG)) {
 		fprintf(log_sink.f, "%s %-5s %s: %s\n", log_stamp(time(NULL), log_sink.utc_offset, ts,
 		        sizeof ts), log_names[lv], who ? who : "-", text);
 		/* Flushed per line: the file is what is left when the machine dies at 3 a.m. */

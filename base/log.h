@@ -26,6 +26,9 @@ struct log_opts {
 	bool syslog;               /* also to syslog (facility mail, ident "cutover") */
 	bool trace;                /* -v: debug lines, the protocol trace among them */
 	int utc_offset;            /* seconds east of UTC of the timestamps */
+	/* With trace and neither a file nor syslog: the trace goes to stderr (the console
+	 * prints the other levels itself). */
+	bool trace_to_stderr;
 };
 
 /* Open the sink (append to the file, created 0600: it names customers). Nothing is opened
@@ -35,6 +38,9 @@ void log_close(void);
 
 /* Whether a line of this level goes anywhere (cheap: lets a caller skip formatting). */
 bool log_wants(enum log_level lv);
+/* Whether lines of every level are kept somewhere (a file or syslog), not only the
+ * trace on stderr: a command then writes its progress and summary there too. */
+bool log_to_file(void);
 /* who: the customer id, or NULL for the run as a whole ("-" in the file). */
 void log_write(enum log_level lv, const char *who, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -53,6 +53,8 @@ struct cmd_needs {
 struct cmd_common_opts {
 	bool help, quiet, verbose;
 	struct opt_list customer;
+	const char *log;          /* --log FILE (commands that log in to servers) */
+	bool syslog;              /* --syslog */
 };
 
 /* A customer named by --customer. */
@@ -74,6 +76,7 @@ struct cmd_ctx {
 	struct journal *journal;            /* NULL: not needed, or (read-only) none yet */
 	const struct cmd_customer *customers; /* --customer, in the order given, each once */
 	size_t n_customers;                 /* 0: none given, which means every customer */
+	char *log_path;                     /* the log file opened (absolute), NULL = none */
 };
 
 struct cmd_entry {

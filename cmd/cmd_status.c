@@ -113,6 +113,8 @@ static void status_text(const struct plan *p, const char *jpath, const struct jo
 			       run->exit_code, run->summary ? ": " : "", run->summary ? run->summary : "");
 		else
 			printf("still running (or stopped without ending)\n");
+		if (run->log)
+			printf("log: %s\n", run->log);
 	} else {
 		printf("no runs yet\n");
 	}
@@ -176,6 +178,7 @@ static json_t *status_json(const struct plan *p, const char *jpath, bool exists,
 		               "ended", status_json_time(p, run->ended), "exit_code",
 		               run->ended ? json_integer(run->exit_code) : json_null(), "summary",
 		               status_json_str(run->summary));
+		json_object_set_new(jr, "log", status_json_str(run->log));
 	}
 	for (size_t i = 0; i < n; i++) {
 		const struct status_row *r = &rows[i];

@@ -181,6 +181,26 @@ static void trace_line(struct trace *t, enum trace_dir dir, struct trace_side *s
 		trace_imap_reply(t, line);
 }
 
+/* A whole private command: its tag and verb when the verb is one of ours (a word we
+ * wrote, never the secret after it), else nothing but "[redacted]". */
+static void trace_private(struct trace *t, const char *buf, size_t n)
+{
+	char head[80], tag[32] = "", verb[32], shown[80];
+	size_t k = n < sizeof head - 1 ? n : sizeof head - 1;
+	memcpy(head, buf, k);
+	head[k] = 0;
+	head[strcspn(head, "\r\n")] = 0;
+	bool imap = t->proto == TRACE_IMAP;
+	if ((!imap || trace_word(head, 0, tag, sizeof tag, NULL)) &&
+	    trace_word(head, imap ? 1 : 0, verb, sizeof verb, NULL) &&
+	    (trace_is_login(verb) || strcasecmp(verb, "USER") == 0)) {
+		snprintf(shown, sizeof shown, "%s%s%s [redacted]", tag, imap ? " " : "", verb);
+		trace_emit(t, ">", shown);
+	} else {
+		trace_emit(t, ">", "[redacted]");
+	}
+}
+
 static void trace_bytes(struct trace *t, enum trace_dir dir, struct trace_side *s, const char *buf,
                         size_t n)
 {
@@ -223,7 +243,7 @@ void trace_io(struct trace *t, enum trace_dir dir, const char *buf, size_t n)
 		if (!t->secret && t->proto == TRACE_POP3 && t->n_pending < TRACE_PENDING_MAX)
 			t->pending[(t->head + t->n_pending++) % TRACE_PENDING_MAX] = false;
 		if (!t->secret && t->out.len == 0)
-			trace_emit(t, ">", "[redacted]");
+			trace_private(t, buf, n);
 		t->secret = true;
 		return;
 	}

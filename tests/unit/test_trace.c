@@ -48,6 +48,13 @@ static void t_pop3(void)
 	t_io(&t, TRACE_RECEIVED, "+ \r\n");
 	t_io(&t, TRACE_SENT, "dGFybwB0YXJvAHMzY3JldHB3\r\n");
 	t_io(&t, TRACE_RECEIVED, "+OK\r\n");
+	/* pop3auth sends whole commands as private writes: the verb shows, nothing after it */
+	t_io(&t, TRACE_SENT_PRIVATE, "PASS pr1vatepw\r\n");
+	t_io(&t, TRACE_RECEIVED, "+OK\r\n");
+	t_io(&t, TRACE_SENT_PRIVATE, "QUJDREVG\r\n");
+	t_io(&t, TRACE_RECEIVED, "-ERR\r\n");
+	T_CHECK(strstr(t_out, "pr1vatepw") == NULL);
+	T_CHECK(strstr(t_out, "QUJDREVG") == NULL);
 	T_CHECK(strstr(t_out, "s3cretpw") == NULL);
 	T_CHECK(strstr(t_out, "dGFyb") == NULL);
 	T_CHECK(strstr(t_out, "0123456789abcdef") == NULL);
@@ -81,6 +88,11 @@ static void t_imap(void)
 	t_io(&t, TRACE_RECEIVED, "2 OK\r\n");
 	t_io(&t, TRACE_SENT, "3 AUTHENTICATE PLAIN dGFybwB0YXJvAHMzY3JldHB3\r\n");
 	t_io(&t, TRACE_RECEIVED, "3 OK\r\n");
+	/* libetpan's AUTHENTICATE: private, the SASL response after a "+" */
+	t_io(&t, TRACE_SENT_PRIVATE, "6 AUTHENTICATE PLAIN\r\n");
+	t_io(&t, TRACE_RECEIVED, "+ \r\n");
+	t_io(&t, TRACE_SENT_PRIVATE, "dGFybwB0YXJvAHMzY3JldHB3\r\n");
+	t_io(&t, TRACE_RECEIVED, "3 OK\r\n");
 	/* an APPEND literal and a FETCH body are mail, not protocol */
 	t_io(&t, TRACE_SENT, "4 APPEND INBOX {20}\r\n");
 	t_io(&t, TRACE_RECEIVED, "+ Ready\r\n");
@@ -93,6 +105,7 @@ static void t_imap(void)
 	T_CHECK(strstr(t_out, "mailsecret") == NULL);
 	T_CHECK(strstr(t_out, "> 1 LOGIN [redacted]\n") != NULL);
 	T_CHECK(strstr(t_out, "> 3 AUTHENTICATE [redacted]\n") != NULL);
+	T_CHECK(strstr(t_out, "> 6 AUTHENTICATE [redacted]\n") != NULL);
 	T_CHECK(strstr(t_out, "> 4 APPEND INBOX {20}\n") != NULL);
 	T_CHECK(strstr(t_out, "< 4 OK [APPENDUID 1 1] done\n") != NULL);
 	T_CHECK(strstr(t_out, "< 5 OK fetched\n") != NULL);
