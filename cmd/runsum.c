@@ -276,10 +276,10 @@ void runsum_log(const struct runsum *s)
 		return;
 	runsum_totals(s, &o);
 	runprog_hms(s->seconds, hms, sizeof hms);
-	log_write(LOG_LV_INFO, NULL, "run %lld (%s) ended after %s: %zu customers, %zu done, %zu failed, "
+	log_write(LOG_LV_INFO, NULL, "run %lld (%s) ended after %s: %zu customer%s, %zu done, %zu failed, "
 	          "%zu interrupted, %zu not started; %llu messages copied (%s), %llu already there (%s); "
 	          "%.1f msg/s, %.1f MB/s; largest %llu bytes (%s); peak memory %llu bytes; exit %d",
-	          (long long)s->run_id, s->phase, hms, s->n, o.done, s->t.failed, s->t.stopped,
+	          (long long)s->run_id, s->phase, hms, s->n, s->n == 1 ? "" : "s", o.done, s->t.failed, s->t.stopped,
 	          s->t.not_started, (unsigned long long)o.msgs_copied,
 	          cmd_fmt_bytes(o.bytes_copied, b, sizeof b), (unsigned long long)o.msgs_there,
 	          cmd_fmt_bytes(o.bytes_there, d, sizeof d), o.msgs_per_s, o.bytes_per_s / 1048576.0,

@@ -120,4 +120,15 @@ rc=$?
 tap_ok "an unwritable log: refused before the run ($rc), said once" \
 	bash -c '[ "$1" != 0 ] && grep -c "x.log" "$2" | grep -qx 1' _ "$rc" "$H_DIR/run4.err"
 
+# The live display on a terminal (a pseudo-TTY): its totals are the dry-run's, not "≥".
+e_users c4
+e_gen "$H_DIR/m4" 600 d
+maildir_deliver src c4 "$H_DIR"/m4/*.eml >/dev/null
+E_ATTEMPTS=1 e_plan "$H_DIR/tty.yaml" tty src dst record 1 c4
+"$CUTOVER" dry-run "$H_DIR/tty.yaml" --skip-preflight >/dev/null 2>&1
+TERM=xterm script -qec "$CUTOVER run $H_DIR/tty.yaml" /dev/null >"$H_DIR/tty.out" 2>&1
+tap_ok "TTY: the live display counts against the dry-run's 600 messages" \
+	grep -qE "customers 0/1 done, 0 failed \| messages [0-9,]+/600 handled" "$H_DIR/tty.out"
+tap_not "TTY: no total marked partial" grep -qE "/≥" "$H_DIR/tty.out"
+
 tap_done
