@@ -1,6 +1,6 @@
-/* cmd_run: `cutover run PLAN` — copy every customer's mail, show progress, end with a
- * summary table; the exit status says whether anyone failed. */
-#include <pthread.h>
+/* cmd_run: `cutover run PLAN` — copy every customer's mail, show progress (runprog), end
+ * with a table per customer and the closing summary (runsum); the exit status says whether
+ * anyone failed. */
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
