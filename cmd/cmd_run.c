@@ -11,12 +11,12 @@
 #include <unistd.h>
 
 #include <jansson.h>
-#include <math.h>
 
 #include "base/caps.h"
 #include "base/log.h"
 #include "base/rss.h"
 #include "cmd/cmd.h"
+#include "cmd/jsondoc.h"
 #include "cmd/runprog.h"
 #include "cmd/runsum.h"
 #include "mapping/journal.h"
@@ -111,8 +111,7 @@ static int run_json(const struct runsum *sum, int code)
 {
 	const struct engine_result *r = sum->r;
 	const bool *earlier = sum->earlier;
-	const struct runsum_tally *t = &sum->t;
-	json_t *root = json_object(), *arr = json_array();
+	json_t *root = jsondoc_new("run"), *arr = json_array();
 	for (size_t i = 0; i < sum->n; i++) {
 		json_t *o = json_object();
 		json_object_set_new(o, "customer", json_string(r[i].customer));
@@ -123,7 +122,7 @@ static int run_json(const struct runsum *sum, int code)
 		json_object_set_new(o, "bytes", json_integer((json_int_t)r[i].bytes));
 		json_object_set_new(o, "bytes_already_there", json_integer((json_int_t)r[i].skipped_bytes));
 		json_object_set_new(o, "largest", json_integer((json_int_t)r[i].largest));
-		json_object_set_new(o, "seconds", json_real(round(r[i].seconds * 10) / 10));
+		json_object_set_new(o, "seconds", jsondoc_real(r[i].seconds, 1));
 		json_object_set_new(o, "attempts", json_integer(r[i].attempts));
 		json_object_set_new(o, "flags_updated", json_integer((json_int_t)r[i].flags_updated));
 		json_object_set_new(o, "deleted_on_source", json_integer((json_int_t)r[i].deleted_on_source));
@@ -143,22 +142,13 @@ static int run_json(const struct runsum *sum, int code)
 		}
 		json_array_append_new(arr, o);
 	}
-	json_object_set_new(root, "schema", json_integer(1));
-	json_object_set_new(root, "command", json_string("run"));
 	json_object_set_new(root, "run_id", json_integer(sum->run_id));
 	json_object_set_new(root, "phase", json_string(sum->phase));
 	json_object_set_new(root, "exit", json_integer(code));
-	json_object_set_new(root, "failed", json_integer((json_int_t)t->failed));
-	json_object_set_new(root, "interrupted", json_boolean(runsum_interrupted(t)));
-	json_object_set_new(root, "stopped_mid_copy", json_integer((json_int_t)t->stopped));
-	json_object_set_new(root, "not_started", json_integer((json_int_t)t->not_started));
-	json_object_set_new(root, "done_earlier", json_integer((json_int_t)t->done_earlier));
+	/* customers by outcome are totals.* (runsum_json): one place, one name each */
 	runsum_json(root, sum);
 	json_object_set_new(root, "customers", arr);
-	/* 15 digits: a rounded rate prints as 0.3, not 0.29999999999999999 */
-	int rc = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII | JSON_PRESERVE_ORDER |
-	                    JSON_REAL_PRECISION(15)) == 0 ? 0 : -1;
-	fputc('\n', stdout);
+	int rc = jsondoc_dump(root, stdout);
 	json_decref(root);
 	return rc;
 }

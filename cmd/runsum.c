@@ -1,11 +1,14 @@
 /* runsum: the closing summary of `run`, in text, JSON and the log. */
 #include "cmd/runsum.h"
 
+#include "cmd/jsondoc.h"
+
 #include <math.h>
 #include <string.h>
 
 #include "base/log.h"
 #include "cmd/cmd.h"
+#include "cmd/jsondoc.h"
 #include "cmd/runprog.h"
 
 bool runsum_interrupted(const struct runsum_tally *t)
@@ -205,7 +208,7 @@ void runsum_text(FILE *f, const struct runsum *s)
 /* Rates and seconds to one decimal (0.3, not 0.29999999999999999). */
 static json_t *runsum_real1(double v)
 {
-	return json_real(round(v * 10) / 10);
+	return jsondoc_real(v, 1);
 }
 
 static json_t *runsum_time(const struct runsum *s, time_t t)
