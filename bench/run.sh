@@ -24,13 +24,15 @@
 # process of that Dovecot, children included, before/after), server CPU ms per message,
 # peak RSS of the largest client process, and cutover's ratios to the peers.
 #
-# Phases (BENCH_PHASES, default "main curve rtt large"):
+# Phases (BENCH_PHASES, default "main curve rtt large"; also "profile"):
 #   main   all tools, loopback, BENCH_WORKERS, BENCH_REPEAT runs each (median msg/s kept)
 #   curve  cutover msg/s against parallelism 1 2 4 8 (first BENCH_SUB_USERS users)
 #   rtt    the same tools through bench/delay_proxy.py with BENCH_RTT_MS of round trip,
 #          at -P 1 and -P 4, and cutover's curve there (first BENCH_SUB_USERS users)
 #   large  one mailbox with a 40 MB and a 200 MB message (BENCH_LARGE) among small ones,
 #          cutover at 4 workers: peak RSS, and the bytes checked
+#   profile every command each tool sends to each server, per message (bench/cmdcount_proxy.py;
+#          first BENCH_SUB_USERS users)
 # Environment: BENCH_SMALL=1 (quick: 8 users x 40, large 8M+24M, curve 1 4),
 # BENCH_USERS (40), BENCH_COUNT (150), BENCH_SIZES (mixed), BENCH_WORKERS (4),
 # BENCH_REPEAT (1), BENCH_SEED, BENCH_RTT_MS (10), BENCH_SUB_USERS (8), BENCH_LARGE
@@ -339,6 +341,29 @@ for phase in $phases; do
 		for p in $curve; do
 			for t in cutover-pop3 cutover-imap; do
 				run_tool "$t" "$p" "${ports[0]}" "${ports[1]}" "${ports[2]}" "$t@rtt@P$p" "${sub_names[@]}"
+			done
+		done
+		;;
+	profile)
+		# Every command each tool sends, through bench/cmdcount_proxy.py, per message.
+		for t in $tools; do
+			ports=($(harness_free_ports 3))
+			i=0
+			for up in "$src_IMAP" "$src_POP3" "$dst_IMAP"; do
+				"$H_PY" "$root/bench/cmdcount_proxy.py" "${ports[$i]}" "$up" "$H_DIR/cmds.$t.$i" &
+				pids[$i]=$!
+				i=$((i + 1))
+			done
+			sleep 0.5
+			header "commands of $t, ${#sub_names[@]} users, P=$workers"
+			run_tool "$t" "$workers" "${ports[0]}" "${ports[1]}" "${ports[2]}" "$t@count" "${sub_names[@]}"
+			kill "${pids[@]}" 2>/dev/null
+			wait "${pids[@]}" 2>/dev/null
+			m=$(msgs_of "${sub_names[@]}")
+			for i in 0 1 2; do
+				what=("source IMAP" "source POP3" "destination IMAP")
+				[ -s "$H_DIR/cmds.$t.$i" ] || continue
+				say "  ${what[$i]}: $(awk -v m="$m" '{ n = $1; $1 = ""; printf "%s%s %.3g/msg", s, $0, n / m; s = "," }' "$H_DIR/cmds.$t.$i")"
 			done
 		done
 		;;
