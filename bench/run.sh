@@ -370,7 +370,7 @@ for phase in $phases; do
 	large)
 		lu=()
 		for sz in $large; do
-			u="big$sz"
+			u="big$(echo "$sz" | tr A-Z a-z)"
 			lu+=("$u")
 			"$H_PY" "$root/tests/harness/mkcorpus.py" "$H_DIR/corpus-$u" --user "$u=6" --seed "$seed" \
 				--sizes small --large "$sz" --plain >/dev/null || exit 1
