@@ -1,10 +1,10 @@
-/* rss: this process's memory as the kernel counts it, for run summaries and benchmarks. */
+/* rss: the process's peak resident memory (VmHWM), for the run's closing summary. */
 #ifndef CUTOVER_RSS_H
 #define CUTOVER_RSS_H
 
 #include <stdint.h>
 
-/* Peak resident set size so far (VmHWM of /proc/self/status), in KiB; 0 when unknown. */
-uint64_t rss_peak_kib(void);
+/* Peak resident set size in bytes, 0 when the system does not say (no /proc). */
+uint64_t rss_peak_bytes(void);
 
 #endif

@@ -2,6 +2,7 @@
 """bench/check.py: check one tool's copy against the source, as clients see both servers.
 
     check.py SRC_IMAP SRC_POP3 DST_IMAP DST_POP3 SUFFIX UIDLS FLAGS USER...
+    check.py --warm SRC_IMAP SRC_POP3 USER...     (build the source's indexes first)
 
 Logs in as USER*migrate (SRC_MASTER_PW / DST_MASTER_PW from the environment) on the source
 and as USER_SUFFIX*migrate on the destination. Per user it compares
@@ -58,8 +59,29 @@ def pop3_uidls(port, user, pw):
     return [l.split()[1] for l in lines]
 
 
+def warm(sim, spop, users):
+    """What every tool asks first (POP3 UIDL and LIST, IMAP sizes, flags, dates), once per
+    mailbox, so that no tool pays for building the source's indexes for those after it."""
+    pw = os.environ["SRC_MASTER_PW"]
+    for u in users:
+        pop3_uidls(spop, u, pw)
+        p = poplib.POP3("127.0.0.1", spop)
+        p.user(u + "*migrate")
+        p.pass_(pw)
+        p.list()
+        p.quit()
+        m = imaplib.IMAP4("127.0.0.1", sim)
+        m.login(u + "*migrate", pw)
+        m.select("INBOX", readonly=True)
+        m.uid("FETCH", "1:*", "(UID FLAGS INTERNALDATE RFC822.SIZE)")
+        m.logout()
+    return 0
+
+
 def main():
     a = sys.argv[1:]
+    if a and a[0] == "--warm":
+        return warm(int(a[1]), int(a[2]), a[3:])
     sim, spop, dim, dpop = (int(x) for x in a[:4])
     suffix, want_uidl, want_flags, users = a[4], a[5] == "1", a[6] == "1", a[7:]
     spw, dpw = os.environ["SRC_MASTER_PW"], os.environ["DST_MASTER_PW"]
