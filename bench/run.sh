@@ -357,12 +357,28 @@ for phase in $phases; do
 				pids[$i]=$!
 				i=$((i + 1))
 			done
+			# and every system call of each server (strace -f -c on its master follows each
+			# imap/pop3 process it starts): what the servers do per message
+			st=()
+			if command -v strace >/dev/null 2>&1; then
+				for n in src dst; do
+					strace -f -c -o "$H_DIR/strace.$t.$n" -p "$(cat "$(h_var "${n}_DIR")/master.pid")" 2>/dev/null &
+					st+=($!)
+				done
+			fi
 			sleep 0.5
-			header "commands of $t, ${#sub_names[@]} users, P=$workers"
+			header "commands of $t, ${#sub_names[@]} users, P=$workers (servers under strace: slower)"
 			run_tool "$t" "$workers" "${ports[0]}" "${ports[1]}" "${ports[2]}" "$t@count" "${sub_names[@]}"
 			kill "${pids[@]}" 2>/dev/null
 			wait "${pids[@]}" 2>/dev/null
+			[ ${#st[@]} -gt 0 ] && kill -INT "${st[@]}" 2>/dev/null && wait "${st[@]}" 2>/dev/null
 			m=$(msgs_of "${sub_names[@]}")
+			for n in src dst; do
+				f="$H_DIR/strace.$t.$n"
+				[ -s "$f" ] || continue
+				say "  $n syscalls/msg: $(awk -v m="$m" '$1 ~ /^[0-9.]+$/ { printf "%.2f %s\n", $4 / m, $NF }' "$f" |
+					sort -rn | head -n 10 | awk '{ printf "%s%s %s", s, $2, $1; s = ", " }')"
+			done
 			for i in 0 1 2; do
 				what=("source IMAP" "source POP3" "destination IMAP")
 				[ -s "$H_DIR/cmds.$t.$i" ] || continue
