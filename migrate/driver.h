@@ -13,6 +13,8 @@
 
 #include "base/err.h"
 
+struct spool;   /* migrate/msg/spool.h: a message held in a private temporary file */
+
 /* IMAP system flags as bits; keywords travel as strings. */
 enum {
 	DRV_FLAG_SEEN = 1 << 0,
@@ -142,6 +144,11 @@ struct src_ops {
 	 * the last one passed to cb is affected: the caller may skip it and go on. */
 	int (*fetch)(struct src *s, const struct drv_msg *const *msgs, size_t n, drv_fetch_cb cb,
 	             void *ctx, struct err *e);
+	/* The whole of one message written into `sp` (an open spool) without holding it in
+	 * memory: the engine asks this for a message whose listed size is over the plan's
+	 * spool_threshold. Failures as for fetch (ERR_SCOPE_MESSAGE: this message only). May be
+	 * NULL: the engine then fetches it into memory. */
+	int (*fetch_spool)(struct src *s, const struct drv_msg *m, struct spool *sp, struct err *e);
 	/* Header blocks only (POP3 TOP n 0), for the dry-run inventory; may be NULL. */
 	int (*headers)(struct src *s, const struct drv_msg *const *msgs, size_t n, drv_fetch_cb cb,
 	               void *ctx, struct err *e);
@@ -156,6 +163,10 @@ struct src_ops {
 struct drv_append {
 	const char *data;           /* the message as it will be stored (headers already added) */
 	size_t len;
+	/* Non-NULL: the message is data[0..len) (then only the headers the tool adds, ending
+	 * in a line end) followed by the spooled bytes, streamed from the file into the APPEND
+	 * literal. */
+	const struct spool *spool;
 	unsigned flags;
 	const char *const *keywords;
 	time_t internaldate;        /* 0 = let the server decide */

@@ -229,6 +229,8 @@ struct plan {
 		char **exclude_folders;      /* exact or '*' patterns */
 		size_t n_exclude_folders;
 		char *pop3_folder;           /* where POP3-sourced mail goes; default "INBOX" */
+		uint64_t spool_threshold;    /* messages over this many bytes go through a spool file; 1 MB */
+		char *spool_dir;             /* where spool files are made; default $TMPDIR, else /tmp */
 	} migration;
 
 	struct plan_resolve *resolve;

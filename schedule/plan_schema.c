@@ -338,6 +338,9 @@ static const struct pk_key k_migration[] = {
 	{ .name = "exclude_folders", .type = PK_STRLIST, .off = P(migration.exclude_folders),
 	  .count_off = P(migration.n_exclude_folders) },
 	{ .name = "pop3_folder", .type = PK_STR, .off = P(migration.pop3_folder), .def_str = "INBOX" },
+	{ .name = "spool_threshold", .type = PK_BYTES, .off = P(migration.spool_threshold), .min = 1,
+	  .def = 1024 * 1024 },
+	{ .name = "spool_dir", .type = PK_STR, .off = P(migration.spool_dir) },
 };
 
 static void schema_migration_post(struct plan_ctx *c, yaml_node_t *map, void *base)

@@ -4,11 +4,12 @@ set -eu
 PKGS="build-essential pkg-config libetpan-dev libcurl4-gnutls-dev libyaml-dev libsqlite3-dev
 libcsv-dev libjansson-dev libgnutls28-dev libsasl2-modules ca-certificates
 dovecot-core dovecot-imapd dovecot-pop3d openssl sqlite3 fetchmail python3-aiosmtpd
-libxml2-utils iproute2 procps tzdata chromium isync clang libclang-rt-dev
+libxml2-utils iproute2 procps tzdata chromium isync clang libclang-rt-dev time strace
 slurm-wlm munge"
 # slurm-wlm, munge: tests/integration/slurm_shards.sh runs a private one-node Slurm.
 # clang: the warnings build (make clang-check); libclang-rt-dev: its libFuzzer and
 # sanitizer runtimes (make fuzz); clang only recommends it, and we install no recommends.
+# time, strace: make bench (CPU and peak memory of each tool; the servers' system calls).
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

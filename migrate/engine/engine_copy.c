@@ -21,9 +21,17 @@ void engine_items_release(struct engine_item *items, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		buf_release(&items[i].data);
+		if (items[i].spooled)
+			spool_close(&items[i].spool);
 		engine_kw_release(&items[i].kw);
 		memset(&items[i], 0, sizeof items[i]);
 	}
+}
+
+uint64_t engine_item_stored(const struct engine_item *it)
+{
+	return engine_recon_stored_size(it->data.data, it->data.len) +
+	       (it->spooled ? spool_stored(&it->spool) : 0);
 }
 
 /* ---- fetch and prepare ---- */
@@ -34,24 +42,25 @@ struct engine_fetch {
 	size_t n, next;             /* the first item not yet passed back by the source */
 };
 
-static int engine_copy_prepare(struct engine_folder *f, struct engine_item *it, const char *data,
-                               size_t len, struct err *e)
+/* What prepare takes from the header block and the key: Message-ID, date, the bytes the
+ * UIDL strategy adds, keywords. `body` is the whole message in memory, or "" for a spooled
+ * one: every strategy's prepare is "what it adds, then the message" (uidl.h), so for a
+ * spooled message it yields just what it adds, and the spool follows it. */
+static int engine_copy_finish(struct engine_folder *f, struct engine_item *it, const char *head,
+                              size_t hlen, const char *body, size_t blen, struct err *e)
 {
 	const struct drv_msg *m = it->m;
 	bool lost = false;
-	if (digest_sha256_hex(data, len, it->sha_raw, e) < 0 ||
-	    digest_sha256_crlf_hex(data, len, it->sha_crlf, e) < 0)
-		return -1;
-	if (!hdr_message_id(data, len, it->mid, sizeof it->mid))
+	if (!hdr_message_id(head, hlen, it->mid, sizeof it->mid))
 		it->mid[0] = '\0';
 	if (m->internaldate) {
 		it->date = m->internaldate;
 		it->tz = 0;
 	} else {
-		msgdate_for_message(data, len, time(NULL), &it->date, &it->tz);
+		msgdate_for_message(head, hlen, time(NULL), &it->date, &it->tz);
 	}
 	buf_init(&it->data, 0);
-	if (f->x->uidl->prepare(m->key, m->kind, data, len, &it->data, &lost, e) < 0)
+	if (f->x->uidl->prepare(m->key, m->kind, body, blen, &it->data, &lost, e) < 0)
 		return -1;
 	if (lost)
 		engine_log(f->x->w, f->x->c->id, "warn", "UIDL '%.80s' is not RFC 1939 (1-70 printable "
@@ -61,6 +70,70 @@ static int engine_copy_prepare(struct engine_folder *f, struct engine_item *it, 
 	f->kw_dropped += it->kw.dropped;
 	it->state = ENGINE_ITEM_PREPARED;
 	return 0;
+}
+
+static int engine_copy_prepare(struct engine_folder *f, struct engine_item *it, const char *data,
+                               size_t len, struct err *e)
+{
+	if (digest_sha256_hex(data, len, it->sha_raw, e) < 0 ||
+	    digest_sha256_crlf_hex(data, len, it->sha_crlf, e) < 0)
+		return -1;
+	return engine_copy_finish(f, it, data, len, data, len, e);
+}
+
+/* ---- spooled messages ---- */
+
+/* Header fields are looked for in this much of a spooled message. */
+#define ENGINE_SPOOL_HEAD (256u * 1024)
+
+static int engine_copy_digest_piece(void *ctx, const char *p, size_t n, struct err *e)
+{
+	digest_stream_add(ctx, p, n);
+	return 0;
+}
+
+static int engine_copy_prepare_spooled(struct engine_folder *f, struct engine_item *it,
+                                       struct err *e)
+{
+	struct digest_stream d;
+	if (digest_stream_init(&d, e) < 0)
+		return -1;
+	int rc = spool_each(&it->spool, engine_copy_digest_piece, &d, e);
+	digest_stream_end(&d, it->sha_raw, it->sha_crlf);
+	if (rc < 0)
+		return -1;
+	char *head = malloc(ENGINE_SPOOL_HEAD);
+	if (!head)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	size_t hlen = spool_head(&it->spool, head, ENGINE_SPOOL_HEAD);
+	rc = engine_copy_finish(f, it, head, hlen, "", 0, e);
+	free(head);
+	return rc;
+}
+
+/* Whether a message goes through a spool file: over the threshold (0 = the default), and
+ * the source can write one. */
+static bool engine_copy_spools(const struct engine_folder *f, const struct drv_msg *m)
+{
+	uint64_t t = f->x->p->migration.spool_threshold;
+	return f->x->src->ops->fetch_spool && m->size > (t ? t : ENGINE_SPOOL_THRESHOLD);
+}
+
+/* One spooled message: a refusal of this message only fails it, as in a batch. */
+static int engine_copy_fetch_spooled(struct engine_folder *f, struct engine_item *it,
+                                     struct err *e)
+{
+	struct src *s = f->x->src;
+	if (spool_open(&it->spool, f->x->p->migration.spool_dir, e) < 0)
+		return err_prefix(e, "message %s: ", it->m->key);
+	it->spooled = true;
+	int rc = s->ops->fetch_spool(s, it->m, &it->spool, e);
+	engine_warnings(f->x);
+	if (rc == 0)
+		return engine_copy_prepare_spooled(f, it, e);
+	if (e->scope != ERR_SCOPE_MESSAGE)
+		return err_prefix(e, "fetching from the source: ");
+	return engine_item_fail(f, it, e, e);
 }
 
 static int engine_copy_on_fetch(void *ctx, const struct drv_msg *m, const char *data, size_t len,
@@ -76,25 +149,34 @@ static int engine_copy_on_fetch(void *ctx, const struct drv_msg *m, const char *
 	return err_set(e, ERR_PROTOCOL, "source returned a message that was not asked for (%s)", m->key);
 }
 
-/* Fetch every LISTED item; one the source refuses on its own is failed and the rest are
- * asked for again. */
+/* Fetch every LISTED item: spooled ones one by one, the rest in batches; one the source
+ * refuses on its own is failed and the rest are asked for again. */
 static int engine_copy_fetch(struct engine_folder *f, struct engine_item *items, size_t n,
                              struct err *e)
 {
 	struct src *s = f->x->src;
 	const struct drv_msg *msgs[CAPS_BATCH_MESSAGES];
 	struct engine_fetch x = { f, items, n, 0 };
+	for (size_t i = 0; i < n; i++)
+		if (items[i].state == ENGINE_ITEM_LISTED && engine_copy_spools(f, items[i].m) &&
+		    engine_copy_fetch_spooled(f, &items[i], e) < 0)
+			return -1;
 	while (x.next < n) {
 		size_t k = 0, from = x.next;
 		for (size_t i = from; i < n; i++)
-			msgs[k++] = items[i].m;
+			if (!items[i].spooled)
+				msgs[k++] = items[i].m;
+		if (k == 0)
+			break;
 		int rc = s->ops->fetch(s, msgs, k, engine_copy_on_fetch, &x, e);
 		engine_warnings(f->x);
 		if (rc == 0)
 			break;
+		/* the first not spooled after the last passed back is the refused one */
+		while (x.next < n && items[x.next].spooled)
+			x.next++;
 		if (e->scope != ERR_SCOPE_MESSAGE || x.next >= n)
 			return err_prefix(e, "fetching from the source: ");
-		/* the one after the last passed back is the refused one */
 		if (engine_item_fail(f, &items[x.next], e, e) < 0)
 			return -1;
 		x.next++;
@@ -241,9 +323,10 @@ static int engine_copy_done(struct engine_folder *f, struct engine_item *items, 
 		jms[i].dst_uid = app[i].uid;
 		jms[i].state = JOURNAL_MSG_DONE;
 		jms[i].altered = app[i].altered[0] ? app[i].altered : NULL;
-		bytes += app[i].len;
-		if (app[i].len > f->x->r->largest)
-			f->x->r->largest = app[i].len;
+		size_t stored = app[i].len + (app[i].spool ? app[i].spool->len : 0);
+		bytes += stored;
+		if (stored > f->x->r->largest)
+			f->x->r->largest = stored;
 		if (jms[i].altered) {
 			f->x->r->altered++;
 			engine_log(f->x->w, f->x->c->id, "warn", "message %s stored ALTERED on the "
@@ -274,6 +357,7 @@ static size_t engine_copy_appends(struct engine_item *items, size_t n, size_t *i
 		memset(&app[k], 0, sizeof app[k]);
 		app[k].data = it->data.data;
 		app[k].len = it->data.len;
+		app[k].spool = it->spooled ? &it->spool : NULL;
 		app[k].flags = it->jm.flags;
 		app[k].keywords = it->kw.v;
 		app[k].internaldate = it->date;

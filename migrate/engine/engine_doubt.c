@@ -148,7 +148,7 @@ int engine_recon_settle(struct engine_folder *f, struct engine_item *it, struct 
 	size_t cand[16];
 	bool need_digest;
 	struct engine_recon_want w = { NULL, it->mid[0] ? it->mid : NULL,
-	                               engine_recon_stored_size(it->data.data, it->data.len) };
+	                               engine_item_stored(it) };
 	if (f->x->uidl->find(it->m->key, it->m->kind, &name, &value))
 		w.found_by = value;
 	size_t k = engine_recon_candidates(&f->recon, &w, cand, sizeof cand / sizeof cand[0],

@@ -21,6 +21,7 @@
 #include "base/buf.h"
 #include "mapping/journal.h"
 #include "migrate/msg/digest.h"
+#include "migrate/msg/spool.h"
 #include "migrate/driver.h"
 #include "migrate/engine/engine.h"
 #include "migrate/engine/engine_recon.h"
@@ -143,6 +144,9 @@ enum engine_item_state {
 };
 
 #define ENGINE_MID_MAX 1000
+/* A message over this many bytes (as the source lists it) goes through a spool file when
+ * the plan does not say (migration.spool_threshold). */
+#define ENGINE_SPOOL_THRESHOLD (1024u * 1024)
 
 /* Keywords of one message that the selected destination folder keeps (at most
  * ENGINE_KW_MAX), and the same joined with spaces for the journal (NULL = none). */
@@ -160,7 +164,10 @@ struct engine_item {
 	const struct journal_msg *prev;   /* its journal row from before, if any */
 	enum engine_item_state state;
 	bool indexed;                     /* FOUND in the destination's index, not appended */
-	struct buf data;                  /* the bytes as they will be stored */
+	struct buf data;                  /* the bytes as they will be stored (spooled: the headers
+	                                     the tool adds; the message follows from spool) */
+	bool spooled;                     /* over the plan's spool_threshold: in `spool` */
+	struct spool spool;
 	char sha_raw[DIGEST_HEX_LEN + 1], sha_crlf[DIGEST_HEX_LEN + 1];
 	char mid[ENGINE_MID_MAX];
 	time_t date;
@@ -187,6 +194,8 @@ int engine_folder_run(struct engine_cust *x, const char *sfolder, const char *df
 int engine_copy_batch(struct engine_folder *f, struct engine_item *items, size_t n,
                       struct err *e);
 void engine_items_release(struct engine_item *items, size_t n);
+/* The bytes the destination will store for it (bare CR/LF made CRLF), spool included. */
+uint64_t engine_item_stored(const struct engine_item *it);
 /* Look for an in-doubt item on the destination; FOUND (with jm.dst_uid) when it is there. */
 int engine_doubt_resolve(struct engine_folder *f, struct engine_item *it, struct err *e);
 /* Whether destination message `uid` holds the item's bytes (what the strategy added stripped). */

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "base/caps.h"
+#include "migrate/msg/spool.h"
 
 size_t imap_append_stored_size(const char *data, size_t len)
 {
@@ -26,6 +27,70 @@ int imap_append_normalize(const char *data, size_t len, struct buf *out)
 		start = i + 1;
 	}
 	return buf_append(out, data + start, len - start);
+}
+
+uint64_t imap_append_item_size(const struct drv_append *it)
+{
+	return imap_append_stored_size(it->data, it->len) + (it->spool ? spool_stored(it->spool) : 0);
+}
+
+/* The CRLF rewrite of imap_append_normalize over pieces of a spool, written to the stream
+ * piece by piece; a CR at the end of one piece waits for the next one's first byte. */
+struct imap_append_pipe {
+	struct imap_conn *c;
+	struct buf out;
+	bool cr;
+};
+
+static int imap_append_pipe_put(void *ctx, const char *p, size_t n, struct err *e)
+{
+	struct imap_append_pipe *x = ctx;
+	size_t start = 0, i = 0;
+	buf_reset(&x->out);
+	if (x->cr && n) {
+		x->cr = false;
+		if (buf_append(&x->out, "\r\n", 2) < 0)
+			return err_set(e, ERR_NOMEM, "out of memory");
+		if (p[0] == '\n')
+			start = i = 1;
+	}
+	for (; i < n; i++) {
+		if (p[i] != '\r' && p[i] != '\n')
+			continue;
+		if (buf_append(&x->out, p + start, i - start) < 0)
+			return err_set(e, ERR_NOMEM, "out of memory");
+		if (p[i] == '\r' && i + 1 == n) {
+			x->cr = true;          /* decided by the next piece */
+			start = n;
+			break;
+		}
+		if (buf_append(&x->out, "\r\n", 2) < 0)
+			return err_set(e, ERR_NOMEM, "out of memory");
+		if (p[i] == '\r' && p[i + 1] == '\n')
+			i++;
+		start = i + 1;
+	}
+	if (start < n && buf_append(&x->out, p + start, n - start) < 0)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	if (x->out.len && mailstream_write(x->c->s->imap_stream, x->out.data, x->out.len) != (ssize_t)x->out.len)
+		return err_set(e, ERR_NET, "connection lost while sending a message");
+	return 0;
+}
+
+/* The spool's bytes, rewritten, onto the stream: a MAILIMAP_* code. */
+static int imap_append_spool_send(struct imap_conn *c, const struct spool *sp)
+{
+	struct imap_append_pipe x = { c, { NULL, 0, 0, 0 }, false };
+	struct err e;
+	err_clear(&e);
+	buf_init(&x.out, 2 * SPOOL_CHUNK);
+	int rc = spool_each(sp, imap_append_pipe_put, &x, &e);
+	if (rc == 0 && x.cr && mailstream_write(c->s->imap_stream, "\r\n", 2) != 2)
+		rc = -1, e.cls = ERR_NET;
+	buf_release(&x.out);
+	if (rc == 0)
+		return MAILIMAP_NO_ERROR;
+	return e.cls == ERR_NET ? MAILIMAP_ERROR_STREAM : MAILIMAP_ERROR_MEMORY;
 }
 
 static bool imap_append_atom(const char *s)
@@ -115,9 +180,76 @@ static int imap_append_fail(struct imap_conn *c, int r, struct err *e, const cha
 
 /* Without BINARY a NUL byte cannot travel in an IMAP literal (RFC 3501 §4.3): the smallest
  * change is to leave them out, and the caller records that. */
+static int imap_append_nul_strip(void *ctx, const char *p, size_t n, struct err *e)
+{
+	struct spool *to = ctx;
+	for (size_t i = 0, start = 0; i <= n; i++) {
+		if (i < n && p[i] != '\0')
+			continue;
+		if (i > start && spool_write(to, p + start, i - start, e) < 0)
+			return -1;
+		start = i + 1;
+	}
+	return 0;
+}
+
+/* A spooled message without its NUL bytes, through a second spool (the added headers in
+ * it->data have none). */
+static int imap_append_spool_without_nul(struct imap_conn *c, const char *mbox,
+                                         struct drv_append *it, struct err *e)
+{
+	struct spool sp;
+	if (spool_open(&sp, it->spool->dir, e) < 0)
+		return -1;
+	uint64_t nuls = it->spool->nuls;
+	struct drv_append copy = *it;
+	copy.spool = &sp;
+	int rc = spool_each(it->spool, imap_append_nul_strip, &sp, e);
+	if (rc == 0)
+		rc = imap_append_one(c, mbox, &copy, e);
+	spool_close(&sp);
+	if (rc == 0) {
+		it->uid = copy.uid;
+		snprintf(it->altered, sizeof it->altered, "%llu NUL byte(s) removed: the destination "
+		         "has no IMAP BINARY", (unsigned long long)nuls);
+	}
+	return rc;
+}
+
+static int imap_append_gather(void *ctx, const char *p, size_t n, struct err *e)
+{
+	if (buf_append(ctx, p, n) < 0)
+		return err_set(e, ERR_NOMEM, "message over the %llu-byte memory cap",
+		               (unsigned long long)CAPS_MESSAGE_MAX);
+	return 0;
+}
+
+/* A server without LITERAL+ gets a spooled message through libetpan's APPEND, which wants
+ * it in memory (it waits for the server's "+" between the length and the bytes). */
+static int imap_append_spool_in_memory(struct imap_conn *c, const char *mbox,
+                                       struct drv_append *it, struct err *e)
+{
+	struct buf b;
+	buf_init(&b, CAPS_MESSAGE_MAX);
+	int rc = buf_append(&b, it->data, it->len) < 0 ? err_set(e, ERR_NOMEM, "out of memory")
+	                                               : spool_each(it->spool, imap_append_gather, &b, e);
+	struct drv_append copy = *it;
+	copy.spool = NULL;
+	copy.data = b.data ? b.data : "";
+	copy.len = b.len;
+	if (rc == 0)
+		rc = imap_append_one(c, mbox, &copy, e);
+	buf_release(&b);
+	if (rc == 0)
+		it->uid = copy.uid;
+	return rc;
+}
+
 static int imap_append_without_nul(struct imap_conn *c, const char *mbox, struct drv_append *it,
                                    struct err *e)
 {
+	if (it->spool)
+		return imap_append_spool_without_nul(c, mbox, it, e);
 	struct buf b;
 	size_t nuls = 0;
 	buf_init(&b, CAPS_MESSAGE_MAX);
@@ -153,6 +285,9 @@ int imap_append_one(struct imap_conn *c, const char *mbox, struct drv_append *it
 			return imap_append_multi(c, mbox, it, 1, e);
 		return imap_append_without_nul(c, mbox, it, e);
 	}
+	if (it->spool)
+		return imap_conn_has(c, "LITERAL+") ? imap_append_multi(c, mbox, it, 1, e)
+		                                    : imap_append_spool_in_memory(c, mbox, it, e);
 	struct mailimap_flag_list *fl = imap_append_flag_list(it);
 	struct mailimap_date_time *dt = NULL;
 	if (!fl)
@@ -195,12 +330,12 @@ static const char *const imap_append_months[] = {"Jan", "Feb", "Mar", "Apr", "Ma
 
 bool imap_append_has_nul(const struct drv_append *it)
 {
-	return memchr(it->data, '\0', it->len) != NULL;
+	return memchr(it->data, '\0', it->len) != NULL || (it->spool && it->spool->nuls);
 }
 
 /* " (flags) \"date\" {n+}\r\n" for one item of a MULTIAPPEND; a message with NUL bytes
  * goes as literal8 "~{n+}" (RFC 3516 BINARY: the only way to store them exactly). */
-static int imap_append_item_head(struct buf *b, const struct drv_append *it, size_t stored)
+static int imap_append_item_head(struct buf *b, const struct drv_append *it, uint64_t stored)
 {
 	int rc = buf_puts(b, " (");
 	const char *sep = "";
@@ -225,7 +360,8 @@ static int imap_append_item_head(struct buf *b, const struct drv_append *it, siz
 		                tm.tm_sec, zone < 0 ? '-' : '+', az);
 	}
 	if (rc == 0)
-		rc = buf_printf(b, " %s{%zu+}\r\n", imap_append_has_nul(it) ? "~" : "", stored);
+		rc = buf_printf(b, " %s{%llu+}\r\n", imap_append_has_nul(it) ? "~" : "",
+		                (unsigned long long)stored);
 	return rc;
 }
 
@@ -247,12 +383,13 @@ static int imap_append_multi_send(struct imap_conn *c, const char *mbox,
 		r = buf_puts(&b, "APPEND ") < 0 || imap_append_quoted(&b, mbox) < 0 ? MAILIMAP_ERROR_MEMORY
 		                                                                    : MAILIMAP_NO_ERROR;
 	for (size_t i = 0; r == MAILIMAP_NO_ERROR && i < n; i++) {
-		size_t stored = imap_append_stored_size(items[i].data, items[i].len);
-		if (imap_append_item_head(&b, &items[i], stored) < 0 ||
+		if (imap_append_item_head(&b, &items[i], imap_append_item_size(&items[i])) < 0 ||
 		    imap_append_normalize(items[i].data, items[i].len, &b) < 0)
 			r = MAILIMAP_ERROR_MEMORY;
 		else
 			r = imap_append_write(c, &b);
+		if (r == MAILIMAP_NO_ERROR && items[i].spool)
+			r = imap_append_spool_send(c, items[i].spool);
 		buf_reset(&b);
 	}
 	buf_release(&b);

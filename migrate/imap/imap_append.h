@@ -5,7 +5,12 @@
  * Stored bytes: libetpan's APPEND rewrites every bare CR and every bare LF to CRLF before
  * sending (mailstream_send_data_crlf); the batch path applies the same rewrite, so both
  * paths store exactly imap_append_normalize(data). Digests meant to be compared with what
- * the destination serves must be taken over that form. */
+ * the destination serves must be taken over that form.
+ *
+ * A spooled item (it->spool) is streamed from its file into the literal, a piece at a time,
+ * with the same rewrite: memory stays flat whatever its size. That needs LITERAL+ (the
+ * literal's length is sent first, the bytes follow without waiting); on a server without
+ * it, the one message is read into memory for libetpan's APPEND. */
 #ifndef CUTOVER_IMAP_APPEND_H
 #define CUTOVER_IMAP_APPEND_H
 
@@ -22,6 +27,9 @@ int imap_append_normalize(const char *data, size_t len, struct buf *out);
 /* Their length, without building them. */
 size_t imap_append_stored_size(const char *data, size_t len);
 
+/* What the server will store for the whole item: data, then its spool if it has one. */
+uint64_t imap_append_item_size(const struct drv_append *it);
+
 /* Flags and keywords a server can take: keywords must be IMAP atoms not starting with '\'.
  * ERR_DATA names the first bad keyword. */
 int imap_append_check(const struct drv_append *it, struct err *e);
@@ -29,8 +37,8 @@ int imap_append_check(const struct drv_append *it, struct err *e);
 /* it's flags and keywords as a libetpan flag list (also for UID STORE); NULL = no memory. */
 struct mailimap_flag_list *imap_append_flag_list(const struct drv_append *it);
 
-/* Whether the message holds a NUL byte: it then needs BINARY (literal8) to be stored
- * exactly, and travels alone. */
+/* Whether the message (data and spool) holds a NUL byte: it then needs BINARY (literal8)
+ * to be stored exactly, and travels alone. */
 bool imap_append_has_nul(const struct drv_append *it);
 
 /* One APPEND (a message with NUL bytes: literal8 when the server has BINARY, else without

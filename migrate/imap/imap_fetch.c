@@ -4,7 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static struct mailimap_fetch_type *imap_fetch_type(const char *header)
+#include "migrate/msg/spool.h"
+
+/* partial: 0 = the whole section, else BODY.PEEK[]<offset.partial>. */
+static struct mailimap_fetch_type *imap_fetch_type(const char *header, uint32_t offset,
+                                                   uint32_t partial)
 {
 	struct mailimap_section *sec = NULL;
 	if (header) {
@@ -30,7 +34,9 @@ static struct mailimap_fetch_type *imap_fetch_type(const char *header)
 	}
 	if (!sec)
 		return NULL;
-	struct mailimap_fetch_att *body = mailimap_fetch_att_new_body_peek_section(sec);
+	struct mailimap_fetch_att *body =
+		partial ? mailimap_fetch_att_new_body_peek_section_partial(sec, offset, partial)
+		        : mailimap_fetch_att_new_body_peek_section(sec);
 	if (!body) {
 		mailimap_section_free(sec);
 		return NULL;
@@ -91,7 +97,7 @@ int imap_fetch_uids(struct imap_conn *c, const uint32_t *uids, size_t n, const c
 			mailimap_set_free(set);
 			set = NULL;
 		}
-	struct mailimap_fetch_type *ft = set ? imap_fetch_type(header) : NULL;
+	struct mailimap_fetch_type *ft = set ? imap_fetch_type(header, 0, 0) : NULL;
 	if (!ft) {
 		if (set)
 			mailimap_set_free(set);
@@ -123,4 +129,60 @@ int imap_fetch_uids(struct imap_conn *c, const uint32_t *uids, size_t n, const c
 	}
 	mailimap_fetch_list_free(result);
 	return rc;
+}
+
+/* One BODY.PEEK[]<offset.IMAP_FETCH_CHUNK> into the spool; *got = the bytes the server sent. */
+static int imap_fetch_piece(struct imap_conn *c, uint32_t uid, uint32_t offset, struct spool *sp,
+                            size_t *got, struct err *e)
+{
+	struct mailimap_set *set = mailimap_set_new_single(uid);
+	struct mailimap_fetch_type *ft = set ? imap_fetch_type(NULL, offset, IMAP_FETCH_CHUNK) : NULL;
+	if (!ft) {
+		if (set)
+			mailimap_set_free(set);
+		return err_set(e, ERR_NOMEM, "out of memory");
+	}
+	clist *result = NULL;
+	int r = mailimap_uid_fetch(c->s, set, ft, &result);
+	mailimap_set_free(set);
+	mailimap_fetch_type_free(ft);
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_conn_fail(c, r, ERR_PROTOCOL, e, "UID FETCH %u (BODY.PEEK[]<%u.%u>)", uid,
+		                      offset, IMAP_FETCH_CHUNK);
+	const char *data = NULL;
+	size_t len = 0;
+	for (clistiter *it = clist_begin(result); it && !data; it = clist_next(it))
+		if (imap_fetch_parse(clist_content(it), &data, &len) != uid)
+			data = NULL;
+	int rc = 0;
+	if (!data) {
+		err_set(e, ERR_NOTFOUND, "UID %u vanished while it was being read", uid);
+		e->scope = ERR_SCOPE_MESSAGE;
+		rc = -1;
+	} else {
+		*got = len;
+		rc = spool_write(sp, data, len, e);
+	}
+	mailimap_fetch_list_free(result);
+	return rc;
+}
+
+int imap_fetch_spool(struct imap_conn *c, uint32_t uid, struct spool *sp, struct err *e)
+{
+	if (imap_conn_usable(c, e) < 0)
+		return -1;
+	for (uint32_t off = 0;;) {
+		size_t got = 0;
+		if (imap_fetch_piece(c, uid, off, sp, &got, e) < 0)
+			return -1;
+		if (got < IMAP_FETCH_CHUNK)
+			return 0;
+		if (off > SPOOL_MESSAGE_MAX - IMAP_FETCH_CHUNK) {
+			err_set(e, ERR_TOOBIG, "UID %u is over the %llu-byte limit for one message", uid,
+			        (unsigned long long)SPOOL_MESSAGE_MAX);
+			e->scope = ERR_SCOPE_MESSAGE;
+			return -1;
+		}
+		off += IMAP_FETCH_CHUNK;
+	}
 }

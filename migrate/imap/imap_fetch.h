@@ -18,4 +18,12 @@ typedef int (*imap_fetch_cb)(void *ctx, uint32_t uid, const char *data, size_t l
 int imap_fetch_uids(struct imap_conn *c, const uint32_t *uids, size_t n, const char *header,
                     imap_fetch_cb cb, void *ctx, struct err *e);
 
+/* A message too big for memory: BODY.PEEK[]<offset.IMAP_FETCH_CHUNK> pieces, each written
+ * to `sp` as it arrives, until the server sends a short piece (Dovecot remembers where the
+ * last piece ended, so the pieces cost it no re-reading). A vanished message is ERR_NOTFOUND
+ * with ERR_SCOPE_MESSAGE. */
+#define IMAP_FETCH_CHUNK (2u * 1024 * 1024)
+struct spool;
+int imap_fetch_spool(struct imap_conn *c, uint32_t uid, struct spool *sp, struct err *e);
+
 #endif

@@ -116,6 +116,14 @@ int imap_index_selected(struct imap_conn *c, const char *header, struct drv_inde
 	memset(out, 0, sizeof *out);
 	if (imap_conn_usable(c, e) < 0)
 		return -1;
+	/* The server said EXISTS 0 (SELECT, or a later untagged EXISTS, which libetpan keeps
+	 * up to date): nothing to index, and no round trip for it — a first copy into fresh
+	 * mailboxes asks nothing of the destination here. */
+	const struct mailimap_selection_info *si = c->s->imap_selection_info;
+	if (si && si->sel_has_exists && si->sel_exists == 0) {
+		out->v = calloc(1, sizeof *out->v);
+		return out->v ? 0 : err_set(e, ERR_NOMEM, "out of memory");
+	}
 	struct mailimap_set *set = mailimap_set_new_interval(1, 0);   /* 1:* */
 	struct mailimap_fetch_type *ft = set ? imap_index_type(header) : NULL;
 	if (!ft) {

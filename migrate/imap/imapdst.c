@@ -218,7 +218,7 @@ static size_t imapdst_batch_end(const struct imapdst *d, const struct drv_append
 	size_t j = i;
 	uint64_t bytes = 0;
 	while (j < n && j - i < CAPS_BATCH_MESSAGES) {
-		uint64_t sz = imap_append_stored_size(items[j].data, items[j].len);
+		uint64_t sz = imap_append_item_size(&items[j]);
 		if (d->appendlimit && sz > d->appendlimit)
 			break;
 		/* NUL bytes: alone, through imap_append_one (BINARY or recorded change). */
@@ -235,7 +235,7 @@ static size_t imapdst_batch_end(const struct imapdst *d, const struct drv_append
 static int imapdst_toobig(struct imapdst *d, const struct drv_append *it, const char *folder,
                           struct err *e)
 {
-	uint64_t sz = imap_append_stored_size(it->data, it->len);
+	uint64_t sz = imap_append_item_size(it);
 	if (!d->appendlimit || sz <= d->appendlimit)
 		return 0;
 	err_set(e, ERR_TOOBIG, "imap APPEND to '%s': message of %llu bytes is over the server's "

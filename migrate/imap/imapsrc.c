@@ -281,6 +281,17 @@ static int imapsrc_fetch(struct src *src, const struct drv_msg *const *msgs, siz
 	return 0;
 }
 
+static int imapsrc_fetch_spool(struct src *src, const struct drv_msg *m, struct spool *sp,
+                               struct err *e)
+{
+	struct imapsrc *s = (struct imapsrc *)src;
+	if (!s->examined)
+		return err_set(e, ERR_INTERNAL, "imap source: fetch before select");
+	if (imap_fetch_spool(s->c, m->uid, sp, e) < 0)
+		return err_prefix(e, "imap source: message %s: ", m->key);
+	return 0;
+}
+
 static void imapsrc_close(struct src *src)
 {
 	struct imapsrc *s = (struct imapsrc *)src;
@@ -299,5 +310,6 @@ const struct src_ops imapsrc_ops = {
 	.select = imapsrc_select,
 	.list = imapsrc_list,
 	.fetch = imapsrc_fetch,
+	.fetch_spool = imapsrc_fetch_spool,
 	.close = imapsrc_close,
 };

@@ -45,3 +45,48 @@ int digest_sha256_crlf_hex(const void *data, size_t len, char hex[DIGEST_HEX_LEN
 	digest_hex(raw, hex);
 	return 0;
 }
+
+int digest_stream_init(struct digest_stream *d, struct err *e)
+{
+	gnutls_hash_hd_t a = NULL, b = NULL;
+	if (gnutls_hash_init(&a, GNUTLS_DIG_SHA256) < 0 || gnutls_hash_init(&b, GNUTLS_DIG_SHA256) < 0) {
+		if (a)
+			gnutls_hash_deinit(a, NULL);
+		return err_set(e, ERR_INTERNAL, "SHA-256 failed");
+	}
+	d->raw = a;
+	d->crlf = b;
+	d->cr = false;
+	return 0;
+}
+
+/* The same rule as digest_sha256_crlf_hex, with the byte before a piece remembered. */
+void digest_stream_add(struct digest_stream *d, const void *data, size_t len)
+{
+	const char *p = data;
+	size_t start = 0;
+	if (len == 0)
+		return;
+	gnutls_hash(d->raw, p, len);
+	for (size_t i = 0; i < len; i++) {
+		bool after_cr = i == 0 ? d->cr : p[i - 1] == '\r';
+		if (p[i] == '\n' && !after_cr) {
+			gnutls_hash(d->crlf, p + start, i - start);
+			gnutls_hash(d->crlf, "\r", 1);
+			start = i;
+		}
+	}
+	gnutls_hash(d->crlf, p + start, len - start);
+	d->cr = p[len - 1] == '\r';
+}
+
+void digest_stream_end(struct digest_stream *d, char raw[DIGEST_HEX_LEN + 1],
+                       char crlf[DIGEST_HEX_LEN + 1])
+{
+	unsigned char r[32];
+	gnutls_hash_deinit(d->raw, r);
+	digest_hex(r, raw);
+	gnutls_hash_deinit(d->crlf, r);
+	digest_hex(r, crlf);
+	d->raw = d->crlf = NULL;
+}

@@ -4,6 +4,7 @@
 #ifndef CUTOVER_DIGEST_H
 #define CUTOVER_DIGEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "base/err.h"
@@ -16,5 +17,16 @@ int digest_sha256_hex(const void *data, size_t len, char hex[DIGEST_HEX_LEN + 1]
 /* The same after turning every bare LF into CRLF (what the destination stores). */
 int digest_sha256_crlf_hex(const void *data, size_t len, char hex[DIGEST_HEX_LEN + 1],
                            struct err *e);
+
+/* Both digests over bytes that come in pieces (a spooled message): init, add each piece
+ * in order, end (which also frees). */
+struct digest_stream {
+	void *raw, *crlf;       /* gnutls_hash_hd_t */
+	bool cr;                /* the last byte added was a CR */
+};
+int digest_stream_init(struct digest_stream *d, struct err *e);
+void digest_stream_add(struct digest_stream *d, const void *data, size_t len);
+void digest_stream_end(struct digest_stream *d, char raw[DIGEST_HEX_LEN + 1],
+                       char crlf[DIGEST_HEX_LEN + 1]);
 
 #endif
