@@ -45,7 +45,7 @@ export SRC_MASTER_PW DEST_MASTER_PW NOTICE_PW
 # The sample plan with the ports the servers really got: the migration's, and the new
 # servers customers are told to use (pre-flight checks those; the plan's resolve: section
 # maps their names to 127.0.0.1, and the certificates are DEMO_CA's), plus the outgoing
-# server for `notices --send`.
+# server for `notices --send` (a local sink: no need to pace at the default 500 an hour).
 sed -e "s/^\(    port: \)11110$/\1$SRC_POP3/" -e "s/^\(    port: \)12143$/\1$DST_IMAP/" \
 	-e "s/^\(    pop3_port: \)12110$/\1$DST_POP3/" \
 	-e "s/^\(      - { host: pop.example.jp, protocol: pop3, port: \)110 }$/\1$DST_POP3 }/" \
@@ -53,7 +53,7 @@ sed -e "s/^\(    port: \)11110$/\1$SRC_POP3/" -e "s/^\(    port: \)12143$/\1$DST
 	-e "s/^\(      - { host: smtp.example.jp, port: \)587,/\1$DST_SUBMISSION,/" \
 	-e "s|^\(    pop3_port: .*\)$|\1\n    ca_file: $DEMO_CA|" \
 	"$root/sample-plans/demo.yaml" >"$dir/plan.yaml"
-printf '  send: { host: 127.0.0.1, tls_name: smtp.example.jp, port: %s, tls: starttls, ca_file: %s, user: %s, password_env: NOTICE_PW }\n' \
+printf '  send: { host: 127.0.0.1, tls_name: smtp.example.jp, port: %s, tls: starttls, ca_file: %s, user: %s, password_env: NOTICE_PW, per_hour: 36000 }\n' \
 	"$DST_SUBMISSION" "$DEMO_CA" "$NOTICE_USER" >>"$dir/plan.yaml"
 for p in "port: $SRC_POP3" "port: $DST_IMAP" "port: $DST_POP3 }" "port: $DST_SUBMISSION," "ca_file: $DEMO_CA"; do
 	grep -qF "$p" "$dir/plan.yaml" || { echo "demo: could not set '$p' in the plan" >&2; exit 1; }
