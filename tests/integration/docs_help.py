@@ -3,8 +3,9 @@
 Every command `cutover --help` lists has an entry in docs/cutover.1's COMMANDS and a line
 in its SYNOPSIS, and the other way round; each command's options (parsed from
 `cutover help COMMAND`, so an option added later is caught) are the options of its man
-entry plus those of OPTIONS ("Every command accepts"), with the same short forms, and the
-man page names no option the command lacks. The exit codes: `cutover --help`'s table,
+entry plus those of OPTIONS (first every command's, then after a .SS heading or .PP
+paragraph naming commands, theirs), with the same short forms, and the man page names no option
+the command lacks. The exit codes: `cutover --help`'s table,
 README's table and the man page's EXIT STATUS are the same codes with the same words.
 
 usage: docs_help.py CUTOVER ROOT
@@ -92,9 +93,25 @@ for depth, tag, _ in tags(sections.get("COMMANDS", [])):
         man_cmd_opts.setdefault(cmd, {})
     elif depth > 0 and cmd:
         man_cmd_opts[cmd].update(tag_opts(tag))
-man_common = {}
-for depth, tag, _ in tags(sections.get("OPTIONS", [])):
-    man_common.update(tag_opts(tag))
+# OPTIONS: options of every command first; after a .SS heading or a .PP paragraph that
+# names commands ("dry-run, run and verify also accept:"), options of those commands only.
+man_common, man_group, group = {}, {}, None
+opt_lines = sections.get("OPTIONS", [])
+for i, line in enumerate(opt_lines):
+    if line.startswith((".SS", ".PP")):
+        text = [line[3:]] if line.startswith(".SS") else []
+        for nxt in opt_lines[i + 1:]:
+            if nxt.startswith((".TP", ".SS", ".PP")):
+                break
+            text.append(roff_text(nxt))
+        words = re.split(r"[\s,()\"]+", " ".join(text))
+        group = [c for c in commands if c in words] or None
+    elif line.startswith(".TP") and i + 1 < len(opt_lines):
+        opts = tag_opts(opt_lines[i + 1])
+        for c in (commands if group is None else group):
+            man_group.setdefault(c, {}).update(opts)
+        if group is None:
+            man_common.update(opts)
 synopsis = set(re.findall(r"^\.B cutover ([a-z][a-z-]*)", "\n".join(sections.get("SYNOPSIS", [])), re.M))
 
 check("every command of --help has a man entry",
@@ -104,7 +121,7 @@ check("every man entry is a command of --help (or help itself)",
 check("every command is in the SYNOPSIS",
       ["'%s' missing from SYNOPSIS" % c for c in commands if c not in synopsis])
 for c in commands:
-    mine = dict(man_common, **man_cmd_opts.get(c, {}))
+    mine = dict(man_group.get(c, {}), **man_cmd_opts.get(c, {}))
     problems = ["--%s is in 'cutover help %s' but not in the man page" % (o, c)
                 for o in help_opts[c] if o not in mine]
     problems += ["-%s, --%s: the man page gives %s" % (s, o, "-" + mine[o] if mine[o] else "no short form")
