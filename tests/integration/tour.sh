@@ -16,6 +16,7 @@ T="$H_DIR/tour"
 D="$T/demo-out"
 mkdir -p "$T"
 harness_on_exit "'$H_ROOT/tests/demo-servers.sh' stop '$D' >/dev/null 2>&1"
+quiet() { "$@" >/dev/null 2>&1; }
 
 command -v dovecot >/dev/null || tap_skip_all "dovecot missing (tests/deps.sh installs it)"
 "$H_PY" -c 'import aiosmtpd' 2>/dev/null || tap_skip_all "python3-aiosmtpd missing (tests/deps.sh installs it)"
@@ -24,7 +25,7 @@ DEMO_DIR=$D KEEP=1 CUTOVER_BIN=$BIN "$H_ROOT/tests/demo.sh" >"$T/demo.log" 2>&1
 rc=$?
 [ "$rc" = 0 ] || tail -n 20 "$T/demo.log" | sed 's/^/# /'
 tap_is "$rc" 0 "make demo KEEP=1 succeeds (dry-run GO without --skip-preflight)"
-tap_ok "the servers are left running" "$H_ROOT/tests/demo-servers.sh" status "$D"
+tap_ok "the servers are left running" quiet "$H_ROOT/tests/demo-servers.sh" status "$D"
 tap_is "$(stat -c %a "$D/env.sh" 2>/dev/null)" 600 "env.sh, which holds the passwords, is private"
 tap_ok "the demo says how to stop the servers" grep -q "make demo-stop" "$T/demo.log"
 pw=$(. "$D/servers.env" && printf '%s' "$DEST_MASTER_PW")
@@ -80,6 +81,6 @@ tap_is "$(ls "$D/uidlists" 2>/dev/null | wc -l)" 3 "uidl export --format dovecot
 
 make -s -C "$H_ROOT" demo-stop DEMO_DIR="$D" >"$T/stop.log" 2>&1
 tap_is "$?" 0 "make demo-stop"
-tap_not "the servers are stopped" "$H_ROOT/tests/demo-servers.sh" status "$D"
+tap_not "the servers are stopped" quiet "$H_ROOT/tests/demo-servers.sh" status "$D"
 tap_not "no demo process is left" pgrep -f "$D/sent"
 tap_done
