@@ -49,10 +49,13 @@ struct cmd_needs {
 	enum cmd_logins logins;    /* checked before the journal is opened */
 };
 
-/* Options every command has (and --customer for those that select customers). */
+/* Options every command has (and --customer for those that select customers; --shard,
+ * --shard-map and --journal for those that use the journal). */
 struct cmd_common_opts {
 	bool help, quiet, verbose;
 	struct opt_list customer;
+	const char *shard, *shard_map;   /* "K/N" (else from the environment), a shard map file */
+	struct opt_list journal;         /* journals (files or directories) read as one */
 };
 
 /* A customer named by --customer. */
@@ -74,6 +77,8 @@ struct cmd_ctx {
 	struct journal *journal;            /* NULL: not needed, or (read-only) none yet */
 	const struct cmd_customer *customers; /* --customer, in the order given, each once */
 	size_t n_customers;                 /* 0: none given, which means every customer */
+	int shard_k, shard_n;               /* this shard (shard_n 0: not sharded); plan->customers
+	                                       then holds only the shard's, caps are divided */
 };
 
 struct cmd_entry {
@@ -100,6 +105,7 @@ extern const struct cmd_entry cmd_status_entry;
 extern const struct cmd_entry cmd_uidl_entry;
 extern const struct cmd_entry cmd_announce_entry;
 extern const struct cmd_entry cmd_notices_entry;
+extern const struct cmd_entry cmd_shards_entry;
 
 /* Whether customer c is selected: every customer when none was named. */
 bool cmd_selected(const struct cmd_ctx *ctx, const char *id);

@@ -341,7 +341,7 @@ static void check_print_text(FILE *f, const struct plan *p, const char *path, co
 	check_text_customers(f, k);
 	struct err re;
 	err_clear(&re);
-	if (records_print_redownload(f, p, &re) < 0)
+	if (records_print_redownload(f, p, &re) < 0 || records_print_notes(f, p, &re) < 0)
 		fprintf(f, "  (cannot say: %s)\n", re.msg);
 	check_text_migration(f, p);
 	check_text_warnings(f, w);

@@ -15,6 +15,7 @@
 #include "notices/model.h"
 #include "notices/records.h"
 #include "notices/render.h"
+#include "notices/sign.h"
 #include "notices/tdir.h"
 #include "notices/when.h"
 #include "schedule/clients.h"
@@ -49,6 +50,7 @@ struct notices_run {
 	bool sending;
 	const char *from_addr;
 	char from_buf[512];
+	struct sign *sign;           /* mobileconfig with notices.sign: the operator's signer */
 	char **domains;              /* srv: zones already written */
 	size_t n_domains;
 	size_t written, sent, already, skipped, failed;
@@ -170,6 +172,16 @@ static int notices_one(struct notices_run *r, const struct plan_customer *c, str
 			fprintf(stderr, "%s %s: %s\n", c->id, c->email, skipped);
 		return 0;
 	}
+	if (r->sign) {
+		struct buf sb = BUF_INIT;
+		rc = sign_data(r->sign, &b, &sb, e);
+		buf_release(&b);
+		b = sb;
+		if (rc < 0) {
+			buf_release(&b);
+			return -1;
+		}
+	}
 	if (r->out_dir) {
 		if (render_format_per_domain(r->fmt))
 			notices_file_name(path, sizeof path, r->out_dir, model_domain(c->email),
@@ -252,6 +264,8 @@ static int notices_prepare(const struct cmd_ctx *ctx, struct notices_run *r, cha
 		return err_set(e, ERR_USAGE, "--format %s for %zu customers needs --out DIR (or --customer ID)",
 		               o->format, n_selected);
 	r->to_stdout_many = n_selected > 1 && !render_format_per_domain(r->fmt);
+	if (r->fmt == RENDER_MOBILECONFIG && sign_open(&r->sign, p, e) < 0)
+		return -1;
 	if (r->out_dir && notices_mkdirs(r->out_dir) < 0)
 		return err_set(e, ERR_IO, "%s: %s", r->out_dir, strerror(errno));
 	return 0;
@@ -283,9 +297,9 @@ static int notices_json(const struct cmd_ctx *ctx, struct err *e)
 	}
 	for (size_t i = 0; i < ctx->n_customers; i++)
 		ids[i] = ctx->customers[i].id;
-	json_t *j = records_json(ctx->plan, ids, ctx->n_customers, e);
+	json_t *j = records_doc(ctx->plan, ids, ctx->n_customers, e);
 	free(ids);
-	if (j && json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0)
+	if (j && json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII) == 0)
 		fputc('\n', stdout);
 	else if (j)
 		err_set(e, ERR_IO, "cannot write the JSON records");
@@ -319,6 +333,7 @@ static int notices_exec(const struct cmd_ctx *ctx, struct err *e)
 		journal_run_end(ctx->journal, run_id, rc, summary, &je);
 	}
 	send_close(r.dl.send);
+	sign_close(r.sign);
 	for (size_t i = 0; i < r.n_domains; i++)
 		free(r.domains[i]);
 	free(r.domains);

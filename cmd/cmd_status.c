@@ -26,6 +26,7 @@ struct status_row {
 struct status_totals {
 	size_t customers, done, failed, running, pending;
 	uint64_t msgs_done, msgs_intent, msgs_failed, msgs_skipped, bytes_done;
+	uint64_t msgs_altered;
 };
 
 static const char *status_state(const struct status_row *r)
@@ -77,6 +78,7 @@ static void status_total(struct status_totals *t, const struct status_row *r)
 	t->msgs_failed += r->js->msgs_failed;
 	t->msgs_skipped += r->js->msgs_skipped;
 	t->bytes_done += r->js->bytes_done;
+	t->msgs_altered += r->js->msgs_altered;
 }
 
 /* A journal time in the offset the plan's window is written in. */
@@ -144,6 +146,9 @@ static void status_text(const struct plan *p, const char *jpath, const struct jo
 	       (unsigned long long)t.msgs_done, cmd_fmt_bytes(t.bytes_done, bb, sizeof bb),
 	       (unsigned long long)t.msgs_intent, (unsigned long long)t.msgs_failed,
 	       (unsigned long long)t.msgs_skipped);
+	if (t.msgs_altered)
+		printf("%llu copied ALTERED (among those copied): what changed is recorded in the journal; "
+		       "verify accepts exactly that change.\n", (unsigned long long)t.msgs_altered);
 	if (t.msgs_intent)
 		printf("In doubt: appended or not, the run stopped before it knew; the next run looks "
 		       "them up on the destination before copying again.\n");
@@ -215,6 +220,9 @@ static json_t *status_json(const struct plan *p, const char *jpath, bool exists,
 	                              "messages_failed", (json_int_t)t.msgs_failed, "messages_skipped",
 	                              (json_int_t)t.msgs_skipped, "bytes_done",
 	                              (json_int_t)t.bytes_done));
+	/* copied with a recorded change (message.altered): verify accepts exactly these */
+	json_object_set_new(json_object_get(root, "totals"), "messages_altered",
+	                    json_integer((json_int_t)t.msgs_altered));
 	return root;
 }
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd/ctx_shard.h"
 #include "mapping/journal_plan.h"
 #include "schedule/plan_config.h"
 
@@ -47,7 +48,9 @@ static int ctx_lock_journal(struct ctx_store *s, struct err *e)
 static int ctx_open_journal(struct ctx_store *s, enum cmd_journal need, struct err *e)
 {
 	struct cmd_ctx *c = &s->ctx;
-	c->journal_path = journal_plan_path(c->plan);
+	if (s->common.journal.n)
+		return ctx_journal_set(s, need == CMD_JOURNAL_WRITE, e);
+	c->journal_path = journal_plan_shard_path(c->plan, c->shard_k, c->shard_n);
 	if (!c->journal_path)
 		return err_set(e, ERR_NOMEM, "out of memory");
 	if (need == CMD_JOURNAL_WRITE && ctx_lock_journal(s, e) < 0)
@@ -151,10 +154,17 @@ int ctx_setup(struct ctx_store *s, const struct cmd_needs *need, const struct op
 	c->n_pos = pos->n - skip;
 	if (need->customers == CMD_CUSTOMERS_NONE && s->common.customer.n)
 		return err_set(e, ERR_USAGE, "--customer does not apply here");
-	if (need->plan == CMD_PLAN_NONE)
+	if (need->plan == CMD_PLAN_NONE) {
+		if (s->common.shard || s->common.shard_map || s->common.journal.n)
+			return err_set(e, ERR_USAGE, "--shard, --shard-map and --journal need a plan");
 		return 0;
+	}
 	c->plan_path = pos->v[0];
-	if (ctx_load_plan(s, need->plan, s->common.quiet, e) < 0)
+	if (need->journal == CMD_JOURNAL_NONE && s->common.journal.n)
+		return err_set(e, ERR_USAGE, "--journal: this command reads no journal here");
+	bool sharded = need->journal != CMD_JOURNAL_NONE || s->common.shard || s->common.shard_map;
+	if (ctx_load_plan(s, need->plan, s->common.quiet, e) < 0 ||
+	    (sharded && ctx_shard_setup(s, need->logins != CMD_LOGINS_NONE, e) < 0))
 		return -1;
 	/* A misspelt --customer must not leave a new journal behind: check against the plan
 	 * first, unless the journal may know the customer (read-only, so nothing is created). */
@@ -173,6 +183,7 @@ void ctx_release(struct ctx_store *s)
 	journal_close(s->ctx.journal);
 	journal_lock_release(s->lock);   /* after the journal's last write */
 	free(s->ctx.journal_path);
+	ctx_shard_release(s);
 	plan_free(s->ctx.plan);
 	diag_release(&s->warnings);
 	free(s->customers);

@@ -13,6 +13,8 @@ struct ctx_store {
 	struct cmd_customer *customers;   /* ctx.customers */
 	const char *command;              /* the command's name, for the journal lock's holder */
 	struct journal_lock *lock;        /* held while a command writes the journal */
+	size_t n_customers_all;           /* a shard: the plan's customers before narrowing */
+	char *merged_path;                /* --journal: the temporary merged journal */
 };
 
 void ctx_init(struct ctx_store *s);

@@ -44,6 +44,9 @@ void dryrun_html(FILE *f, const struct dryrun_report *r);
 
 /* Shared formatting: "3 h 30 min", local time in the plan's offset (sizes: cmd_fmt_bytes). */
 void dryrun_fmt_duration(char *out, size_t n, double seconds);
+/* How many shards (machines) the window needs with the plan's caps, in a sentence
+ * (dryrun_shards.c); returns the number (0: no estimate or no window). */
+int dryrun_shards_advice(const struct dryrun_report *r, char *out, size_t size);
 void dryrun_fmt_local(char *out, size_t n, time_t t, int utc_offset, const char *fmt);
 
 #endif

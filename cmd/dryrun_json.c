@@ -86,6 +86,8 @@ int dryrun_json(FILE *f, const struct dryrun_report *r)
 		                r->rate.msgs_per_s, "bytes_per_second", r->rate.bytes_per_s, "basis",
 		                r->rate_note, "dominant", dom, "messages", (json_int_t)r->total_msgs, "bytes",
 		                (json_int_t)r->total_bytes);
+		char sh[320];
+		json_object_set_new(est, "shards_needed", json_integer(dryrun_shards_advice(r, sh, sizeof sh)));
 	} else {
 		est = json_pack("{s:s}", "basis", r->rate_note);
 	}

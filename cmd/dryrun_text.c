@@ -75,6 +75,9 @@ void dryrun_text(FILE *f, const struct dryrun_report *r)
 			        (unsigned long long)r->phase_msgs, (unsigned long long)r->total_msgs);
 		fprintf(f, "           %.0f msg/s and %.1f MB/s per connection pair; %s\n",
 		        r->rate.msgs_per_s, r->rate.bytes_per_s / (1024 * 1024), r->rate_note);
+		char sh[320];
+		dryrun_shards_advice(r, sh, sizeof sh);
+		fprintf(f, "Shards     %s\n", sh);
 		for (size_t i = 0; i < r->est.n_dominant; i++) {
 			const struct estimate_job *j = &r->jobs[r->est.dominant[i]];
 			dryrun_fmt_duration(a, sizeof a, j->seconds);

@@ -24,6 +24,7 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_uidl_entry,
 	&cmd_announce_entry,
 	&cmd_notices_entry,
+	&cmd_shards_entry,
 };
 #define N_CMDS (sizeof cmd_table / sizeof cmd_table[0])
 
@@ -78,6 +79,18 @@ static const struct opt_spec main_customer_opt[] = {
 	OPT_BIND_LIST("customer", 'c', struct cmd_common_opts, customer, "ID",
 	              "only this customer (repeatable)"),
 };
+/* For the commands that use the journal: which shard, and which journals to read as one
+ * (docs/scale.md). */
+static const struct opt_spec main_scale_opts[] = {
+	OPT_BIND_STR("shard", 0, struct cmd_common_opts, shard, "K/N",
+	             "only shard K of N (0 <= K < N), with its own journal; default: from "
+	             "SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX", NULL),
+	OPT_BIND_STR("shard-map", 0, struct cmd_common_opts, shard_map, "FILE",
+	             "the shards' customers from this map (cutover shards --write-map); default: "
+	             "$CUTOVER_SHARD_MAP, else by hash of the customer id", NULL),
+	OPT_BIND_LIST("journal", 0, struct cmd_common_opts, journal, "PATH",
+	              "read these journals (files or directories of *.db, repeatable) as one"),
+};
 static const struct opt_spec main_common_opts[] = {
 	OPT_BIND_FLAG("help", 'h', struct cmd_common_opts, help, "show this help"),
 	OPT_BIND_FLAG("quiet", 'q', struct cmd_common_opts, quiet, "only errors"),
@@ -86,8 +99,8 @@ static const struct opt_spec main_common_opts[] = {
 
 /* The tables a command line is parsed against, and the structs they fill. */
 struct main_tables {
-	struct opt_table t[3];
-	void *dst[3];
+	struct opt_table t[4];
+	void *dst[4];
 	size_t n;
 };
 
@@ -97,6 +110,11 @@ static void main_tables(struct main_tables *mt, const struct cmd_entry *c,
 	mt->n = 0;
 	if (c->needs.customers != CMD_CUSTOMERS_NONE) {
 		mt->t[mt->n] = (struct opt_table){ main_customer_opt, 1 };
+		mt->dst[mt->n++] = common;
+	}
+	if (c->needs.journal != CMD_JOURNAL_NONE) {
+		mt->t[mt->n] = (struct opt_table){ main_scale_opts,
+		                                   sizeof main_scale_opts / sizeof main_scale_opts[0] };
 		mt->dst[mt->n++] = common;
 	}
 	mt->t[mt->n] = (struct opt_table){ c->opts, c->n_opts };

@@ -142,6 +142,7 @@ int journal_event(struct journal *j, int64_t run_id, const char *customer, const
 struct journal_customer_summary {
 	char *id, *email, *state, *err_class, *err_text, *uidl_style;
 	uint64_t msgs_done, msgs_intent, msgs_failed, msgs_skipped, bytes_done;
+	uint64_t msgs_altered;      /* DONE with a recorded change (message.altered) */
 	int64_t last_run;           /* 0 = none */
 	time_t updated;
 };

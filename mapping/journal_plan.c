@@ -24,3 +24,21 @@ char *journal_plan_path(const struct plan *p)
 		snprintf(out, n, "%s/%s", p->dir, j);
 	return out;
 }
+
+/* "<stem>.shard-K-of-N<ext>": each shard its own SQLite file, so shards on several machines
+ * never contend for one file on a shared filesystem (SQLite's locks are not to be trusted
+ * over NFS), and the name says which shard wrote it. */
+char *journal_plan_shard_path(const struct plan *p, int k, int n)
+{
+	char *base = journal_plan_path(p), *out;
+	if (!base || n <= 1)
+		return base;
+	size_t len = strlen(base), cap = len + 48;
+	const char *slash = strrchr(base, '/'), *dot = strrchr(base, '.');
+	size_t stem = dot && (!slash || dot > slash + 1) ? (size_t)(dot - base) : len;
+	out = malloc(cap);
+	if (out)
+		snprintf(out, cap, "%.*s.shard-%d-of-%d%s", (int)stem, base, k, n, base + stem);
+	free(base);
+	return out;
+}

@@ -6,5 +6,7 @@
 #include "schedule/plan.h"
 
 char *journal_plan_path(const struct plan *p);
+/* Shard k of n's own journal: "plan.db" -> "plan.shard-2-of-4.db"; n <= 1: the plan's. */
+char *journal_plan_shard_path(const struct plan *p, int k, int n);
 
 #endif

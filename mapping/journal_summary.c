@@ -13,7 +13,8 @@ int journal_summary(struct journal *j, struct journal_customer_summary **out, si
 		"coalesce(c.last_run, 0), c.updated, "
 		"coalesce(sum(m.state = 2), 0), coalesce(sum(m.state = 1), 0), "
 		"coalesce(sum(m.state = 4), 0), coalesce(sum(m.state = 3), 0), "
-		"coalesce(sum(CASE WHEN m.state = 2 THEN m.size END), 0) "
+		"coalesce(sum(CASE WHEN m.state = 2 THEN m.size END), 0), "
+		"coalesce(sum(m.state = 2 AND m.altered IS NOT NULL), 0) "
 		"FROM customer c LEFT JOIN message m ON m.customer = c.id "
 		"GROUP BY c.id ORDER BY c.id", e);
 	struct journal_customer_summary *v = NULL, *s;
@@ -47,6 +48,7 @@ int journal_summary(struct journal *j, struct journal_customer_summary **out, si
 		s->msgs_failed = (uint64_t)sqlite3_column_int64(st, 10);
 		s->msgs_skipped = (uint64_t)sqlite3_column_int64(st, 11);
 		s->bytes_done = (uint64_t)sqlite3_column_int64(st, 12);
+		s->msgs_altered = (uint64_t)sqlite3_column_int64(st, 13);
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {

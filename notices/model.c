@@ -1,6 +1,7 @@
 /* model: turn the plan (and a customer) into template variables. */
 #include "notices/model.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -84,6 +85,8 @@ static int model_service_as(struct tmpl_dict *d, const struct plan_service *s, b
 	SETF("relay_minutes", "%d", s->relay_minutes ? s->relay_minutes : 10);
 	SET("addresses", b.data ? b.data : "");
 	SET("signup_url", outgoing && s->signup_url ? s->signup_url : "");
+	FLAG("separate_credentials", outgoing && s->smtp_auth == PLAN_SMTP_AUTH &&
+	                             s->credentials == PLAN_CRED_SEPARATE);
 	FLAG("has_addresses", s->n_addresses > 0);
 	/* Spellings of the client configuration formats (autoconfig, Autodiscover, Apple). */
 	SET("xml_type", outgoing ? "smtp" : s->proto == PLAN_PROTO_IMAP ? "imap" : "pop3");
@@ -299,8 +302,24 @@ static int model_vars_texts(struct tmpl_dict *d, const struct plan *p, enum plan
 	SET("affected", plan_text_get(p, &p->window.affected, lang));
 	if (tmpl_dict_list(d, "notes") < 0)
 		goto nomem;
+	/* A note that replaces a built-in point is printed in its place (note_<point>), not
+	 * again among the other notes; without this language's text the built-in stays. */
+	for (size_t k = 0; plan_note_points[k]; k++) {
+		char var[64];
+		const char *t = "";
+		snprintf(var, sizeof var, "note_%s", plan_note_points[k]);
+		for (char *s = var; *s; s++)
+			*s = *s == '-' ? '_' : *s;
+		for (size_t i = 0; i < p->window.n_notes; i++) {
+			const struct plan_text *n = &p->window.notes[i];
+			if (n->replaces && strcmp(n->replaces, plan_note_points[k]) == 0 &&
+			    plan_text_get(p, n, lang))
+				t = plan_text_get(p, n, lang);
+		}
+		SET(var, t);
+	}
 	for (size_t i = 0; i < p->window.n_notes; i++) {
-		const char *t = plan_text_get(p, &p->window.notes[i], lang);
+		const char *t = p->window.notes[i].replaces ? NULL : plan_text_get(p, &p->window.notes[i], lang);
 		struct tmpl_dict *it = t ? tmpl_dict_list_add(d, "notes") : NULL;
 		if (t && (!it || tmpl_dict_set(it, "text", t) < 0))
 			goto nomem;
@@ -317,7 +336,7 @@ int model_vars_common(struct tmpl_dict *d, const struct plan *p, enum plan_lang 
 	bool ja = lang == PLAN_LANG_JA, in_renamed = false, out_renamed = false, port_changed = false;
 	bool in_kept = false, out_kept = false;
 	bool smtp_auth = false, pbs = false, submission = false, imap = false, addresses = false;
-	bool in_tls = false, out_tls = false, auth_new = false;
+	bool in_tls = false, out_tls = false, auth_new = false, has_imap = false;
 	const struct plan_service *first_auth = NULL, *first_pbs = NULL;
 	struct buf b = BUF_INIT;
 
@@ -380,6 +399,7 @@ int model_vars_common(struct tmpl_dict *d, const struct plan *p, enum plan_lang 
 			goto nomem;
 		in_kept |= model_same_host(s->host, sv->incoming_before.host);
 		imap |= s->proto == PLAN_PROTO_IMAP && sv->incoming_before.proto != PLAN_PROTO_IMAP;
+		has_imap |= s->proto == PLAN_PROTO_IMAP;
 		addresses |= s->n_addresses > 0;
 		in_tls |= s->tls != PLAN_TLS_NONE;
 	}
@@ -415,6 +435,7 @@ int model_vars_common(struct tmpl_dict *d, const struct plan *p, enum plan_lang 
 	FLAG("uses_submission", submission);
 	FLAG("sending_changes", auth_new);
 	FLAG("offers_imap", imap);
+	FLAG("has_imap", has_imap);
 	FLAG("has_addresses", addresses);
 	if (model_srv(d, sv) < 0 || model_vars_faq(d, p) < 0 || model_vars_redownload(d, p) < 0)
 		goto nomem;
@@ -423,6 +444,7 @@ int model_vars_common(struct tmpl_dict *d, const struct plan *p, enum plan_lang 
 	SET("smtp_auth_host", first_auth ? first_auth->host : "");
 	SETF("smtp_auth_port", "%d", first_auth ? first_auth->port : 0);
 	SET("smtp_auth_signup_url", first_auth && first_auth->signup_url ? first_auth->signup_url : "");
+	FLAG("smtp_auth_separate", first_auth && first_auth->credentials == PLAN_CRED_SEPARATE);
 	SET("pop_before_smtp_host", first_pbs ? first_pbs->host : "");
 	SETF("relay_minutes", "%d", first_pbs && first_pbs->relay_minutes ? first_pbs->relay_minutes : 10);
 	FLAG("username_changes", sv->username_before != sv->username_after);
@@ -482,6 +504,10 @@ static int model_vars_instr(struct tmpl_dict *d, const struct instr *in)
 	FLAG("apop_unsupported", in->apop_unsupported);
 	FLAG("uses_apop", in->in_auth == PLAN_AUTH_APOP);
 	FLAG("login_full_address", in->login_full_address);
+	SET("smtp_signup_url", in->smtp_signup_url ? in->smtp_signup_url : "");
+	FLAG("smtp_separate", in->smtp_separate);
+	FLAG("separate_fallback", in->fallback_separate);
+	FLAG("separate_unsupported", in->separate_unsupported);
 	FLAG("in_host_kept", in->in_host_kept);
 	FLAG("redownload_yes", in->redownload == INSTR_REDL_YES);
 	FLAG("redownload_new_account", in->redownload == INSTR_REDL_NEW_ACCOUNT_ONLY);

@@ -43,8 +43,8 @@ static const struct client_info clients_table[] = {
 	/* Mac OE 5.02: [infonia] ※4, the SMTP AUTH setting is there but does not work. */
 	{ "outlook-express-5.02-mac", "Outlook Express 5.02 (Mac)", "Outlook Express 5.02 (Mac)",
 	  N, Y, Y, N, Y, Y,
-	  "SMTP AUTHの設定欄はありますが利用できません。5.04以降に更新してください。",
-	  "The SMTP AUTH setting exists but does not work; update to 5.04 or later.", N },
+	  "SMTP AUTHの設定欄はありますが利用できません(5.04以降に更新すると利用できます)。",
+	  "Its SMTP AUTH setting is there but does not work (it does from version 5.04 on).", N },
 	/* Outlook 98 [infonia] ○※5, 2000/2002 [infonia] rows, 2003/2007 [gk]. POP3 state: the
 	 * leave-on-server list lives in the data file per account and follows server and user
 	 * [gk: the common "Outlook downloads everything again after changing the server"]. */
@@ -78,8 +78,8 @@ static const struct client_info clients_table[] = {
 	/* AL-Mail32 1.13: [infonia] row; 1.12: ※4. POP3 only [gk]. */
 	{ "al-mail", "AL-Mail32", "AL-Mail32", Y, Y, Y, N, N, N, NULL, NULL, Y },
 	{ "al-mail-1.12", "AL-Mail32 1.12", "AL-Mail32 1.12", N, Y, Y, N, N, N,
-	  "SMTP AUTHの設定欄はありますが利用できません。1.13以降に更新してください。",
-	  "The SMTP AUTH setting exists but does not work; update to 1.13 or later.", Y },
+	  "SMTP AUTHの設定欄はありますが利用できません(1.13以降に更新すると利用できます)。",
+	  "Its SMTP AUTH setting is there but does not work (it does from version 1.13 on).", Y },
 	/* EdMax 2.85, Datula 1.52.01, Shuriken 2.2: [infonia] rows (marks lost), [gk]. */
 	{ "edmax", "EdMax", "EdMax", Y, Y, Y, N, N, N, NULL, NULL, Y },
 	{ "datula", "Datula", "Datula", Y, Y, Y, N, N, N, NULL, NULL, Y },

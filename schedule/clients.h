@@ -17,7 +17,8 @@ struct client_info {
 	                               fetch every message left on the server again, even
 	                               with preserved UIDLs (Mozilla popstate.dat) */
 	bool imap;
-	const char *notes_ja, *notes_en; /* short caveats for notices, may be NULL */
+	const char *notes_ja, *notes_en; /* why a program without SMTP AUTH lacks it (the notice adds
+	                                    it to its "cannot send with SMTP AUTH" paragraph), or NULL */
 	bool apop;                  /* can log in to POP3 with APOP ("secure"/"encrypted"
 	                               password); false for Outlook Express and Outlook */
 };

@@ -89,6 +89,18 @@ static int instr_logins(struct instr *in, const struct plan *p)
 	in->login = c->dest_login ? strdup(c->dest_login) : instr_login(c->email, sv->username_after);
 	if (!in->login_before || !in->login)
 		return -1;
+	/* Programs that send their POP login to SMTP AUTH have no field for another user name:
+	 * an SMTP AUTH server with separate credentials is out of their reach. */
+	if (in->ci->needs_full_address_login && in->out->smtp_auth == PLAN_SMTP_AUTH &&
+	    in->out->credentials == PLAN_CRED_SEPARATE) {
+		if (instr_find_out(sv, false, false)) {
+			in->out = instr_find_out(sv, false, false);
+			in->smtp_fallback = in->fallback_separate = true;
+			in->fallback_no_port = false;
+		} else
+			in->separate_unsupported = true;
+		return 0;
+	}
 	bool quirk = in->ci->needs_full_address_login && in->out->smtp_auth == PLAN_SMTP_AUTH &&
 	             strchr(in->login, '@') == NULL;
 	if (quirk && sv->full_address_accepted) {
@@ -179,6 +191,10 @@ int instr_compute(struct instr *in, const struct plan *p, const struct plan_cust
 	}
 	instr_auth(in);
 	instr_redownload(in, p);
+	if (in->out->smtp_auth == PLAN_SMTP_AUTH) {
+		in->smtp_signup_url = in->out->signup_url;
+		in->smtp_separate = in->out->credentials == PLAN_CRED_SEPARATE;
+	}
 	return 0;
 }
 

@@ -47,6 +47,13 @@ struct instr {
 	bool fallback_login;                 /* … sends its POP login to SMTP AUTH, which needs
 	                                        the full address the servers do not accept */
 	bool must_upgrade;                   /* program lacks SMTP AUTH and the plan has no fallback */
+	const char *smtp_signup_url;         /* out is SMTP AUTH and needs a sign-up here first */
+	bool smtp_separate;                  /* out is SMTP AUTH with its own user name and
+	                                        password, given separately (credentials: separate) */
+	bool fallback_separate;              /* sent to POP before SMTP: the SMTP AUTH server has
+	                                        separate credentials and the program has no field
+	                                        for them (it sends its POP login) */
+	bool separate_unsupported;           /* … and the plan has no POP before SMTP server */
 	bool in_host_changed, login_changed, in_changed, out_changed;
 	bool unchanged;                      /* nothing the customer configures changes */
 	enum instr_redownload redownload;

@@ -65,6 +65,24 @@ struct plan_text {
 	char *plain;     /* a single text: in the plan's `language` (names: any language
 	                    unless written in Japanese script) */
 	bool is_name;    /* a name (company, service, department), not a sentence */
+	char *replaces;  /* window.notes: the built-in point this note is printed instead of
+	                    (one of plan_note_points), or NULL */
+	struct plan_pos pos;
+};
+
+/* The built-in points of the notices a plan note may replace (`replaces:`), NULL-ended
+ * (docs/plan.md, window.notes; docs/templates.md names their `note_*` variables). */
+extern const char *const plan_note_points[];
+
+enum plan_credentials { PLAN_CRED_SAME, PLAN_CRED_SEPARATE };
+
+/* notices.sign: the operator's certificate that signs Apple configuration profiles (CMS
+ * SignedData), so the device shows the profile as verified. Paths relative to the plan. */
+struct plan_sign {
+	char *cert;                     /* PEM certificate of the signer */
+	char *key;                      /* PEM private key; the file must be mode 600 */
+	char *chain;                    /* PEM intermediates to include, or NULL */
+	struct plan_secret key_password; /* key_password_env: passphrase of an encrypted key */
 	struct plan_pos pos;
 };
 
@@ -82,6 +100,10 @@ struct plan_service {
 	struct plan_pos pos;
 	char *signup_url;                /* outgoing SMTP AUTH only: customers must sign up for
 	                                    it here first (BeToMail's SMTP認証申し込みページ) */
+	enum plan_credentials credentials; /* outgoing SMTP AUTH only (`credentials: separate`):
+	                                    its user name and password are not the mail login's;
+	                                    the ISP gives them separately (seeds 000, 001: 「SMTP
+	                                    AUTHユーザー名とパスワードを入手する」) */
 };
 
 struct plan_services {
@@ -222,6 +244,7 @@ struct plan {
 		char *templates;             /* directory of editable templates; default built-in path */
 		struct plan_endpoint send;   /* proto SMTP; user in master_user, password in master_password */
 		int per_hour;                /* default 500 */
+		struct plan_sign sign;       /* cert == NULL: profiles are not signed */
 	} notices;
 };
 

@@ -75,6 +75,7 @@ enum pk_type {
 #define PK_F_EMAIL     0x40u  /* strings: an e-mail address */
 #define PK_F_ADDRS     0x80u  /* string lists: IP addresses */
 #define PK_F_NAME      0x100u /* texts: a name (company, service), not a sentence */
+#define PK_F_NOTE      0x200u /* text lists: an item may say `replaces: <point>` (window.notes) */
 
 struct pk_enum { const char *name; int value; };
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/caps.h"
@@ -30,6 +31,8 @@ static const struct pk_enum e_auth[] = {
 static const struct pk_enum e_smtp_auth[] = {
 	{ "none", PLAN_SMTP_NONE }, { "pop-before-smtp", PLAN_SMTP_POP_BEFORE_SMTP },
 	{ "smtp-auth", PLAN_SMTP_AUTH }, { 0, 0 } };
+static const struct pk_enum e_credentials[] = {
+	{ "same", PLAN_CRED_SAME }, { "separate", PLAN_CRED_SEPARATE }, { 0, 0 } };
 static const struct pk_enum e_uidl[] = {
 	{ "preserve", PLAN_UIDL_PRESERVE }, { "record", PLAN_UIDL_RECORD }, { "none", PLAN_UIDL_NONE }, { 0, 0 } };
 static const struct pk_enum e_username[] = {
@@ -70,6 +73,8 @@ static void schema_svc_out_post(struct plan_ctx *c, yaml_node_t *map, void *base
 	}
 	if (s->signup_url && s->smtp_auth != PLAN_SMTP_AUTH)
 		plan_walk_error_key(c, map, "signup_url", "applies only with auth: smtp-auth");
+	if (s->credentials == PLAN_CRED_SEPARATE && s->smtp_auth != PLAN_SMTP_AUTH)
+		plan_walk_error_key(c, map, "credentials", "applies only with auth: smtp-auth");
 }
 
 static const struct pk_key k_svc_in[] = {
@@ -92,6 +97,8 @@ static const struct pk_key k_svc_out[] = {
 	{ .name = "auth", .type = PK_ENUM, .off = SV(smtp_auth), .enums = e_smtp_auth, .def = PLAN_SMTP_NONE },
 	{ .name = "relay_minutes", .type = PK_INT, .off = SV(relay_minutes), .min = 1, .max = 1440 },
 	{ .name = "signup_url", .type = PK_STR, .off = SV(signup_url) },
+	{ .name = "credentials", .type = PK_ENUM, .off = SV(credentials), .enums = e_credentials,
+	  .def = PLAN_CRED_SAME },
 	{ .name = "addresses", .type = PK_STRLIST, .flags = PK_F_ADDRS, .off = SV(addresses),
 	  .count_off = SV(n_addresses) },
 };
@@ -386,7 +393,7 @@ static const struct pk_key k_window[] = {
 	{ .name = "unstable_until", .type = PK_TIME, .off = P(window.unstable_until) },
 	{ .name = "reason", .type = PK_TEXT, .off = P(window.reason) },
 	{ .name = "affected", .type = PK_TEXT, .off = P(window.affected) },
-	{ .name = "notes", .type = PK_TEXTLIST, .off = P(window.notes), .count_off = P(window.n_notes) },
+	{ .name = "notes", .type = PK_TEXTLIST, .flags = PK_F_NOTE, .off = P(window.notes), .count_off = P(window.n_notes) },
 	{ .name = "old_servers_until", .type = PK_DATE, .off = P(window.old_servers_until) },
 	{ .name = "announce_by", .type = PK_TIME, .off = P(window.announce_by) },
 };
@@ -444,6 +451,41 @@ static void schema_notices_post(struct plan_ctx *c, yaml_node_t *map, void *base
 	}
 }
 
+/* notices.sign: the files exist; the private key is not readable by others. */
+static void schema_sign_file(struct plan_ctx *c, yaml_node_t *map, const char *key, const char *path,
+                             bool secret)
+{
+	char full[4096];
+	struct stat st;
+	if (!path)
+		return;
+	snprintf(full, sizeof full, "%s%s%s", path[0] == '/' ? "" : c->plan->dir, path[0] == '/' ? "" : "/",
+	         path);
+	if (stat(full, &st) < 0 || !S_ISREG(st.st_mode) || access(full, R_OK) < 0)
+		plan_walk_error_key(c, map, key, "cannot read '%s'", path);
+	else if (secret && (st.st_mode & 077))
+		plan_walk_error_key(c, map, key, "private key '%s' can be read by others (mode %04o); chmod 600 it",
+		                    path, (unsigned)(st.st_mode & 07777));
+}
+
+static void schema_sign_post(struct plan_ctx *c, yaml_node_t *map, void *base)
+{
+	struct plan_sign *s = base;
+	schema_sign_file(c, map, "cert", s->cert, false);
+	schema_sign_file(c, map, "key", s->key, true);
+	schema_sign_file(c, map, "chain", s->chain, false);
+}
+
+#define SG(f) offsetof(struct plan_sign, f)
+static const struct pk_key k_sign[] = {
+	{ .name = "cert", .type = PK_STR, .flags = PK_F_REQUIRED, .off = SG(cert) },
+	{ .name = "key", .type = PK_STR, .flags = PK_F_REQUIRED, .off = SG(key) },
+	{ .name = "chain", .type = PK_STR, .off = SG(chain) },
+	{ .name = "key_password_env", .type = PK_SECRET_ENV, .off = SG(key_password) },
+};
+static const struct pk_table t_sign = { "cert, key, chain, key_password_env", k_sign, N(k_sign), SG(pos),
+                                        schema_sign_post };
+
 static const struct pk_key k_notices[] = {
 	{ .name = "from", .type = PK_STR, .off = P(notices.from) },
 	{ .name = "reply_to", .type = PK_STR, .off = P(notices.reply_to) },
@@ -451,6 +493,7 @@ static const struct pk_key k_notices[] = {
 	{ .name = "charset_ja", .type = PK_STR, .off = P(notices.charset_ja), .def_str = "ISO-2022-JP" },
 	{ .name = "templates", .type = PK_STR, .off = P(notices.templates) },
 	{ .name = "send", .type = PK_MAP, .off = P(notices.send), .sub = &t_send },
+	{ .name = "sign", .type = PK_MAP, .off = P(notices.sign), .sub = &t_sign },
 };
 static const struct pk_table t_notices = { "from, send, …", k_notices, N(k_notices), PK_NO_POS,
                                            schema_notices_post };

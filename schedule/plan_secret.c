@@ -89,7 +89,7 @@ static char *plan_secret_read_file(const struct plan *p, const char *name, struc
 	plan_secret_path(p, name, path, sizeof path);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		err_set(e, ERR_NOINPUT, "cannot read password file %s: %s", name, strerror(errno));
+		err_set(e, ERR_CONFIG, "cannot read password file %s: %s", name, strerror(errno));
 		return NULL;
 	}
 	while (len < sizeof buf && (r = read(fd, buf + len, sizeof buf - len)) != 0) {

@@ -4,6 +4,10 @@
 
 #include <stdint.h>
 
+const char *const plan_note_points[] = { "held-mail", "changes", "unstable", "uidl-lost",
+                                         "other-services", "names-unchanged", "addresses",
+                                         "old-servers", NULL };
+
 /* Decode one UTF-8 sequence; 0 at the end or on a malformed byte (then skipped). */
 static uint32_t plan_text_next(const unsigned char **s)
 {

@@ -357,7 +357,28 @@ static void pk_text_one(struct plan_ctx *c, yaml_node_t *n, const struct pk_key 
 		pk_set_str(dst, s);
 }
 
-/* A text: "…" (the plan's language) or { ja: "…", en: "…" }. */
+/* window.notes: `replaces: <point>` names the built-in point the note stands for. */
+static void pk_note_replaces(struct plan_ctx *c, yaml_node_t *n, const struct pk_key *k,
+                             struct plan_text *t)
+{
+	const char *s = pk_scalar(c, n, k);
+	char list[256] = "";
+	size_t i;
+	if (!s)
+		return;
+	for (i = 0; plan_note_points[i]; i++) {
+		if (strcmp(s, plan_note_points[i]) == 0) {
+			pk_set_str(&t->replaces, s);
+			return;
+		}
+		snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "",
+		         plan_note_points[i]);
+	}
+	plan_walk_error(c, n, "replaces: unknown point '%s'; expected one of %s", s, list);
+}
+
+/* A text: "…" (the plan's language) or { ja: "…", en: "…" } (a note may add
+ * `replaces:`). */
 static void pk_text(struct plan_ctx *c, yaml_node_t *n, const struct pk_key *k, struct plan_text *t)
 {
 	t->is_name = (k->flags & PK_F_NAME) != 0;
@@ -371,6 +392,10 @@ static void pk_text(struct plan_ctx *c, yaml_node_t *n, const struct pk_key *k, 
 		const char *name = plan_yaml_scalar(kn);
 		int lang = name && strcmp(name, "ja") == 0 ? PLAN_LANG_JA
 		         : name && strcmp(name, "en") == 0 ? PLAN_LANG_EN : -1;
+		if (lang < 0 && name && strcmp(name, "replaces") == 0 && (k->flags & PK_F_NOTE)) {
+			pk_note_replaces(c, vn, k, t);
+			continue;
+		}
 		if (lang < 0) {
 			plan_walk_error(c, kn, "unknown language '%s'; expected ja or en", name ? name : "?");
 			continue;
@@ -391,7 +416,15 @@ static void pk_textlist(struct plan_ctx *c, yaml_node_t *n, const struct pk_key 
 	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
 	     it++, i++) {
 		size_t pl = plan_walk_path_push(c, "[%zu]", i);
-		pk_text(c, plan_yaml_node(c->doc, *it), k, &list[(*count)++]);
+		yaml_node_t *in = plan_yaml_node(c->doc, *it);
+		struct plan_text *t = &list[(*count)++];
+		pk_text(c, in, k, t);
+		for (size_t j = 0; t->replaces && j + 1 < *count; j++)
+			if (list[j].replaces && strcmp(list[j].replaces, t->replaces) == 0)
+				plan_walk_error(c, in, "replaces: '%s' is already replaced by window.notes[%zu]",
+				                t->replaces, j);
+		if (!t->lang[0] && !t->lang[1] && !t->plain)
+			plan_walk_error(c, in, "a note needs its text (ja:, en: or one text)");
 		plan_walk_path_pop(c, pl);
 	}
 }
@@ -401,7 +434,8 @@ static void pk_text_free(struct plan_text *t)
 	free(t->plain);
 	free(t->lang[0]);
 	free(t->lang[1]);
-	t->plain = t->lang[0] = t->lang[1] = NULL;
+	free(t->replaces);
+	t->plain = t->lang[0] = t->lang[1] = t->replaces = NULL;
 }
 
 static void pk_time(struct plan_ctx *c, yaml_node_t *n, const struct pk_key *k, void *dst)

@@ -104,6 +104,15 @@ int imap_conn_fail(struct imap_conn *c, int r, enum err_class fallback, struct e
 	vsnprintf(w, sizeof w, what, ap);
 	va_end(ap);
 
+	if (c->guard.why != IMAPGUARD_OK) {
+		/* Whatever libetpan made of the failed read, the cause is the refused line. */
+		c->dead = true;
+		err_set(e, ERR_PROTOCOL, "imap %s: the server sent %s (the connection was ended "
+		        "before the line was read)", w, imapguard_reason(&c->guard));
+		err_server(e, c->guard.line);
+		return -1;
+	}
+
 	switch (r) {
 	case MAILIMAP_ERROR_STREAM:
 		c->dead = true;
@@ -222,7 +231,10 @@ static int imap_conn_connect(struct imap_conn *c, const struct drv_endpoint *ep,
 		return err_prefix(e, "%s:%u: imap connect: ", ep->host, port);
 	c->conns = ep->conns;
 	/* libetpan's IMAP parser, too, takes a 0-byte read for "more to come" and loops
-	 * forever on a stream that ends mid-reply: make end of file an error (streameof.h). */
+	 * forever on a stream that ends mid-reply: make end of file an error (streameof.h),
+	 * and refuse a line its response parser cannot take safely (imapguard.h). */
+	imapguard_init(&c->guard, 0);
+	c->eof.guard = &c->guard;
 	streameof_install(&c->eof, st);
 	r = mailimap_connect(c->s, st);
 	/* 1 = PREAUTH and 2 = "please log in" are both successes (libraries.md pitfall 7). */
@@ -245,6 +257,7 @@ static int imap_conn_connect(struct imap_conn *c, const struct drv_endpoint *ep,
 			return err_prefix(e, "%s:%u: ", ep->host, port);
 		}
 		streameof_install(&c->eof, c->s->imap_stream);   /* TLS replaced the low stream */
+		imapguard_init(&c->guard, 0);                    /* its first line starts now */
 	}
 	if (ep->tls != DRV_TLS_NONE && tlsverify_stream(c->s->imap_stream, ep, e) < 0)
 		return err_prefix(e, "%s:%u: imap: ", ep->host, port);
@@ -336,6 +349,13 @@ void imap_conn_close(struct imap_conn *c)
 			mailstream_flush(c->s->imap_stream);
 	}
 	connreg_release(c->conns, c->fd);
+	/* mailimap_free sends a LOGOUT of its own and parses the reply while the stream is
+	 * open (a broken session's server got "N LOGOUT" and its answer was parsed after all):
+	 * close the stream first, so that it has nothing to talk to. */
+	if (c->s->imap_stream) {
+		mailstream_close(c->s->imap_stream);
+		c->s->imap_stream = NULL;
+	}
 	mailimap_free(c->s);
 	free(c);
 }

@@ -27,6 +27,7 @@ struct imap_conn {
 	char delim;           /* hierarchy delimiter; 0 = flat (valid once delim_known) */
 	bool delim_known;
 	struct streameof eof; /* s's low stream reads through it: freed after s */
+	struct imapguard guard;   /* what eof scans before libetpan parses it (imapguard.h) */
 	int fd;               /* s's socket as registered in conns; -1 = none */
 	struct connreg *conns;
 };
@@ -46,7 +47,8 @@ uint64_t imap_conn_cap_number(struct imap_conn *c, const char *name);
 /* The server's hierarchy delimiter (LIST "" ""), cached. */
 int imap_conn_delim(struct imap_conn *c, char *delim, struct err *e);
 
-/* Turn a failed libetpan call `r` into e: stream errors become ERR_NET/ERR_TIMEOUT
+/* Turn a failed libetpan call `r` into e: a line the guard refused becomes ERR_PROTOCOL
+ * with the line's start as the server's words; stream errors become ERR_NET/ERR_TIMEOUT
  * (and the connection is marked dead), response codes ([OVERQUOTA], [TOOBIG],
  * [AUTHENTICATIONFAILED], [UNAVAILABLE], [INUSE], [NONEXISTENT], [TRYCREATE] …) pick
  * the class, otherwise `fallback`. The server's text goes to e->server, the response

@@ -9,6 +9,7 @@
  * ERR_TOOBIG and ERR_DATA are about that message). After ERR_NET / ERR_TIMEOUT /
  * ERR_PROTOCOL the session is dead and items[*done..] of the batch in flight are in doubt:
  * look them up (find_header) on a new session before appending them again. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -261,6 +262,22 @@ static bool imapdst_retry_create(struct imapdst *d, const char *mbox, const char
 	return true;
 }
 
+/* Every APPEND path stores a bare CR as CR LF (imap_append.h): a change to the message, so
+ * it is recorded with any other (it->altered), never silent. A bare LF becomes CR LF too,
+ * but that is the line break IMAP requires and what every reader takes it for (Dovecot
+ * serves its own LF-stored mail so; verify's digests count LF and CR LF alike). */
+static void imapdst_note_bare_cr(struct drv_append *it)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < it->len; i++)
+		n += it->data[i] == '\r' && (i + 1 == it->len || it->data[i + 1] != '\n');
+	if (!n)
+		return;
+	size_t l = strlen(it->altered);
+	snprintf(it->altered + l, sizeof it->altered - l, "%s%zu bare CR byte(s) stored as CR LF",
+	         l ? "; " : "", n);
+}
+
 static int imapdst_append(struct dst *dst, const char *folder, struct drv_append *items,
                           size_t n, size_t *done, struct err *e)
 {
@@ -306,6 +323,8 @@ static int imapdst_append(struct dst *dst, const char *folder, struct drv_append
 	}
 	free(mbox);
 	*done = i;
+	for (size_t k = 0; k < i; k++)
+		imapdst_note_bare_cr(&items[k]);
 	if (rc < 0) {
 		/* Refusals of this one message (too big, over quota, bad content): the engine
 		 * records it FAILED and goes on with the rest. A dead session is not one. */

@@ -22,9 +22,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/buf.h"
 #include "base/caps.h"
 #include "migrate/net/connreg.h"
 #include "migrate/pop3/pop3auth.h"
+#include "migrate/pop3/pop3body.h"
 #include "migrate/pop3/pop3list.h"
 #include "migrate/pop3/pop3resp.h"
 #include "migrate/net/streameof.h"
@@ -64,6 +66,7 @@ struct pop3src {
 	size_t n;
 	const char *style;
 	MMAPString *line;            /* scratch for status lines of pipelined commands */
+	struct buf body;             /* the message being read (pop3src_read_body) */
 	char *warn[POP3SRC_WARN_MAX];
 	size_t n_warn, next_warn;
 	bool warn_dropped;
@@ -243,6 +246,7 @@ static void pop3src_free(struct pop3src *s)
 	}
 	if (s->line)
 		mmap_string_free(s->line);
+	buf_release(&s->body);
 	for (size_t i = 0; i < s->n; i++)
 		free(s->v[i].key);
 	free(s->v);
@@ -265,6 +269,9 @@ static int pop3src_open(struct src **out, const struct drv_endpoint *ep,
 		return err_set(e, ERR_NOMEM, "POP3: out of memory");
 	}
 	s->base.ops = &pop3src_ops;
+	/* room for the largest message pop3src_check lets through and the line break a
+	 * server adds to a message that has none */
+	buf_init(&s->body, CAPS_MESSAGE_MAX + CAPS_LINE_MAX);
 	s->ep = *ep;
 	s->fd = -1;
 	s->ctx.timeout = ep->timeout_seconds;
@@ -300,7 +307,10 @@ static void pop3src_hex(const unsigned char *d, size_t n, char *out)
 		snprintf(out + 2 * i, 3, "%02x", d[i]);
 }
 
-/* "sha256:<hex>" over the header block (TOP n 0) and the LIST size; RETR when no TOP. */
+/* "sha256:<hex>" over the header block (TOP n 0) and the LIST size; RETR when no TOP.
+ * This reads through libetpan on purpose: these keys are in journals already, and
+ * libetpan's reader is what made them (a NUL in a header cuts that line), so the same
+ * mailbox must keep giving the same keys. Message bytes go through pop3src_read_body. */
 static char *pop3src_digest_key(struct pop3src *s, uint32_t seq, uint64_t size, struct err *e)
 {
 	char *data = NULL;
@@ -387,9 +397,10 @@ static void pop3src_number_digests(struct pop3src *s)
 }
 
 /* Send cmd and read its status line. 1 = +OK (text after it in *text), 0 = -ERR (e set
- * from the server's words), -1 = broken stream or a line that is neither (e set). */
-static int pop3src_status(struct pop3src *s, const char *cmd, const char *what, const char **text,
-                          struct err *e)
+ * from the server's words, class `refused` unless they carry a code), -1 = broken stream
+ * or a line that is neither (e set). */
+static int pop3src_status(struct pop3src *s, const char *cmd, const char *what, enum err_class refused,
+                          const char **text, struct err *e)
 {
 	double t0 = pop3src_now();
 	const char *l = NULL;
@@ -403,13 +414,42 @@ static int pop3src_status(struct pop3src *s, const char *cmd, const char *what, 
 		return 1;
 	}
 	if (strncmp(l, "-ERR", 4) == 0) {
-		pop3resp_err(e, ERR_PROTOCOL, what, l[4] == ' ' ? l + 5 : l + 4, s->ctx.login_delay);
+		pop3resp_err(e, refused, what, l[4] == ' ' ? l + 5 : l + 4, s->ctx.login_delay);
 		return 0;
 	}
 	s->dead = true;    /* out of step with the server: no RSET on this session */
 	err_set(e, ERR_PROTOCOL, "%s: the server answered neither +OK nor -ERR", what);
 	err_server(e, l);
 	return -1;
+}
+
+/* The body of a multi-line reply after its +OK, byte for byte (pop3body.h), into
+ * s->body. A stream that fails or a reply too long to hold leaves the session out of
+ * step: it is marked dead. */
+static int pop3src_read_body(struct pop3src *s, const char *what, double t0, struct err *e)
+{
+	buf_reset(&s->body);
+	struct pop3body_sink sink = pop3body_buf_sink(&s->body);
+	enum pop3body_rc rc = pop3body_read(s->f->pop3_stream, &sink);
+	if (rc == POP3BODY_OK)
+		return 0;
+	s->dead = true;
+	if (rc == POP3BODY_SINK)
+		return err_set(e, ERR_PROTOCOL, "%s: the reply is longer than the %zu bytes this tool holds "
+		               "(or memory ran out)", what, s->body.cap);
+	return pop3resp_lib_err(e, MAILPOP3_ERROR_STREAM, what, pop3src_idle(s, t0), s->ctx.timeout);
+}
+
+/* Send cmd (TOP, RETR) and read its reply into s->body. 1 = +OK, 0 = -ERR (e set from the
+ * server's words, class ERR_NOTFOUND unless they carry a code), -1 = session lost. */
+static int pop3src_multiline(struct pop3src *s, const char *cmd, const char *what, struct err *e)
+{
+	const char *text;
+	double t0 = pop3src_now();
+	int r = pop3src_status(s, cmd, what, ERR_NOTFOUND, &text, e);
+	if (r <= 0)
+		return r;
+	return pop3src_read_body(s, what, t0, e) < 0 ? -1 : 1;
 }
 
 /* The lines of a multiline reply up to ".", dot-unstuffed, each handed to add(). After a
@@ -440,18 +480,18 @@ static int pop3src_read_listing(struct pop3src *s, struct pop3list *l, struct er
 	const char *text;
 	uint32_t count;
 	uint64_t size;
-	int r = pop3src_status(s, "STAT\r\n", "POP3 LIST", &text, e);
+	int r = pop3src_status(s, "STAT\r\n", "POP3 LIST", ERR_PROTOCOL, &text, e);
 	if (r <= 0)
 		return -1;
 	if (pop3list_stat(text, &count, &size, e) < 0) {
 		s->dead = true;
 		return -1;
 	}
-	if (pop3src_status(s, "LIST\r\n", "POP3 LIST", &text, e) <= 0 ||
+	if (pop3src_status(s, "LIST\r\n", "POP3 LIST", ERR_PROTOCOL, &text, e) <= 0 ||
 	    pop3src_lines(s, l, "POP3 LIST", pop3list_add, e) < 0 || pop3list_check_stat(l, count, size, e) < 0)
 		return -1;
 	struct err refused = {0};     /* a -ERR to UIDL: no UIDLs, keys by digest */
-	r = pop3src_status(s, "UIDL\r\n", "POP3 LIST", &text, &refused);
+	r = pop3src_status(s, "UIDL\r\n", "POP3 LIST", ERR_PROTOCOL, &text, &refused);
 	if (r <= 0) {
 		if (r < 0)
 			*e = refused;
@@ -658,51 +698,60 @@ static const struct pop3src_entry *pop3src_find(struct pop3src *s, const struct 
 
 /* A message that does not end in a line break is sent with one added before the final
  * "." (RFC 1939 needs the terminator on its own line); LIST counts without it. Drop those
- * two bytes so the copy is the stored message, byte for byte. */
+ * bytes (CRLF, or LF from a bare-LF server) so the copy is the stored message, byte for
+ * byte. */
 static size_t pop3src_trim(const struct pop3src_entry *x, const char *data, size_t len)
 {
 	if (len == x->size + 2 && len >= 2 && data[len - 2] == '\r' && data[len - 1] == '\n')
 		return len - 2;
+	if (len == x->size + 1 && len >= 2 && data[len - 2] != '\r' && data[len - 1] == '\n')
+		return len - 1;
 	return len;
 }
 
-/* The message's bytes as the server sends them. Prefer TOP n <all lines>: unlike RETR it
- * leaves \Seen alone on Dovecot/Courier. Whenever TOP's length differs from LIST's, the
- * message is read again with RETR: the same bytes mean LIST is off (warn, keep TOP);
- * other bytes mean TOP is not trustworthy on this server (use RETR from now on). */
-static int pop3src_body(struct pop3src *s, const struct pop3src_entry *x, char **data, size_t *len,
-                        struct err *e)
+/* s->body trimmed as above; its length is what the caller hands on. */
+static size_t pop3src_trim_body(struct pop3src *s, const struct pop3src_entry *x)
 {
-	char what[64];
-	double t0 = pop3src_now();
-	int rc;
+	s->body.len = pop3src_trim(x, s->body.data, s->body.len);
+	if (s->body.data)
+		s->body.data[s->body.len] = '\0';
+	return s->body.len;
+}
+
+/* The message's bytes as the server sends them, into s->body. Prefer TOP n <all lines>:
+ * unlike RETR it leaves \Seen alone on Dovecot/Courier. Whenever TOP's length differs
+ * from LIST's, the message is read again with RETR: the same bytes mean LIST is off (warn,
+ * keep TOP); other bytes mean TOP is not trustworthy on this server (use RETR from now on). */
+static int pop3src_body(struct pop3src *s, const struct pop3src_entry *x, struct err *e)
+{
+	char what[64], cmd[64];
+	int r;
 	if (!s->use_retr) {
 		snprintf(what, sizeof what, "POP3 TOP %u", x->seq);
-		rc = mailpop3_top(s->f, x->seq, POP3SRC_TOP_ALL, data, len);
-		if (rc == MAILPOP3_ERROR_NO_SUCH_MESSAGE && s->f->pop3_response && !s->top_works && !s->has_top) {
+		snprintf(cmd, sizeof cmd, "TOP %u %d\r\n", x->seq, POP3SRC_TOP_ALL);
+		r = pop3src_multiline(s, cmd, what, e);
+		if (r == 0 && !s->top_works && !s->has_top) {
 			s->use_retr = true;
 			pop3src_warn(s, "the server refused TOP (%.200s): fetching with RETR, which may mark messages "
-			                "read on the old server", s->f->pop3_response);
-		} else if (rc != MAILPOP3_NO_ERROR) {
-			return pop3src_fail(s, rc, ERR_NOTFOUND, what, t0, e);
-		} else if ((*len = pop3src_trim(x, *data, *len)) == x->size) {
+			                "read on the old server", e->server);
+			err_clear(e);
+		} else if (r <= 0) {
+			return -1;
+		} else if (pop3src_trim_body(s, x) == x->size) {
 			s->top_works = true;
 			return 0;
 		} else {
 			/* Either LIST is wrong or TOP cut the message short: RETR decides. */
-			size_t top_len = *len;
-			mailpop3_top_free(*data);
-			*data = NULL;
-			t0 = pop3src_now();
-			rc = mailpop3_retr(s->f, x->seq, data, len);
-			if (rc != MAILPOP3_NO_ERROR)
-				return pop3src_fail(s, rc, ERR_NOTFOUND, "POP3 RETR", t0, e);
-			*len = pop3src_trim(x, *data, *len);
-			if (*len == top_len) {
+			size_t top_len = s->body.len;
+			snprintf(what, sizeof what, "POP3 RETR %u", x->seq);
+			snprintf(cmd, sizeof cmd, "RETR %u\r\n", x->seq);
+			if (pop3src_multiline(s, cmd, what, e) <= 0)
+				return -1;
+			if (pop3src_trim_body(s, x) == top_len) {
 				/* The server's own sizes are off; TOP is as good as RETR. */
 				s->top_works = true;
 				pop3src_warn(s, "message %u: LIST says %llu bytes, the server sent %zu", x->seq,
-				             (unsigned long long)x->size, *len);
+				             (unsigned long long)x->size, s->body.len);
 			} else {
 				s->use_retr = true;
 				pop3src_warn(s, "TOP returned %zu bytes where LIST and RETR say %llu: fetching with "
@@ -713,12 +762,21 @@ static int pop3src_body(struct pop3src *s, const struct pop3src_entry *x, char *
 		}
 	}
 	snprintf(what, sizeof what, "POP3 RETR %u", x->seq);
-	t0 = pop3src_now();
-	rc = mailpop3_retr(s->f, x->seq, data, len);
-	if (rc != MAILPOP3_NO_ERROR)
-		return pop3src_fail(s, rc, ERR_NOTFOUND, what, t0, e);
-	*len = pop3src_trim(x, *data, *len);
+	snprintf(cmd, sizeof cmd, "RETR %u\r\n", x->seq);
+	if (pop3src_multiline(s, cmd, what, e) <= 0)
+		return -1;
+	pop3src_trim_body(s, x);
 	return 0;
+}
+
+/* Hand s->body to cb; a buffer grown for a big message is given back after it. */
+static int pop3src_deliver(struct pop3src *s, const struct drv_msg *m, drv_fetch_cb cb, void *cbctx,
+                           struct err *e)
+{
+	int rc = cb(cbctx, m, s->body.data ? s->body.data : "", s->body.len, e);
+	if (s->body.alloc > CAPS_BATCH_BYTES)
+		buf_release(&s->body);
+	return rc;
 }
 
 /* The entry for msgs[i], or -1 with a message-scope error. */
@@ -736,29 +794,21 @@ static const struct pop3src_entry *pop3src_check(struct pop3src *s, const struct
 	return NULL;
 }
 
-/* Read one pipelined TOP reply: status line, then the dot-terminated body, the same way
- * libetpan's own mailpop3_top reads it (mailstream_read_multiline: dot-unstuffed, CRLF
- * kept). 1 = +OK with *out filled, 0 = -ERR (text in resp), -1 = stream broken. */
-static int pop3src_read_top(struct pop3src *s, const struct pop3src_entry *x, MMAPString **out,
-                            char *resp, size_t cap)
+/* Read one pipelined TOP reply: its status line, then the body into s->body
+ * (pop3src_read_body). 1 = +OK, 0 = -ERR (text in resp), -1 = session lost (e set). */
+static int pop3src_read_top(struct pop3src *s, const char *what, char *resp, size_t cap, struct err *e)
 {
-	*out = NULL;
+	double t0 = pop3src_now();
 	const char *l = mailstream_read_line_remove_eol(s->f->pop3_stream, s->line);
-	if (!l)
-		return -1;
+	if (!l) {
+		s->dead = true;
+		return pop3resp_lib_err(e, MAILPOP3_ERROR_STREAM, what, pop3src_idle(s, t0), s->ctx.timeout);
+	}
 	if (strncmp(l, "+OK", 3) != 0) {
 		snprintf(resp, cap, "%s", strncmp(l, "-ERR ", 5) == 0 ? l + 5 : l);
 		return 0;
 	}
-	MMAPString *body = mmap_string_new("");
-	if (!body)
-		return -1;
-	if (!mailstream_read_multiline(s->f->pop3_stream, (size_t)x->size, s->line, body, 0, NULL, NULL, NULL)) {
-		mmap_string_free(body);
-		return -1;
-	}
-	*out = body;
-	return 1;
+	return pop3src_read_body(s, what, t0, e) < 0 ? -1 : 1;
 }
 
 /* RFC 2449 PIPELINING: send the TOP commands of a whole batch at once, then read the
@@ -790,34 +840,24 @@ static int pop3src_fetch_pipelined(struct pop3src *s, const struct drv_msg *cons
 	int rc = 0;
 	for (size_t i = 0; i < n; i++) {
 		char resp[512], what[64];
-		MMAPString *body = NULL;
 		snprintf(what, sizeof what, "POP3 TOP %u", x[i]->seq);
-		t0 = pop3src_now();
-		int r = pop3src_read_top(s, x[i], &body, resp, sizeof resp);
-		if (r < 0) {
-			s->dead = true;
-			return pop3resp_lib_err(e, MAILPOP3_ERROR_STREAM, what, pop3src_idle(s, t0), s->ctx.timeout);
-		}
-		if (rc < 0 || stop) {    /* draining the replies after a failure or a size mismatch */
-			if (body)
-				mmap_string_free(body);
+		int r = pop3src_read_top(s, what, resp, sizeof resp, e);
+		if (r < 0)
+			return -1;
+		if (rc < 0 || stop)      /* draining the replies after a failure or a size mismatch */
 			continue;
-		}
 		if (r == 0) {
 			rc = pop3resp_err(e, ERR_NOTFOUND, what, resp, 0);
 			if (e->cls == ERR_NOTFOUND)
 				e->scope = ERR_SCOPE_MESSAGE;
 			continue;
 		}
-		size_t len = lines ? pop3src_trim(x[i], body->str, body->len) : body->len;
-		if (lines && len != x[i]->size) {
+		if (lines && pop3src_trim_body(s, x[i]) != x[i]->size) {
 			/* pop3src_body checks it against RETR once the pipeline is drained */
 			stop = true;
-			mmap_string_free(body);
 			continue;
 		}
-		rc = cb(cbctx, msgs[i], body->str, len, e);
-		mmap_string_free(body);
+		rc = pop3src_deliver(s, msgs[i], cb, cbctx, e);
 		if (rc == 0)
 			(*delivered)++;
 	}
@@ -827,17 +867,12 @@ static int pop3src_fetch_pipelined(struct pop3src *s, const struct drv_msg *cons
 static int pop3src_fetch_one(struct pop3src *s, const struct drv_msg *m, const struct pop3src_entry *x,
                              drv_fetch_cb cb, void *cbctx, struct err *e)
 {
-	char *data = NULL;
-	size_t len = 0;
-	if (pop3src_body(s, x, &data, &len, e) < 0) {
+	if (pop3src_body(s, x, e) < 0) {
 		if (e->cls == ERR_NOTFOUND)
 			e->scope = ERR_SCOPE_MESSAGE;
 		return -1;
 	}
-	int rc = cb(cbctx, m, data, len, e);
-	/* libetpan keeps one result per session; free it before the next TOP/RETR. */
-	mailpop3_top_free(data);
-	return rc;
+	return pop3src_deliver(s, m, cb, cbctx, e);
 }
 
 static int pop3src_fetch(struct src *src, const struct drv_msg *const *msgs, size_t n, drv_fetch_cb cb,
@@ -930,15 +965,9 @@ static int pop3src_headers(struct src *src, const struct drv_msg *const *msgs, s
 			i += k;
 			continue;
 		}
-		char *data = NULL;
-		size_t len = 0;
-		double t0 = pop3src_now();
-		int rc = mailpop3_top(s->f, batch[0]->seq, 0, &data, &len);
-		if (rc != MAILPOP3_NO_ERROR)
-			return pop3src_fail(s, rc, ERR_NOTFOUND, "POP3 TOP n 0", t0, e);
-		rc = cb(ctx, msgs[i], data, len, e);
-		mailpop3_top_free(data);
-		if (rc < 0)
+		char cmd[64];
+		snprintf(cmd, sizeof cmd, "TOP %u 0\r\n", batch[0]->seq);
+		if (pop3src_multiline(s, cmd, "POP3 TOP n 0", e) <= 0 || pop3src_deliver(s, msgs[i], cb, ctx, e) < 0)
 			return -1;
 		i++;
 	}

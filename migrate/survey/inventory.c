@@ -13,6 +13,7 @@
 #include "migrate/driver.h"
 #include "migrate/session.h"
 #include "migrate/msg/hdr.h"
+#include "migrate/survey/inv_already.h"
 
 #define INV_SAMPLE_CUSTOMERS 8   /* customers whose first messages are fetched, timed */
 #define INV_SAMPLE_MSGS 8
@@ -120,14 +121,22 @@ static void inv_detail(char *out, size_t n, const struct err *e)
 		snprintf(out, n, "%s", e->msg);
 }
 
+struct inv_header_ctx {
+	int64_t *no_message_id;
+	const struct drv_msg_list *l;
+	struct inv_wants *wants;
+};
+
 static int inv_header_cb(void *ctx, const struct drv_msg *m, const char *data, size_t len,
                          struct err *e)
 {
+	struct inv_header_ctx *hc = ctx;
 	char id[8];
-	(void)m;
-	(void)e;
 	if (!hdr_message_id(data, len, id, sizeof id))
-		(*(int64_t *)ctx)++;
+		(*hc->no_message_id)++;
+	/* m is hc->l->v[i]: the headers pass hands the listing's own entries back */
+	if (hc->wants && inv_wants_set(hc->wants, (size_t)(m - hc->l->v), m, data, len) < 0)
+		return err_set(e, ERR_NOMEM, "out of memory");
 	return 0;
 }
 
@@ -135,7 +144,7 @@ static int inv_header_cb(void *ctx, const struct drv_msg *m, const char *data, s
  * source's key), but peers that deduplicate by Message-ID drop them, and the report says
  * how many a customer has. Headers only (TOP n 0), never bodies. */
 static int inv_count_no_id(const struct src_ops *ops, struct src *s, const struct drv_msg_list *l,
-                           struct inventory_customer *ic, struct err *e)
+                           struct inventory_customer *ic, struct inv_wants *wants, struct err *e)
 {
 	const struct drv_msg **v;
 	if (!ops->headers || ic->no_message_id < 0) {
@@ -149,7 +158,8 @@ static int inv_count_no_id(const struct src_ops *ops, struct src *s, const struc
 		return err_set(e, ERR_NOMEM, "out of memory");
 	for (size_t i = 0; i < l->n; i++)
 		v[i] = &l->v[i];
-	int rc = ops->headers(s, v, l->n, inv_header_cb, &ic->no_message_id, e);
+	struct inv_header_ctx hc = { &ic->no_message_id, l, wants };
+	int rc = ops->headers(s, v, l->n, inv_header_cb, &hc, e);
 	free(v);
 	return rc;
 }
@@ -228,8 +238,13 @@ static void inv_source(struct inv_shared *sh, struct inventory_customer *ic, str
 		if (ops->select(s, name, NULL, &e) < 0 || ops->list(s, &l, &e) < 0)
 			goto fail;
 		inf->name = strdup(name);
+		inf->wants = inv_wants_new(sh->p, l.n);
 		ic->n_folders++;
 		for (size_t i = 0; i < l.n; i++) {
+			if (inf->wants && inv_wants_set(inf->wants, i, &l.v[i], NULL, 0) < 0) {
+				inv_wants_free(inf->wants);
+				inf->wants = NULL;
+			}
 			inf->msgs++;
 			inf->bytes += l.v[i].size;
 			if (l.v[i].size > ic->largest)
@@ -239,7 +254,7 @@ static void inv_source(struct inv_shared *sh, struct inventory_customer *ic, str
 		}
 		ic->msgs += inf->msgs;
 		ic->bytes += inf->bytes;
-		if (inv_count_no_id(ops, s, &l, ic, &e) < 0) {
+		if (inv_count_no_id(ops, s, &l, ic, inf->wants, &e) < 0) {
 			drv_msg_list_free(&l);
 			goto fail;
 		}
@@ -276,8 +291,8 @@ fail:
 		s->ops->close(s);
 }
 
-/* What the destination holds already, by one index pass per folder; a folder it does not
- * have yet holds nothing. */
+/* What a run would find on the destination already, by one index pass per folder
+ * (inv_already.h); a folder it does not have yet holds nothing. */
 static int inv_already(struct dst *d, struct inventory_customer *ic, struct err *e)
 {
 	for (size_t f = 0; d->ops->index && f < ic->n_folders; f++) {
@@ -288,10 +303,10 @@ static int inv_already(struct dst *d, struct inventory_customer *ic, struct err 
 			err_clear(e);
 			continue;
 		}
-		if (d->ops->index(d, ic->folders[f].name, NULL, &ix, e) < 0)
+		struct inventory_folder *inf = &ic->folders[f];
+		if (d->ops->index(d, inf->name, inv_wants_header(inf->wants), &ix, e) < 0)
 			return -1;
-		ic->already += ix.n;
-		drv_index_free(&ix);
+		ic->already += inv_wants_count(inf->wants, &ix);
 	}
 	return 0;
 }
@@ -362,6 +377,10 @@ static void *inv_worker(void *arg)
 		ic->max_message = sh->p->migration.destination.max_message_bytes;
 		inv_source(sh, ic, keep, keep_len, &n_keep);
 		inv_destination(sh, ic, keep, keep_len, n_keep);
+		for (size_t f = 0; f < ic->n_folders; f++) {   /* held for the destination pass only */
+			inv_wants_free(ic->folders[f].wants);
+			ic->folders[f].wants = NULL;
+		}
 		for (size_t k = 0; k < n_keep; k++)
 			buf_release(&keep[k]);
 	}
@@ -405,8 +424,10 @@ int inventory_run(const struct plan *p, int workers, struct inventory *out, stru
 void inventory_free(struct inventory *inv)
 {
 	for (size_t i = 0; i < inv->n; i++) {
-		for (size_t f = 0; f < inv->v[i].n_folders; f++)
+		for (size_t f = 0; f < inv->v[i].n_folders; f++) {
 			free(inv->v[i].folders[f].name);
+			inv_wants_free(inv->v[i].folders[f].wants);
+		}
 		free(inv->v[i].folders);
 	}
 	free(inv->v);

@@ -13,9 +13,13 @@
 #include "base/err.h"
 #include "schedule/plan.h"
 
+struct inv_wants;
+
 struct inventory_folder {
 	char *name;
 	uint64_t msgs, bytes;
+	struct inv_wants *wants;    /* how a run would find each message (inv_already.h);
+	                             * only until the destination has been looked at */
 };
 
 struct inventory_customer {
@@ -29,9 +33,9 @@ struct inventory_customer {
 	uint64_t oversize;          /* messages over the destination's limit */
 	int64_t no_message_id;      /* messages without a Message-ID; -1 = not counted */
 	uint64_t max_message;       /* the limit used (0 = unknown) */
-	uint64_t already;           /* messages the destination holds already in the folders of
-	                             * the same names (a run reconciles them, copying only what is
-	                             * missing) */
+	uint64_t already;           /* source messages a run would find on the destination
+	                             * already, in the folder of the same name, and not copy
+	                             * (inv_already.h: the run's own matching) */
 	uint64_t quota_limit, quota_used;
 	bool over_quota;
 	char uidl_style[24];

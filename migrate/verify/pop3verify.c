@@ -127,7 +127,7 @@ static int pv_content(const struct pv_side *src, const struct pv_side *dst,
 /* UIDLs as the client remembers them, and their order; n×m lookups are fine for
  * mailboxes of thousands. */
 static void pv_uidls(const struct pv_side *src, const struct pv_side *dst,
-                     struct pop3verify_result *r)
+                     const struct vjournal *jv, struct pop3verify_result *r)
 {
 	size_t last = 0;
 	bool first = true;
@@ -141,7 +141,10 @@ static void pv_uidls(const struct pv_side *src, const struct pv_side *dst,
 			r->uidl_missing++;
 			continue;
 		}
-		if (strcmp(src->sha[i], dst->sha[k]) != 0)
+		/* other bytes under the same UIDL are a change, unless the journal recorded it
+		 * (stored ALTERED: the tally accepts it too) */
+		if (strcmp(src->sha[i], dst->sha[k]) != 0 &&
+		    vjournal_recorded(jv, src->list.v[i].key) != VTALLY_REC_ALTERED)
 			r->uidl_changed++;
 		else
 			r->uidl_preserved++;
@@ -168,7 +171,7 @@ static int pv_compare(const struct plan *p, const struct pv_side *src, const str
 	             (src->list.n == 0 || uidl_remembered(src->list.v[0].kind));
 	if (pv_content(src, dst, jv, prestage, r, e) < 0)
 		return -1;
-	pv_uidls(src, dst, r);
+	pv_uidls(src, dst, jv, r);
 	r->loss = vtally_problems(&r->tally.n) > 0;
 	if (uidl_strategy(p)->promised)
 		r->loss |= r->uidl_missing > 0 || r->uidl_changed > 0 || !r->order_kept;

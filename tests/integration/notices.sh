@@ -65,7 +65,7 @@ done
 for plan in sample-plans/*.yaml; do
 	name=$(basename "$plan" .yaml)
 	"$BIN" check "$plan" --json 2>/dev/null | jq -S '.instructions | map_values(.redownload)' >"$tmp/c.json"
-	"$BIN" notices "$plan" -q --format json | jq -S 'map_values(.redownload)' >"$tmp/n.json"
+	"$BIN" notices "$plan" -q --format json | jq -S '.customers | map({(.customer): .redownload}) | add' >"$tmp/n.json"
 	check "$name: check and notices --format json predict the same re-download per customer" \
 		bash -c "[ -s '$tmp/c.json' ] && [ \"\$(jq length '$tmp/c.json')\" -gt 0 ] && diff '$tmp/c.json' '$tmp/n.json' >&2"
 	bad=0
@@ -93,7 +93,7 @@ for plan in sample-plans/*.yaml; do
 	name=$(basename "$plan" .yaml)
 	bad=0
 	files="$tmp/gold/$name/announcement.en.txt $tmp/gold/$name/announcement.en.html"
-	for id in $("$BIN" notices "$plan" -q --format json | jq -r 'to_entries[] | select(.value.language == "en") | .key'); do
+	for id in $("$BIN" notices "$plan" -q --format json | jq -r '.customers[] | select(.language == "en") | .customer'); do
 		files="$files $tmp/gold/$name/$id.txt $tmp/gold/$name/$id.html"
 	done
 	for f in $files; do
@@ -111,7 +111,7 @@ for plan in sample-plans/*.yaml; do
 	grep -oP '(?<=[{ ,]en: ).*' "$plan" | sed -e 's/ *}$//' -e 's/^"//' -e 's/"$//' >"$tmp/en-texts"
 	bad=0
 	for f in "$tmp/gold/$name"/announcement.ja.txt $(for id in $("$BIN" notices "$plan" -q --format json |
-	         jq -r 'to_entries[] | select(.value.language == "ja") | .key'); do echo "$tmp/gold/$name/$id.txt"; done); do
+	         jq -r '.customers[] | select(.language == "ja") | .customer'); do echo "$tmp/gold/$name/$id.txt"; done); do
 		[ -f "$f" ] || continue
 		if grep -qF -f "$tmp/en-texts" "$f"; then
 			bad=1; grep -F -f "$tmp/en-texts" "$f" | head -n 2 | sed "s|^|# $(basename "$f"): |"
@@ -134,6 +134,91 @@ check "announce: re-download warning when the plan does not keep UIDLs" \
 	grep -q '最初にアクセスした際にはすべてのメールが受信される時があります' "$tmp/b.txt"
 check "announce: no re-download warning when it does" \
 	bash -c "! grep -q 'すべてのメールが受信される時があります' '$GOLD/infonia-2002/announcement.ja.txt'"
+
+# ---- a plan note that repeats a built-in point is printed once, in the point's place ----
+# 117net's note `replaces: old-servers`; BeToMail's `replaces: addresses` (docs/plan.md).
+g=$tmp/gold/117net-2008
+check "replaces: the 117net note is printed once in the announcement, the built-in sentence not at all" \
+	bash -c "[ \$(grep -c '期間中にメールソフトの設定を変更してください' '$g/announcement.ja.txt') = 1 ] &&
+	         ! grep -q 'それ以降は新しいサーバーのみとなります' '$g/announcement.ja.txt' &&
+	         grep -A1 '^■ 従来のサーバーのご利用期間' '$g/announcement.ja.txt' | grep -q '期間中に'"
+check "replaces: the note stands in each notice too, in the customer's language" \
+	bash -c "for f in '$g'/v117-*.txt; do c=\$(grep -c -e '期間中にメールソフトの設定を変更してください' -e 'between Wednesday 21 May and Friday 20 June 2008' \"\$f\"); [ \"\$c\" = 1 ] || exit 1;
+	         ! grep -q -e 'までご利用いただけます。それまでに' -e 'Please change your settings before then' \"\$f\" || exit 1; done"
+g=$tmp/gold/betomail-2002
+check "replaces: BeToMail's names-and-addresses note leads the address list, once" \
+	bash -c "[ \$(grep -c '名前に変更はございません' '$g/announcement.ja.txt') = 1 ] &&
+	         grep -A1 '^■ IPアドレス' '$g/announcement.ja.txt' | grep -q '^SMTP, POPサーバーとも' &&
+	         [ \$(grep -c 'keep their names' '$g/announcement.en.txt') = 1 ]"
+
+# ---- SMTP AUTH with its own user name and password (credentials: separate) ----
+# BeToMail's plan with smtpa.be.to issuing separate SMTP AUTH logins: the record carries
+# it, the summary, the steps (per program), the configuration files and check say it, and
+# Eudora, which sends its POP login to SMTP AUTH, is sent to POP before SMTP.
+sep=$tmp/sep
+mkdir -p "$sep"
+sed -e 's|signup_url: "https://www2.nia.ad.jp/betomail/chpasswd.html" }|signup_url: "https://www2.nia.ad.jp/betomail/chpasswd.html", credentials: separate }|' \
+    -e "s|csv: |csv: $PWD/sample-plans/|" sample-plans/betomail-2002.yaml >"$sep/plan.yaml"
+for f in text autoconfig autodiscover mobileconfig; do "$BIN" notices "$sep/plan.yaml" -q --out "$sep" --format $f; done
+"$BIN" notices "$sep/plan.yaml" -q --format json >"$sep/n.json"
+check "separate credentials: every SMTP AUTH record says credentials separate and notes it" \
+	bash -c "[ \"\$(jq '[.customers[] | select(.outgoing.auth == \"smtp-auth\") | select(.outgoing.credentials == \"separate\" and (.notes | index(\"smtp-auth-separate-credentials\")))] | length' '$sep/n.json')\" = \"\$(jq '[.customers[] | select(.outgoing.auth == \"smtp-auth\")] | length' '$sep/n.json')\" ] &&
+	         [ \"\$(jq '[.customers[] | select(.outgoing.auth == \"smtp-auth\")] | length' '$sep/n.json')\" -gt 3 ]"
+check "separate credentials: Eudora cannot enter another SMTP user: POP before SMTP, said in its notice" \
+	bash -c "[ \"\$(jq -r '.customers[] | select(.customer == \"btm00103\") | .outgoing.auth' '$sep/n.json')\" = pop-before-smtp ] &&
+	         grep -q '別のものを設定する欄がありません' '$sep/btm00103.txt' && ! grep -q '受信とは別の SMTP AUTH用のユーザー名とパスワード$' '$sep/btm00103.txt'"
+check "separate credentials: Outlook Express summary and steps say to log on with the SMTP AUTH login" \
+	bash -c "grep -q '^  送信の認証(SMTP AUTH): 受信とは別の SMTP AUTH用のユーザー名とパスワード' '$sep/btm00101.txt' &&
+	         grep -q '次のアカウントとパスワードでログオンする' '$sep/btm00101.txt' && ! grep -q '受信メール サーバーと同じ設定を使用する' '$sep/btm00101.txt'"
+check "separate credentials: the English notice says it in English (Outlook Express 5.5)" \
+	bash -c "grep -q 'with your SMTP AUTH user name and password (not your mail login)' '$sep/btm00105.txt' && grep -q 'SMTP AUTH login: your SMTP AUTH user name and password' '$sep/btm00105.txt'"
+check "separate credentials: autoconfig and Autodiscover carry no SMTP login, the profile no SMTP user" \
+	bash -c "! xmllint --xpath '//outgoingServer/username' '$sep/btm00101.autoconfig.xml' 2>/dev/null &&
+	         grep -q '<UsePOPAuth>off</UsePOPAuth>' '$sep/btm00101.autodiscover.xml' &&
+	         ! grep -q OutgoingMailServerUsername '$sep/btm00104.mobileconfig' && xmllint --noout '$sep/btm00104.mobileconfig'"
+"$BIN" check "$sep/plan.yaml" 2>/dev/null >"$sep/check.txt"
+check "separate credentials: check lists who must enter the separate SMTP AUTH login" \
+	grep -q '^  smtp-auth-separate-credentials *[0-9]' "$sep/check.txt"
+
+# ---- profiles signed with the operator's certificate (notices.sign) ----
+# A test CA made here signs the operator's certificate; its key is encrypted with a
+# passphrase that only the environment holds. openssl verifies the SignedData against
+# the CA and gives back exactly the unsigned profile.
+sg=$tmp/sign
+mkdir -p "$sg"
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$sg/ca.key" -out "$sg/ca.pem" -days 2 \
+	-subj "/CN=cutover test CA" -addext "basicConstraints=critical,CA:TRUE" \
+	-addext "keyUsage=critical,keyCertSign" >/dev/null 2>&1
+openssl req -newkey rsa:2048 -keyout "$sg/op.key" -passout pass:profile-key-secret -out "$sg/op.csr" \
+	-subj "/CN=BeToMail profiles" >/dev/null 2>&1
+printf 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=emailProtection\n' >"$sg/ext"
+openssl x509 -req -in "$sg/op.csr" -CA "$sg/ca.pem" -CAkey "$sg/ca.key" -CAcreateserial -out "$sg/op.pem" \
+	-days 2 -extfile "$sg/ext" >/dev/null 2>&1
+chmod 600 "$sg/op.key"
+sed -e "s|csv: |csv: $PWD/sample-plans/|" \
+    -e "s|^notices:|notices:\n  sign: { cert: op.pem, key: op.key, key_password_env: PROFILE_KEY_PW }|" \
+	sample-plans/betomail-2002.yaml >"$sg/plan.yaml"
+PROFILE_KEY_PW=profile-key-secret "$BIN" notices "$sg/plan.yaml" -q --customer btm00104 --format mobileconfig \
+	>"$sg/signed.mobileconfig" 2>"$sg/err"; rc=$?
+check "sign: a signed profile is written (exit 0)" [ $rc = 0 ]
+check "sign: openssl verifies the SignedData against the test CA" \
+	bash -c "openssl smime -verify -inform DER -in '$sg/signed.mobileconfig' -CAfile '$sg/ca.pem' -out '$sg/content.xml' 2>/dev/null"
+check "sign: the signed content is the unsigned profile, byte for byte" \
+	cmp -s "$sg/content.xml" "$GOLD/betomail-2002/btm00104.mobileconfig"
+PROFILE_KEY_PW=wrong-pass "$BIN" notices "$sg/plan.yaml" -q --customer btm00104 --format mobileconfig \
+	>/dev/null 2>"$sg/err"; rc=$?
+check "sign: a wrong passphrase is a plan error (exit 65), said without the passphrase" \
+	bash -c "[ $rc = 65 ] && grep -q 'notices.sign.key: cannot load' '$sg/err' && ! grep -q -e wrong-pass -e profile-key-secret '$sg/err'"
+chmod 644 "$sg/op.key"
+"$BIN" check -q "$sg/plan.yaml" >/dev/null 2>"$sg/err"; rc=$?
+check "sign: a private key readable by others is refused when the plan loads" \
+	bash -c "[ $rc = 65 ] && grep -q 'notices.sign.key: private key .* can be read by others (mode 0644)' '$sg/err'"
+chmod 600 "$sg/op.key"
+cp "$sg/ca.key" "$sg/other.key"
+sed -i 's|key: op.key, key_password_env: PROFILE_KEY_PW|key: other.key|' "$sg/plan.yaml"
+"$BIN" notices "$sg/plan.yaml" -q --customer btm00104 --format mobileconfig >/dev/null 2>"$sg/err"; rc=$?
+check "sign: a key that is not the certificate's is refused" \
+	bash -c "[ $rc = 65 ] && grep -q 'is not the key of the certificate' '$sg/err'"
 
 # ---- template and usage errors ----
 cp -r notices/templates "$tmp/tpl"

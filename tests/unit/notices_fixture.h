@@ -15,15 +15,15 @@ static char *fx_smtp_addr[] = { S("211.13.218.224") };
 
 static struct plan_service fx_in_after[] = {
 	{ S("pop.infonia.ne.jp"), PLAN_PROTO_POP3, 110, PLAN_TLS_NONE, PLAN_AUTH_USER, PLAN_SMTP_NONE, 0,
-	  fx_pop_addr, 1, { 0 }, NULL },
+	  fx_pop_addr, 1, { 0 }, NULL, PLAN_CRED_SAME },
 	{ S("pop.infonia.ne.jp"), PLAN_PROTO_IMAP, 143, PLAN_TLS_STARTTLS, PLAN_AUTH_USER, PLAN_SMTP_NONE,
-	  0, fx_pop_addr, 1, { 0 }, NULL },
+	  0, fx_pop_addr, 1, { 0 }, NULL, PLAN_CRED_SAME },
 };
 static struct plan_service fx_out_after[] = {
 	{ S("smtpa.infonia.ne.jp"), PLAN_PROTO_SMTP, 587, PLAN_TLS_STARTTLS, PLAN_AUTH_USER,
-	  PLAN_SMTP_AUTH, 0, fx_smtpa_addr, 1, { 0 }, NULL },
+	  PLAN_SMTP_AUTH, 0, fx_smtpa_addr, 1, { 0 }, NULL, PLAN_CRED_SAME },
 	{ S("smtp.infonia.ne.jp"), PLAN_PROTO_SMTP, 25, PLAN_TLS_NONE, PLAN_AUTH_USER,
-	  PLAN_SMTP_POP_BEFORE_SMTP, 10, fx_smtp_addr, 1, { 0 }, NULL },
+	  PLAN_SMTP_POP_BEFORE_SMTP, 10, fx_smtp_addr, 1, { 0 }, NULL, PLAN_CRED_SAME },
 };
 
 /* One customer per mail program the templates have steps for, both languages, plus a
@@ -97,11 +97,11 @@ static void fx_infonia(struct plan *p)
 	p->window.affected.lang[PLAN_LANG_EN] = S("Receiving Infonia mail (the SMTP AUTH server keeps running)");
 	p->window.old_servers_until = (struct plan_date){ 2002, 11, 30, { 0 } };
 	p->services.incoming_before = (struct plan_service){ S("mx.infonia.ne.jp"), PLAN_PROTO_POP3, 110,
-		PLAN_TLS_NONE, PLAN_AUTH_USER, PLAN_SMTP_NONE, 0, NULL, 0, { 0 }, NULL };
+		PLAN_TLS_NONE, PLAN_AUTH_USER, PLAN_SMTP_NONE, 0, NULL, 0, { 0 }, NULL, PLAN_CRED_SAME };
 	p->services.incoming_after = fx_in_after;
 	p->services.n_incoming_after = 2;
 	p->services.outgoing_before = (struct plan_service){ S("mx.infonia.ne.jp"), PLAN_PROTO_SMTP, 25,
-		PLAN_TLS_NONE, PLAN_AUTH_USER, PLAN_SMTP_NONE, 0, NULL, 0, { 0 }, NULL };
+		PLAN_TLS_NONE, PLAN_AUTH_USER, PLAN_SMTP_NONE, 0, NULL, 0, { 0 }, NULL, PLAN_CRED_SAME };
 	p->services.outgoing_after = fx_out_after;
 	p->services.n_outgoing_after = 2;
 	p->services.username_before = PLAN_USERNAME_LOCAL_PART;
@@ -115,10 +115,10 @@ static void fx_infonia(struct plan *p)
 
 /* BeToMail (seed 000): same names, new machines, UIDLs not kept; 2002-10-09 23:30 → 10-10 08:00. */
 static struct plan_service fx_bt_in[] = {
-	{ S("pop.be.to"), PLAN_PROTO_POP3, 110, PLAN_TLS_NONE, PLAN_AUTH_USER, PLAN_SMTP_NONE, 0, NULL, 0, { 0 }, NULL },
+	{ S("pop.be.to"), PLAN_PROTO_POP3, 110, PLAN_TLS_NONE, PLAN_AUTH_USER, PLAN_SMTP_NONE, 0, NULL, 0, { 0 }, NULL, PLAN_CRED_SAME },
 };
 static struct plan_service fx_bt_out[] = {
-	{ S("smtp.be.to"), PLAN_PROTO_SMTP, 25, PLAN_TLS_NONE, PLAN_AUTH_USER, PLAN_SMTP_NONE, 0, NULL, 0, { 0 }, NULL },
+	{ S("smtp.be.to"), PLAN_PROTO_SMTP, 25, PLAN_TLS_NONE, PLAN_AUTH_USER, PLAN_SMTP_NONE, 0, NULL, 0, { 0 }, NULL, PLAN_CRED_SAME },
 };
 static struct plan_customer fx_bt_customers[] = {
 	{ .id = S("b001"), .email = S("btm0001@be.to"), .name = S("木村 拓"), .lang = PLAN_LANG_JA,

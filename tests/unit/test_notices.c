@@ -382,7 +382,7 @@ static void plan_dependent_warnings(void)
 	const struct plan_customer *c;
 	static struct plan_service apop_in[] = {
 		{ S("pop.infonia.ne.jp"), PLAN_PROTO_POP3, 110, PLAN_TLS_NONE, PLAN_AUTH_APOP, PLAN_SMTP_NONE,
-		  0, NULL, 0, { 0 }, NULL },
+		  0, NULL, 0, { 0 }, NULL, PLAN_CRED_SAME },
 	};
 	fx_infonia(&p);
 	err_clear(&e);
