@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "cmd/jsondoc.h"
 #include "notices/records.h"
 #include "notices/tcheck.h"
 #include "notices/tdir.h"
@@ -127,7 +128,7 @@ static const char *check_username_text(enum plan_username u)
 }
 
 /* The settings a customer must touch: before vs the recommended (first) after entry.
- * Names are the JSON values of "changes.must_change" (docs/check-json.md). */
+ * Names are the JSON values of "changes.must_change" (docs/json.md). */
 static size_t check_changed(const struct plan *p, const char **out, size_t max)
 {
 	const struct plan_services *s = &p->services;
@@ -347,7 +348,7 @@ static void check_print_text(FILE *f, const struct plan *p, const char *path, co
 	check_text_warnings(f, w);
 }
 
-/* ---- JSON output (keys: docs/check-json.md) ---- */
+/* ---- JSON output (keys: docs/json.md) ---- */
 
 static json_t *check_json_time(const struct plan *p, const struct plan_time *t)
 {
@@ -389,11 +390,12 @@ static json_t *check_json(const struct plan *p, const char *path, const struct d
 {
 	char line[256];
 	const struct plan_services *s = &p->services;
-	json_t *root = json_object(), *a;
+	json_t *root = jsondoc_new("check"), *a;
 	if (!root)
 		return NULL;
-	json_object_set_new(root, "plan", json_pack("{s:s, s:s?, s:i}", "file", path, "name", p->name,
-	                                            "version", p->version));
+	json_object_set_new(root, "plan", p->name ? json_string(p->name) : json_null());
+	json_object_set_new(root, "plan_file", json_string(path));
+	json_object_set_new(root, "plan_version", json_integer(p->version));
 	json_object_set_new(root, "valid", json_true());
 
 	check_window_line(p, line, sizeof line);
@@ -435,8 +437,8 @@ static json_t *check_json(const struct plan *p, const char *path, const struct d
 	for (unsigned i = 0; i < k->n_clients; i++)
 		if (k->by_client[i])
 			json_object_set_new(by_client, k->all[i].id, json_integer((json_int_t)k->by_client[i]));
-	json_object_set_new(root, "customers", json_pack(
-		"{s:I, s:I, s:{s:I, s:I}, s:o}", "total", (json_int_t)k->total, "notify",
+	json_object_set_new(root, "totals", json_pack(
+		"{s:I, s:I, s:{s:I, s:I}, s:o}", "customers", (json_int_t)k->total, "notify",
 		(json_int_t)k->notify, "by_language", "ja", (json_int_t)k->lang[0], "en",
 		(json_int_t)k->lang[1], "by_client", by_client));
 
@@ -446,10 +448,11 @@ static json_t *check_json(const struct plan *p, const char *path, const struct d
 		plan_uidl_name(p->migration.uidl), "workers", p->migration.workers, "journal",
 		p->migration.journal));
 
+
 	/* The same records `notices --format json` exports: one instruction per customer. */
 	struct err re;
 	err_clear(&re);
-	json_object_set_new(root, "instructions", records_json(p, NULL, 0, &re));
+	json_object_set_new(root, "customers", jsondoc_customers(records_json(p, NULL, 0, &re)));
 
 	a = json_array();
 	for (size_t i = 0; i < w->n; i++) {
@@ -481,7 +484,7 @@ struct check_opts {
 };
 
 static const struct opt_spec check_opts[] = {
-	OPT_BIND_FLAG("json", 0, struct check_opts, json, "print the summary as JSON (docs/check-json.md)"),
+	OPT_BIND_FLAG("json", 0, struct check_opts, json, "print the summary as JSON (docs/json.md)"),
 };
 
 static int check_exec(const struct cmd_ctx *ctx, struct err *e)
@@ -502,11 +505,9 @@ static int check_exec(const struct cmd_ctx *ctx, struct err *e)
 		rc = cmd_exit_for(e);
 	} else if (o->json) {
 		json_t *j = check_json(p, ctx->plan_path, w, &k);
-		if (!j || json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII) < 0) {
+		if (jsondoc_dump(j, stdout) < 0) {
 			err_set(e, ERR_NOMEM, "cannot build the JSON summary");
 			rc = cmd_exit_for(e);
-		} else {
-			fputc('\n', stdout);
 		}
 		json_decref(j);
 	} else if (!ctx->common->quiet) {

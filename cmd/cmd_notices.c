@@ -9,6 +9,7 @@
 #include <sysexits.h>
 
 #include "cmd/cmd.h"
+#include "cmd/jsondoc.h"
 #include "mapping/journal.h"
 #include "notices/deliver.h"
 #include "notices/eml.h"
@@ -287,7 +288,7 @@ static int notices_all(const struct cmd_ctx *ctx, struct notices_run *r, struct 
 	return 0;
 }
 
-/* --format json: every selected customer's instruction, keyed by id (docs/templates.md). */
+/* --format json: every selected customer's instruction (docs/json.md, "notices"). */
 static int notices_json(const struct cmd_ctx *ctx, struct err *e)
 {
 	const char **ids = calloc(ctx->n_customers ? ctx->n_customers : 1, sizeof *ids);
@@ -299,9 +300,7 @@ static int notices_json(const struct cmd_ctx *ctx, struct err *e)
 		ids[i] = ctx->customers[i].id;
 	json_t *j = records_doc(ctx->plan, ids, ctx->n_customers, e);
 	free(ids);
-	if (j && json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII) == 0)
-		fputc('\n', stdout);
-	else if (j)
+	if (j && jsondoc_dump(j, stdout) < 0)
 		err_set(e, ERR_IO, "cannot write the JSON records");
 	json_decref(j);
 	return err_is_set(e) ? cmd_exit_for(e) : EX_OK;

@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "cmd/cmd.h"
+#include "cmd/jsondoc.h"
 #include "schedule/estimate.h"
 #include "schedule/shard.h"
 
@@ -57,7 +58,10 @@ static bool shards_inv_find(const struct shards_inv *inv, const char *id, uint64
 	json_t *cs = json_object_get(inv->root, "customers"), *c;
 	size_t i;
 	json_array_foreach(cs, i, c) {
-		const char *cid = json_string_value(json_object_get(c, "id"));
+		/* "customer" (docs/json.md); "id" in reports written before schema 1 everywhere */
+		const char *cid = json_string_value(json_object_get(c, "customer"));
+		if (!cid)
+			cid = json_string_value(json_object_get(c, "id"));
 		if (cid && strcmp(cid, id) == 0) {
 			*msgs = (uint64_t)json_integer_value(json_object_get(c, "messages"));
 			*bytes = (uint64_t)json_integer_value(json_object_get(c, "bytes"));
@@ -147,10 +151,8 @@ static void shards_text(const struct plan *p, const struct shard_item *v, size_t
 static int shards_json(const struct plan *p, const struct shard_item *v, size_t n, int count,
                        const struct shards_sum *sum, bool sized, bool timed, double one_s)
 {
-	json_t *root = json_object(), *arr = json_array();
+	json_t *root = jsondoc_new("shards"), *arr = json_array();
 	double window = difftime(p->window.end.t, p->window.start.t);
-	json_object_set_new(root, "schema", json_integer(1));
-	json_object_set_new(root, "command", json_string("shards"));
 	json_object_set_new(root, "plan", json_string(p->name ? p->name : ""));
 	json_object_set_new(root, "count", json_integer(count));
 	json_object_set_new(root, "method", json_string(sized ? "size" : "hash"));
@@ -164,16 +166,15 @@ static int shards_json(const struct plan *p, const struct shard_item *v, size_t 
 		json_object_set_new(o, "customers", ids);
 		json_object_set_new(o, "messages", sized ? json_integer((json_int_t)sum[k].msgs) : json_null());
 		json_object_set_new(o, "bytes", sized ? json_integer((json_int_t)sum[k].bytes) : json_null());
-		json_object_set_new(o, "seconds", timed ? json_real(sum[k].seconds) : json_null());
+		json_object_set_new(o, "seconds", timed ? jsondoc_real(sum[k].seconds, 1) : json_null());
 		json_array_append_new(arr, o);
 	}
 	json_object_set_new(root, "shards", arr);
-	json_object_set_new(root, "one_machine_seconds", timed ? json_real(one_s) : json_null());
-	json_object_set_new(root, "window_seconds", json_real(window));
+	json_object_set_new(root, "one_machine_seconds", timed ? jsondoc_real(one_s, 1) : json_null());
+	json_object_set_new(root, "window_seconds", json_integer((json_int_t)window));
 	json_object_set_new(root, "shards_needed",
 	                    timed && window > 0 ? json_integer(shard_needed(one_s, window)) : json_null());
-	int rc = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0 ? 0 : -1;
-	fputc('\n', stdout);
+	int rc = jsondoc_dump(root, stdout);
 	json_decref(root);
 	return rc;
 }

@@ -7,6 +7,7 @@
 #include <sysexits.h>
 
 #include "cmd/cmd.h"
+#include "cmd/jsondoc.h"
 #include "mapping/journal.h"
 
 struct status_opts {
@@ -14,7 +15,7 @@ struct status_opts {
 };
 
 static const struct opt_spec status_opts[] = {
-	OPT_BIND_FLAG("json", 0, struct status_opts, json, "machine-readable output"),
+	OPT_BIND_FLAG("json", 0, struct status_opts, json, "machine-readable output (docs/json.md)"),
 };
 
 /* One line of the report: a plan customer, a journal customer, or both. */
@@ -161,55 +162,56 @@ static json_t *status_json_str(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
-static json_t *status_json_time(const struct plan *p, time_t t)
+static json_t *status_json_run(const struct plan *p, const struct journal_run *run)
 {
-	char b[40];
-	return t ? json_string(status_time(p, t, b, sizeof b)) : json_null();
+	if (!run)
+		return json_null();
+	return json_pack("{s:I, s:s, s:o, s:o, s:o, s:o, s:o}", "run_id", (json_int_t)run->id,
+	                 "command", run->command ? run->command : "", "phase",
+	                 status_json_str(run->phase), "started", jsondoc_time(p, run->started), "ended",
+	                 jsondoc_time(p, run->ended), "exit",
+	                 run->ended ? json_integer(run->exit_code) : json_null(), "summary",
+	                 status_json_str(run->summary));
 }
 
+static json_t *status_json_customer(const struct plan *p, const struct status_row *r)
+{
+	const struct journal_customer_summary *s = r->js;
+	json_t *lasterr = json_null();
+	if (s && (s->err_class || s->err_text)) {
+		json_decref(lasterr);
+		lasterr = json_pack("{s:o, s:o}", "class", status_json_str(s->err_class), "text",
+		                    status_json_str(s->err_text));
+	}
+	return json_pack("{s:s, s:o, s:s, s:b, s:{s:I, s:I, s:I, s:I}, s:I, s:o, s:o, s:o, s:o}",
+	                 "customer", status_id(r), "email",
+	                 status_json_str(r->pc ? r->pc->email : s->email), "state", status_state(r),
+	                 "in_plan", r->pc != NULL, "messages", "done",
+	                 (json_int_t)(s ? s->msgs_done : 0), "in_doubt",
+	                 (json_int_t)(s ? s->msgs_intent : 0), "failed",
+	                 (json_int_t)(s ? s->msgs_failed : 0), "skipped",
+	                 (json_int_t)(s ? s->msgs_skipped : 0), "bytes",
+	                 (json_int_t)(s ? s->bytes_done : 0), "uidl_style",
+	                 status_json_str(s ? s->uidl_style : NULL), "last_error", lasterr, "last_run",
+	                 s && s->last_run ? json_integer(s->last_run) : json_null(), "updated",
+	                 jsondoc_time(p, s ? s->updated : 0));
+}
+
+/* Keys: docs/json.md, "status". */
 static json_t *status_json(const struct plan *p, const char *jpath, bool exists,
                            const struct journal_run *run, const struct status_row *rows, size_t n)
 {
 	struct status_totals t = { 0 };
-	json_t *root = json_object(), *list = json_array(), *jr = json_null();
+	json_t *root = jsondoc_new("status"), *list = json_array();
 
-	if (run) {
-		json_decref(jr);
-		jr = json_pack("{s:I, s:s, s:o, s:o, s:o, s:o, s:o}", "id", (json_int_t)run->id,
-		               "command", run->command ? run->command : "", "phase",
-		               status_json_str(run->phase), "started", status_json_time(p, run->started),
-		               "ended", status_json_time(p, run->ended), "exit_code",
-		               run->ended ? json_integer(run->exit_code) : json_null(), "summary",
-		               status_json_str(run->summary));
-	}
 	for (size_t i = 0; i < n; i++) {
-		const struct status_row *r = &rows[i];
-		const struct journal_customer_summary *s = r->js;
-		json_t *c, *lasterr = json_null();
-		status_total(&t, r);
-		if (s && (s->err_class || s->err_text)) {
-			json_decref(lasterr);
-			lasterr = json_pack("{s:o, s:o}", "class", status_json_str(s->err_class), "text",
-			                    status_json_str(s->err_text));
-		}
-		c = json_pack("{s:s, s:o, s:s, s:b, s:{s:I, s:I, s:I, s:I}, s:I, s:o, s:o, s:o, s:o}",
-		              "id", status_id(r), "email",
-		              status_json_str(r->pc ? r->pc->email : s->email), "state", status_state(r),
-		              "in_plan", r->pc != NULL, "messages", "done",
-		              (json_int_t)(s ? s->msgs_done : 0), "in_doubt",
-		              (json_int_t)(s ? s->msgs_intent : 0), "failed",
-		              (json_int_t)(s ? s->msgs_failed : 0), "skipped",
-		              (json_int_t)(s ? s->msgs_skipped : 0), "bytes_done",
-		              (json_int_t)(s ? s->bytes_done : 0), "uidl_style",
-		              status_json_str(s ? s->uidl_style : NULL), "last_error", lasterr, "last_run",
-		              s && s->last_run ? json_integer(s->last_run) : json_null(), "updated",
-		              status_json_time(p, s ? s->updated : 0));
-		json_array_append_new(list, c);
+		status_total(&t, &rows[i]);
+		json_array_append_new(list, status_json_customer(p, &rows[i]));
 	}
 	json_object_set_new(root, "plan", json_string(p->name ? p->name : ""));
 	json_object_set_new(root, "journal", json_string(jpath));
 	json_object_set_new(root, "journal_exists", json_boolean(exists));
-	json_object_set_new(root, "last_run", jr);
+	json_object_set_new(root, "last_run", status_json_run(p, run));
 	json_object_set_new(root, "customers", list);
 	json_object_set_new(root, "totals",
 	                    json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "customers",
@@ -218,8 +220,7 @@ static json_t *status_json(const struct plan *p, const char *jpath, bool exists,
 	                              (json_int_t)t.pending, "messages_done", (json_int_t)t.msgs_done,
 	                              "messages_in_doubt", (json_int_t)t.msgs_intent,
 	                              "messages_failed", (json_int_t)t.msgs_failed, "messages_skipped",
-	                              (json_int_t)t.msgs_skipped, "bytes_done",
-	                              (json_int_t)t.bytes_done));
+	                              (json_int_t)t.msgs_skipped, "bytes", (json_int_t)t.bytes_done));
 	/* copied with a recorded change (message.altered): verify accepts exactly these */
 	json_object_set_new(json_object_get(root, "totals"), "messages_altered",
 	                    json_integer((json_int_t)t.msgs_altered));
@@ -250,10 +251,8 @@ static int status_exec(const struct cmd_ctx *ctx, struct err *e)
 	if (o->json) {
 		json_t *root = status_json(p, ctx->journal_path, ctx->journal != NULL,
 		                           have_run ? &run : NULL, rows, nrows);
-		if (!root || json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0)
+		if (jsondoc_dump(root, stdout) < 0)
 			err_set(e, ERR_IO, "writing JSON failed");
-		else
-			fputc('\n', stdout);
 		json_decref(root);
 	} else {
 		status_text(p, ctx->journal_path, have_run ? &run : NULL, rows, nrows);

@@ -1,7 +1,7 @@
 /* cmd_verify: `cutover verify PLAN` — per customer and folder, what the servers hold:
  * missing, extra, duplicated, altered, POP3 order, failed (migrate/verify/), as a table,
  * a line of counts per customer naming the first offenders, or JSON
- * (docs/verify-json.md); exit 1 when any count is not 0. */
+ * (docs/json.md); exit 1 when any count is not 0. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "cmd/cmd.h"
+#include "cmd/jsondoc.h"
 #include "migrate/verify/imapverify.h"
 #include "migrate/verify/pop3verify.h"
 
@@ -123,7 +124,7 @@ static void verify_table(const struct verify_row *r, size_t n)
 	}
 }
 
-/* The counts of docs/verify-json.md into o. */
+/* The counts of docs/json.md ("verify") into o. */
 static void verify_json_counts(json_t *o, const struct vtally_counts *t)
 {
 	json_object_set_new(o, "missing", json_integer((json_int_t)t->missing));
@@ -168,9 +169,13 @@ static void verify_json_tally(json_t *o, const struct verify_row *x)
 	json_object_set_new(o, "by_folder", fs);
 }
 
-static void verify_json(const struct verify_row *r, size_t n, int code, const struct verify_phase *ph)
+/* Keys: docs/json.md, "verify". */
+static int verify_json(const char *plan, const struct verify_row *r, size_t n, int code,
+                       const struct verify_phase *ph)
 {
-	json_t *root = json_object(), *arr = json_array();
+	json_t *root = jsondoc_new("verify"), *arr = json_array();
+	int rc;
+	json_object_set_new(root, "plan", json_string(plan ? plan : ""));
 	json_object_set_new(root, "phase", ph->phase[0] ? json_string(ph->phase) : json_null());
 	for (size_t i = 0; i < n; i++) {
 		const struct verify_row *x = &r[i];
@@ -187,7 +192,7 @@ static void verify_json(const struct verify_row *r, size_t n, int code, const st
 			json_object_set_new(o, "content_matched", json_integer((json_int_t)x->v.matched));
 			json_object_set_new(o, "content_missing", json_integer((json_int_t)x->v.missing));
 			json_object_set_new(o, "uidls_preserved", json_integer((json_int_t)x->v.uidl_preserved));
-			json_object_set_new(o, "uidls_preserved_pct", json_real(verify_pct(x)));
+			json_object_set_new(o, "uidls_preserved_pct", jsondoc_real(verify_pct(x), 1));
 			json_object_set_new(o, "uidls_missing", json_integer((json_int_t)x->v.uidl_missing));
 			json_object_set_new(o, "uidls_extra", json_integer((json_int_t)x->v.uidl_extra));
 			json_object_set_new(o, "uidls_changed", json_integer((json_int_t)x->v.uidl_changed));
@@ -208,9 +213,9 @@ static void verify_json(const struct verify_row *r, size_t n, int code, const st
 	}
 	json_object_set_new(root, "exit", json_integer(code));
 	json_object_set_new(root, "customers", arr);
-	json_dumpf(root, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII);
-	fputc('\n', stdout);
+	rc = jsondoc_dump(root, stdout);
 	json_decref(root);
+	return rc;
 }
 
 /* The phase of the journal's last copy run (none yet without a journal). */
@@ -301,9 +306,12 @@ static int verify_exec(const struct cmd_ctx *ctx, struct err *e)
 	for (size_t i = 0; i < n; i++)
 		lost += rows[i].v.loss;
 	int code = lost ? 1 : EX_OK;
-	if (o->json)
-		verify_json(rows, n, code, &ph);
-	else
+	if (o->json) {
+		if (verify_json(p->name, rows, n, code, &ph) < 0 && !err_is_set(e)) {
+			err_set(e, ERR_IO, "writing JSON failed");
+			code = cmd_exit_for(e);
+		}
+	} else
 		verify_text(p, rows, n, lost, &ph);
 	for (size_t i = 0; i < n; i++)
 		imapverify_free(&rows[i].iv);
@@ -325,7 +333,7 @@ const struct cmd_entry cmd_verify_entry = {
 		"folder with EXAMINE, plus flags, keywords and INTERNALDATE. The source is only read.\n"
 		"The journal is optional: it tells a recorded failure, and after a pre-stage newer mail,\n"
 		"from a loss, and never hides one. Exit 1 when any count is not 0.\n"
-		"JSON fields: docs/verify-json.md.",
+		"JSON fields: docs/json.md.",
 	.opts = verify_opts,
 	.n_opts = sizeof verify_opts / sizeof verify_opts[0],
 	.opts_size = sizeof(struct verify_opts),

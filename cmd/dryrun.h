@@ -42,8 +42,26 @@ void dryrun_text(FILE *f, const struct dryrun_report *r);
 int dryrun_json(FILE *f, const struct dryrun_report *r);
 void dryrun_html(FILE *f, const struct dryrun_report *r);
 
+/* Lines about one customer ("customer c1: …") with the same text after the id, as one
+ * group: a manager reads "16 customers: …" once instead of 16 identical lines. Lines not
+ * about a customer are groups of their own (n_ids 0). Groups keep the first line's order. */
+struct dryrun_group {
+	const char *text;        /* points into the line: what follows "customer ID: " */
+	char **ids;              /* the customers, in order (owned) */
+	size_t n_ids;
+};
+struct dryrun_group *dryrun_group_lines(char *const *lines, size_t n, size_t *n_groups);
+void dryrun_group_free(struct dryrun_group *g, size_t n);
+
+/* One customer's projected copy time (the phase the estimate is for); -1 when unknown. */
+double dryrun_customer_seconds(const struct dryrun_report *r, const char *id);
+/* Who ran the dry run: $USER, else $LOGNAME, else "unknown". */
+const char *dryrun_prepared_by(void);
+
 /* Shared formatting: "3 h 30 min", local time in the plan's offset (sizes: cmd_fmt_bytes). */
 void dryrun_fmt_duration(char *out, size_t n, double seconds);
+/* The same in the plan's language: "3 h 30 min" / "3時間30分". */
+void dryrun_fmt_duration_lang(char *out, size_t n, double seconds, enum plan_lang lang);
 /* How many shards (machines) the window needs with the plan's caps, in a sentence
  * (dryrun_shards.c); returns the number (0: no estimate or no window). */
 int dryrun_shards_advice(const struct dryrun_report *r, char *out, size_t size);

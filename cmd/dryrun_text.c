@@ -5,19 +5,28 @@
 #include "cmd/cmd.h"
 #include "cmd/dryrun.h"
 
-void dryrun_fmt_duration(char *out, size_t n, double seconds)
+void dryrun_fmt_duration_lang(char *out, size_t n, double seconds, enum plan_lang lang)
 {
+	/* separator, seconds, minutes, hours: "3 h 30 min" / "3時間30分" */
+	static const char *const units[2][4] = { { "", "秒", "分", "時間" }, { " ", "s", "min", "h" } };
+	const char *const *u = units[lang == PLAN_LANG_JA ? 0 : 1];
 	double a = seconds < 0 ? -seconds : seconds;
 	long s = (long)a;
 	const char *sign = seconds < 0 ? "-" : "";
 	if (a < 10) /* a small demo mailbox takes fractions of a second: do not print "0 s" */
-		snprintf(out, n, "%s%.1f s", sign, a);
+		snprintf(out, n, "%s%.1f%s%s", sign, a, u[0], u[1]);
 	else if (s < 60)
-		snprintf(out, n, "%s%ld s", sign, s);
+		snprintf(out, n, "%s%ld%s%s", sign, s, u[0], u[1]);
 	else if (s < 3600)
-		snprintf(out, n, "%s%ld min %ld s", sign, s / 60, s % 60);
+		snprintf(out, n, "%s%ld%s%s%s%ld%s%s", sign, s / 60, u[0], u[2], u[0], s % 60, u[0], u[1]);
 	else
-		snprintf(out, n, "%s%ld h %ld min", sign, s / 3600, (s % 3600) / 60);
+		snprintf(out, n, "%s%ld%s%s%s%ld%s%s", sign, s / 3600, u[0], u[3], u[0], (s % 3600) / 60,
+		         u[0], u[2]);
+}
+
+void dryrun_fmt_duration(char *out, size_t n, double seconds)
+{
+	dryrun_fmt_duration_lang(out, n, seconds, PLAN_LANG_EN);
 }
 
 void dryrun_fmt_local(char *out, size_t n, time_t t, int off, const char *fmt)

@@ -62,7 +62,7 @@ t "117net --json: parses with json.tool" python3 -m json.tool "$tmp/json" /dev/n
 t "117net --json: keys and values" python3 - "$tmp/json" <<'PY'
 import json, sys
 j = json.load(open(sys.argv[1]))
-for k in ("plan", "valid", "window", "changes", "customers", "migration", "warnings"):
+for k in ("schema", "command", "plan", "plan_file", "valid", "window", "changes", "totals", "customers", "migration", "warnings"):
     assert k in j, k
 w = j["window"]
 assert w["duration_minutes"] == 300, w
@@ -73,8 +73,8 @@ c = j["changes"]
 assert c["outgoing"]["after"][0] == {"host": "vsmtp.117.ne.jp", "protocol": "smtp", "port": 587, "tls": "starttls", "auth": "smtp-auth"}, c["outgoing"]
 assert c["login"] == {"before": "local-part", "after": "email-address"}
 assert "login_name" in c["must_change"] and "outgoing_port" in c["must_change"]
-cu = j["customers"]
-assert cu["total"] == 4 and cu["by_language"] == {"ja": 3, "en": 1}
+cu = j["totals"]
+assert cu["customers"] == 4 and len(j["customers"]) == 4 and cu["by_language"] == {"ja": 3, "en": 1}
 assert cu["by_client"] == {"thunderbird": 1, "eudora-5.1j": 1, "postpet": 1, "generic": 1}, cu["by_client"]
 m = j["migration"]
 assert m["uidl"] == "none" and m["workers"] == 2

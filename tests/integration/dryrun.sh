@@ -118,6 +118,7 @@ tap_ok "GO case: the source's UIDL style is named" grep -qE '^  c1 .* qmail' "$H
 tap_ok "GO case: the submission port's AUTH was seen after STARTTLS" grep -q 'SMTP AUTH offered' "$H_DIR/out"
 tap_ok "GO case: certificates verified" grep -qE 'ok +localhost:[0-9]+ smtp \(outgoing\) +certificate +valid' "$H_DIR/out"
 
+cp "$H_DIR/out" "$H_DIR/go.txt"
 dry "$H_DIR/go.yaml" --format json
 tap_ok "JSON: parses, verdict GO, estimate present" "$H_PY" -c '
 import json, sys
@@ -129,19 +130,57 @@ assert any(p["check"] == "capability" for p in d["preflight"])' "$H_DIR/out"
 
 dry "$H_DIR/go.yaml" --format html --out "$H_DIR/report.html"
 tap_is "$?" 0 "HTML report written"
+
+# render NAME: $H_DIR/NAME.html as headless Chromium draws it (NAME.png, the first screen
+# of 1000x900) and its DOM after layout (NAME.dom).
+render() {
+	local flags=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run
+		--disable-background-networking --disable-component-update --disable-sync
+		--user-data-dir="$H_DIR/chromium")
+	chromium "${flags[@]}" --window-size=1000,900 --screenshot="$H_DIR/$1.png" \
+		"file://$H_DIR/$1.html" >/dev/null 2>&1
+	chromium "${flags[@]}" --dump-dom "file://$H_DIR/$1.html" >"$H_DIR/$1.dom" 2>/dev/null
+}
+# first_screen PNG BADGE OTHER: the badge's colour (cmd/dryrun_html.c) drawn as a badge at
+# the top, the totals box whole below it on the first screen, the other verdict's colour
+# nowhere.
+first_screen() {
+	"$H_PY" "$H_ROOT/tests/tools/png_colours.py" "$1" "$2" e8f0fe "$3" | "$H_PY" -c '
+import sys
+c = {l.split()[0]: list(map(int, l.split()[1:])) for l in sys.stdin}
+badge, totals, other = c[sys.argv[1]], c["e8f0fe"], c[sys.argv[2]]
+print("# badge %s, totals box %s, other verdict %s" % (badge, totals, other))
+assert badge[0] > 800 and badge[4] < 200, "no badge at the top"
+assert totals[0] > 50000 and totals[2] > badge[4] and totals[4] < 899, "totals box not whole below the badge"
+assert other[0] == 0, "the other verdict colour is drawn"' "$2" "$3"
+}
 if command -v chromium >/dev/null; then
-	chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-		--disable-background-networking --disable-component-update --disable-sync \
-		--user-data-dir="$H_DIR/chromium" --window-size=1000,900 \
-		--screenshot="$H_DIR/report.png" "file://$H_DIR/report.html" >/dev/null 2>&1
-	tap_ok "HTML: headless Chromium renders a screenshot" test -s "$H_DIR/report.png"
-	chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-		--disable-background-networking --disable-component-update --disable-sync \
-		--user-data-dir="$H_DIR/chromium" --dump-dom "file://$H_DIR/report.html" \
-		>"$H_DIR/dom.html" 2>/dev/null
+	cp "$H_DIR/report.html" "$H_DIR/go.html"
+	render go
+	tap_ok "HTML: headless Chromium renders a screenshot" test -s "$H_DIR/go.png"
+	tap_ok "HTML screenshot: the green GO badge at the top, the totals box whole on the first screen" \
+		first_screen "$H_DIR/go.png" 2e8b57 c0392b
 	tap_ok "HTML: the rendered page shows the verdict and the projected finish" \
-		grep -qE 'id="verdict"><span class="go">GO<.*|projected finish' "$H_DIR/dom.html"
-	[ -n "${CUTOVER_SCREENSHOT:-}" ] && cp "$H_DIR/report.png" "$CUTOVER_SCREENSHOT"
+		grep -qE 'id="verdict"><span class="go">GO<' "$H_DIR/go.dom"
+	size=$(sed -nE 's/^Mailboxes  3 customers, 67 messages, (.*)$/\1/p' "$H_DIR/go.txt")
+	tap_ok "HTML totals: 3 customers, 67 messages, $size (as the text report)" "$H_PY" -c '
+import re, sys
+dom, size = open(sys.argv[1]).read(), sys.argv[2]
+t = re.search(r"<section id=\"totals\">(.*?)</section>", dom, re.S).group(1)
+b = re.findall(r"<b>(.*?)</b>", t)
+assert b[:3] == ["3", "67", size], b' "$H_DIR/go.dom" "$size"
+	tap_ok "HTML: Japanese plan, Japanese page (lang, labels, durations)" \
+		grep -qE '<html lang="ja">.*|<span>総容量</span>' "$H_DIR/go.dom"
+	tap_ok "HTML: operator, who prepared it and when (the plan's offset)" "$H_PY" -c '
+import re, sys
+d = open(sys.argv[1]).read()
+assert "<th>事業者</th><td>Test ISP</td>" in d and "<th>作成者</th>" in d
+assert re.search(r"<th>作成日時</th><td>\d{4}-\d\d-\d\d \d\d:\d\d \+09:00</td>", d)' "$H_DIR/go.dom"
+	tap_ok "HTML: a time estimate per customer" "$H_PY" -c '
+import re, sys
+rows = re.findall(r"<tr class=\"[a-z]*\"><td>(c\d)</td><td>[^<]*</td>(?:<td class=\"n\">([^<]*)</td>){4}", open(sys.argv[1]).read())
+assert [r[0] for r in rows] == ["c1", "c2", "c3"] and all(r[1].endswith("秒") for r in rows), rows' "$H_DIR/go.dom"
+	[ -n "${CUTOVER_SCREENSHOT:-}" ] && cp "$H_DIR/go.png" "$CUTOVER_SCREENSHOT"
 else
 	tap_ok "HTML: chromium is installed (tests/deps.sh)" false
 fi
@@ -165,6 +204,27 @@ nogo() { # nogo DESC PATTERN PLAN
 
 plan "$H_DIR/size.yaml" "" 20000
 nogo "a message over the destination's size limit" "customer c3: 1 message larger than the destination's limit" "$H_DIR/size.yaml"
+# The same NO-GO for an English plan, as a manager gets it forwarded.
+sed 's/^timezone:/language: en\ntimezone:/' "$H_DIR/size.yaml" >"$H_DIR/size-en.yaml"
+dry "$H_DIR/size-en.yaml" --format html --out "$H_DIR/nogo.html"
+tap_is "$?" 1 "NO-GO HTML report: exit 1"
+if command -v chromium >/dev/null; then
+	render nogo
+	tap_ok "HTML screenshot: the red NO-GO badge at the top, the totals box whole on the first screen" \
+		first_screen "$H_DIR/nogo.png" c0392b 2e8b57
+	tap_ok "HTML: English plan, English page with the reason" "$H_PY" -c '
+import sys
+d = open(sys.argv[1]).read()
+assert "<html lang=\"en\">" in d and "<h2>Why NO-GO</h2>" in d and "<span>total size</span>" in d
+assert "1 customer</span> — 1 message larger than the destination" in d' "$H_DIR/nogo.dom"
+	tap_ok "HTML: identical warnings grouped with a count, not one line per customer" "$H_PY" -c '
+import re, sys
+d = open(sys.argv[1]).read()
+w = re.search(r"<ul class=\"warnings\">(.*?)</ul>", d, re.S).group(1)
+items = re.findall(r"<li>(.*?)</li>", w, re.S)
+assert len(items) == len(set(items)), items
+assert any(re.match(r"<span class=\"count\">[23] customers</span> — ", i) for i in items), items' "$H_DIR/nogo.dom"
+fi
 
 plan "$H_DIR/port.yaml" "" "" dst "$CLOSED_PORT"
 nogo "a closed port" "localhost:$CLOSED_PORT imap \(incoming\): tcp" "$H_DIR/port.yaml"

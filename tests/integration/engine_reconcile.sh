@@ -100,7 +100,7 @@ tap_is "$(dst_count n1)" "$nn" "none, journal deleted: 0 duplicated (duplicates 
 
 # 6. dry-run says how many are already there.
 "$CUTOVER" dry-run "$H_DIR/p.yaml" --format json >"$H_DIR/dry.json" 2>"$H_DIR/dry.err"
-tap_is "$("$H_PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); print([c for c in d["customers"] if c["id"]=="a1"][0].get("already_on_destination"))' "$H_DIR/dry.json" 2>&1)" \
+tap_is "$("$H_PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); print([c for c in d["customers"] if c["customer"]=="a1"][0].get("already_on_destination"))' "$H_DIR/dry.json" 2>&1)" \
 	"$na" "dry-run: $na messages already on the destination"
 
 tap_done

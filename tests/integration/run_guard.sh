@@ -42,7 +42,7 @@ states() {
 	"$CUTOVER" status "$1" --json | "$H_PY" -c '
 import json, sys
 for c in json.load(sys.stdin)["customers"]:
-    print(c["id"], c["state"])'
+    print(c["customer"], c["state"])'
 }
 
 # fresh NAME WORKERS: fresh destination mailboxes and a plan (journal) of that name in $plan.

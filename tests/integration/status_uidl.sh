@@ -53,7 +53,7 @@ t "status: totals" has "$tmp/out" "11 customers: 2 done, 1 failed, 1 running, 7 
 "$bin" status "$plan" -q --json --customer inf0002 >"$tmp/json"
 t "status --json --customer" python3 -c "
 import json; d=json.load(open('$tmp/json'))
-c=d['customers']; assert len(c) == 1 and c[0]['id'] == 'inf0002', c
+c=d['customers']; assert len(c) == 1 and c[0]['customer'] == 'inf0002', c
 assert c[0]['messages'] == {'done': 1, 'in_doubt': 1, 'failed': 1, 'skipped': 0}, c
 assert c[0]['last_error'] == {'class': 'auth', 'text': 'login refused'}
 assert d['last_run']['phase'] == 'final' and d['last_run']['ended'] is None"
