@@ -56,6 +56,8 @@ struct cmd_common_opts {
 	struct opt_list customer;
 	const char *shard, *shard_map;   /* "K/N" (else from the environment), a shard map file */
 	struct opt_list journal;         /* journals (files or directories) read as one */
+	const char *log;          /* --log FILE (commands that log in to servers) */
+	bool syslog;              /* --syslog */
 };
 
 /* A customer named by --customer. */
@@ -79,6 +81,7 @@ struct cmd_ctx {
 	size_t n_customers;                 /* 0: none given, which means every customer */
 	int shard_k, shard_n;               /* this shard (shard_n 0: not sharded); plan->customers
 	                                       then holds only the shard's, caps are divided */
+	char *log_path;                     /* the log file opened (absolute), NULL = none */
 };
 
 struct cmd_entry {

@@ -204,6 +204,26 @@ struct dryrun_opts {
 	bool skip_preflight;
 };
 
+/* Keep the count in the journal: a later `run` shows its progress against these totals.
+ * Only what a dry-run could read on the source; a failure here costs the run its totals,
+ * not the report, so it is a warning. */
+static void dryrun_save_inventory(const struct cmd_ctx *ctx, const struct dryrun_report *r)
+{
+	struct journal *j = NULL;
+	struct err e;
+	err_clear(&e);
+	if (journal_open(&j, ctx->journal_path, &e) == 0)
+		for (size_t i = 0; i < r->inv.n; i++)
+			if (r->inv.v[i].src_ok &&
+			    journal_inventory_put(j, r->inv.v[i].c->id, r->inv.v[i].msgs, r->inv.v[i].bytes,
+			                          &e) < 0)
+				break;
+	journal_close(j);
+	if (err_is_set(&e))
+		fprintf(stderr, "cutover dry-run: warning: the inventory was not kept for `run`'s "
+		        "progress: %s\n", e.msg);
+}
+
 static int dryrun_exec(const struct cmd_ctx *ctx, struct err *e)
 {
 	const struct dryrun_opts *o = ctx->opts;
@@ -228,6 +248,7 @@ static int dryrun_exec(const struct cmd_ctx *ctx, struct err *e)
 		r.total_bytes += r.inv.v[i].bytes;
 	}
 	dryrun_load_journal(&r, ctx->journal);
+	dryrun_save_inventory(ctx, &r);
 	dryrun_preflight_verdict(&r);
 	dryrun_customers(&r);
 	dryrun_estimate(&r);

@@ -1,6 +1,6 @@
-/* cmd_run: `cutover run PLAN` — copy every customer's mail, show progress, end with a
- * summary table; the exit status says whether anyone failed. */
-#include <pthread.h>
+/* cmd_run: `cutover run PLAN` — copy every customer's mail, show progress (runprog), end
+ * with a table per customer and the closing summary (runsum); the exit status says whether
+ * anyone failed. */
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -11,9 +11,14 @@
 #include <unistd.h>
 
 #include <jansson.h>
+#include <math.h>
 
 #include "base/caps.h"
+#include "base/log.h"
+#include "base/rss.h"
 #include "cmd/cmd.h"
+#include "cmd/runprog.h"
+#include "cmd/runsum.h"
 #include "mapping/journal.h"
 #include "migrate/engine/engine.h"
 #include "migrate/net/connreg.h"
@@ -40,7 +45,7 @@ static const struct opt_spec run_opts[] = {
 };
 
 /* The only state a signal handler touches. First SIGINT/SIGTERM: ask the run to stop
- * (run_tick then shuts the workers' connections down, see connreg.h); a second one: exit
+ * (runprog_tick then shuts the workers' connections down, see connreg.h); a second one: exit
  * at once with 130 (interrupted), the journal left as SQLite left it (every write is a
  * transaction: the next run sees the last committed one). */
 static volatile int run_stop;     /* an int: the engine reads it through opts.stop */
@@ -51,154 +56,6 @@ static void run_on_signal(int sig)
 	if (run_stop)
 		_exit(130);
 	run_stop = 1;
-}
-
-/* The progress display: live and redrawn in place on a terminal, log lines otherwise. */
-struct run_ui {
-	pthread_mutex_t mu;
-	FILE *f;
-	bool tty, quiet, verbose;
-	int drawn;                 /* lines of the live display currently on screen */
-	time_t last_plain;         /* when the last plain progress line was written */
-	struct connreg *conns;     /* the run's open connections: shut down once run_stop is set */
-};
-
-static void run_stamp(char *out, size_t cap)
-{
-	time_t now = time(NULL);
-	struct tm tm;
-	gmtime_r(&now, &tm);
-	strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-static void run_erase(struct run_ui *ui)
-{
-	if (ui->drawn > 0)
-		fprintf(ui->f, "\033[%dA\033[J", ui->drawn);
-	ui->drawn = 0;
-}
-
-static void run_log(void *ctx, const char *customer, const char *level, const char *text)
-{
-	struct run_ui *ui = ctx;
-	char ts[32];
-	bool important = strcmp(level, "info") != 0;
-	if (ui->quiet && strcmp(level, "error") != 0)
-		return;
-	/* On a terminal the display shows the routine; only warnings and errors interrupt it. */
-	if (ui->tty && !important && !ui->verbose)
-		return;
-	pthread_mutex_lock(&ui->mu);
-	if (ui->tty)
-		run_erase(ui);
-	run_stamp(ts, sizeof ts);
-	fprintf(ui->f, "%s %s %s: %s\n", ts, customer ? customer : "-", level, text);
-	fflush(ui->f);
-	pthread_mutex_unlock(&ui->mu);
-}
-
-static void run_hms(double s, char *out, size_t cap)
-{
-	long t = s < 0 ? 0 : (long)(s + 0.5);
-	snprintf(out, cap, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
-}
-
-/* Remaining time from messages once every customer has been listed, else from customers. */
-static bool run_eta(const struct engine_progress *p, double *eta)
-{
-	if (p->elapsed < 1 || p->msgs_handled == 0)
-		return false;
-	if (p->customers_started >= p->customers) {
-		double rate = p->msgs_handled / p->elapsed;
-		uint64_t left = p->msgs_listed > p->msgs_handled ? p->msgs_listed - p->msgs_handled : 0;
-		*eta = rate > 0 ? (double)left / rate : 0;
-		return true;
-	}
-	size_t fin = p->customers_done + p->customers_failed;
-	if (fin == 0)
-		return false;
-	*eta = p->elapsed * (double)(p->customers - fin) / (double)fin;
-	return true;
-}
-
-static void run_tick(void *ctx, const struct engine_progress *p)
-{
-	struct run_ui *ui = ctx;
-	char eta[32] = "?", el[32];
-	double e, rate = p->elapsed > 0 ? p->msgs_copied / p->elapsed : 0;
-	if (run_stop)     /* a worker may wait on a silent server: cut it loose now */
-		connreg_stop(ui->conns);
-	if (ui->quiet)
-		return;
-	if (run_eta(p, &e))
-		run_hms(e, eta, sizeof eta);
-	run_hms(p->elapsed, el, sizeof el);
-	pthread_mutex_lock(&ui->mu);
-	if (ui->tty) {
-		run_erase(ui);
-		for (size_t i = 0; i < p->workers; i++) {
-			const struct engine_slot *s = &p->slot[i];
-			if (s->busy)
-				fprintf(ui->f, "  worker %2zu  %-24.24s  message %llu/%llu\033[K\n", i + 1,
-				        s->customer, (unsigned long long)s->done, (unsigned long long)s->total);
-			else
-				fprintf(ui->f, "  worker %2zu  idle\033[K\n", i + 1);
-			ui->drawn++;
-		}
-		fprintf(ui->f, "  customers %zu/%zu done, %zu failed | messages %llu copied, %llu/%llu handled | "
-		        "%.1f MB | %.0f msg/s | %s elapsed, ETA %s\033[K\n",
-		        p->customers_done, p->customers, p->customers_failed,
-		        (unsigned long long)p->msgs_copied, (unsigned long long)p->msgs_handled,
-		        (unsigned long long)p->msgs_listed, p->bytes_copied / 1e6, rate, el, eta);
-		ui->drawn++;
-	} else {
-		time_t now = time(NULL);
-		if (now - ui->last_plain >= 5) {
-			char ts[32];
-			ui->last_plain = now;
-			run_stamp(ts, sizeof ts);
-			fprintf(ui->f, "%s - progress: customers %zu/%zu done, %zu failed; messages %llu copied, "
-			        "%llu/%llu handled; %.1f MB; %.0f msg/s; ETA %s\n", ts, p->customers_done,
-			        p->customers, p->customers_failed, (unsigned long long)p->msgs_copied,
-			        (unsigned long long)p->msgs_handled, (unsigned long long)p->msgs_listed,
-			        p->bytes_copied / 1e6, rate, eta);
-		}
-	}
-	fflush(ui->f);
-	pthread_mutex_unlock(&ui->mu);
-}
-
-/* How the customers of a run ended: an interrupt is counted apart from failures, and a
- * customer the interrupt kept from starting is "done earlier" when an earlier run finished it. */
-struct run_tally {
-	size_t failed;        /* ran and failed (not interrupted) */
-	size_t stopped;       /* interrupted mid-copy: pending */
-	size_t not_started;   /* kept from starting by the interrupt, not done before */
-	size_t done_earlier;  /* kept from starting, but an earlier run finished it */
-};
-
-/* Customers kept from starting only happen when the run was stopped. */
-static bool run_interrupted(const struct run_tally *t)
-{
-	return t->stopped || t->not_started || t->done_earlier;
-}
-
-static void run_count(const struct engine_result *r, const bool *earlier, size_t n,
-                      struct run_tally *t)
-{
-	memset(t, 0, sizeof *t);
-	for (size_t i = 0; i < n; i++) {
-		if (r[i].ok)
-			continue;
-		if (r[i].interrupted)
-			t->stopped++;
-		else if (!r[i].ran && earlier[i])
-			t->done_earlier++;
-		else if (!r[i].ran)
-			t->not_started++;
-		else
-			t->failed++;
-	}
 }
 
 /* Which customers the journal has as done (before this run, for those that did not start). */
@@ -230,7 +87,7 @@ static void run_table(FILE *f, const struct engine_result *r, const bool *earlie
 		char t[32];
 		if (only_failed && (r[i].ok || (!r[i].ran && earlier[i])))
 			continue;
-		run_hms(r[i].seconds, t, sizeof t);
+		runprog_hms(r[i].seconds, t, sizeof t);
 		fprintf(f, "%-*s %8llu %8llu %7llu %12llu %9s  ", w, r[i].customer,
 		        (unsigned long long)r[i].copied, (unsigned long long)r[i].skipped,
 		        (unsigned long long)r[i].failed, (unsigned long long)r[i].bytes, t);
@@ -250,12 +107,13 @@ static void run_table(FILE *f, const struct engine_result *r, const bool *earlie
 	}
 }
 
-static int run_json(const struct engine_result *r, const bool *earlier, size_t n,
-                    const struct run_tally *t, int64_t run_id, int code, const char *phase,
-                    double took)
+static int run_json(const struct runsum *sum, int code)
 {
+	const struct engine_result *r = sum->r;
+	const bool *earlier = sum->earlier;
+	const struct runsum_tally *t = &sum->t;
 	json_t *root = json_object(), *arr = json_array();
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < sum->n; i++) {
 		json_t *o = json_object();
 		json_object_set_new(o, "customer", json_string(r[i].customer));
 		json_object_set_new(o, "ok", json_boolean(r[i].ok));
@@ -263,7 +121,9 @@ static int run_json(const struct engine_result *r, const bool *earlier, size_t n
 		json_object_set_new(o, "skipped", json_integer((json_int_t)r[i].skipped));
 		json_object_set_new(o, "failed", json_integer((json_int_t)r[i].failed));
 		json_object_set_new(o, "bytes", json_integer((json_int_t)r[i].bytes));
-		json_object_set_new(o, "seconds", json_real(r[i].seconds));
+		json_object_set_new(o, "bytes_already_there", json_integer((json_int_t)r[i].skipped_bytes));
+		json_object_set_new(o, "largest", json_integer((json_int_t)r[i].largest));
+		json_object_set_new(o, "seconds", json_real(round(r[i].seconds * 10) / 10));
 		json_object_set_new(o, "attempts", json_integer(r[i].attempts));
 		json_object_set_new(o, "flags_updated", json_integer((json_int_t)r[i].flags_updated));
 		json_object_set_new(o, "deleted_on_source", json_integer((json_int_t)r[i].deleted_on_source));
@@ -283,17 +143,21 @@ static int run_json(const struct engine_result *r, const bool *earlier, size_t n
 		}
 		json_array_append_new(arr, o);
 	}
-	json_object_set_new(root, "run_id", json_integer(run_id));
-	json_object_set_new(root, "phase", json_string(phase));
-	json_object_set_new(root, "seconds", json_real(took));
+	json_object_set_new(root, "schema", json_integer(1));
+	json_object_set_new(root, "command", json_string("run"));
+	json_object_set_new(root, "run_id", json_integer(sum->run_id));
+	json_object_set_new(root, "phase", json_string(sum->phase));
 	json_object_set_new(root, "exit", json_integer(code));
 	json_object_set_new(root, "failed", json_integer((json_int_t)t->failed));
-	json_object_set_new(root, "interrupted", json_boolean(run_interrupted(t)));
+	json_object_set_new(root, "interrupted", json_boolean(runsum_interrupted(t)));
 	json_object_set_new(root, "stopped_mid_copy", json_integer((json_int_t)t->stopped));
 	json_object_set_new(root, "not_started", json_integer((json_int_t)t->not_started));
 	json_object_set_new(root, "done_earlier", json_integer((json_int_t)t->done_earlier));
+	runsum_json(root, sum);
 	json_object_set_new(root, "customers", arr);
-	int rc = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII) == 0 ? 0 : -1;
+	/* 15 digits: a rounded rate prints as 0.3, not 0.29999999999999999 */
+	int rc = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII | JSON_PRESERVE_ORDER |
+	                    JSON_REAL_PRECISION(15)) == 0 ? 0 : -1;
 	fputc('\n', stdout);
 	json_decref(root);
 	return rc;
@@ -302,10 +166,10 @@ static int run_json(const struct engine_result *r, const bool *earlier, size_t n
 /* 0 all ok; 75 when interrupted (run again to continue, whatever else happened); 1 when a
  * customer failed for good; 75 when every failure is temporary. */
 static int run_exit_code(const struct engine_result *r, const bool *earlier, size_t n,
-                         const struct run_tally *t)
+                         const struct runsum_tally *t)
 {
 	bool final = false, temp = false;
-	if (run_interrupted(t))
+	if (runsum_interrupted(t))
 		return EX_TEMPFAIL;
 	for (size_t i = 0; i < n; i++) {
 		if (r[i].ok || (!r[i].ran && earlier[i]))
@@ -319,7 +183,7 @@ static int run_exit_code(const struct engine_result *r, const bool *earlier, siz
 }
 
 /* The engine's options: the run's settings, the display's callbacks, the stop switch. */
-static void run_engine_opts(const struct cmd_ctx *ctx, int64_t run_id, struct run_ui *ui,
+static void run_engine_opts(const struct cmd_ctx *ctx, int64_t run_id, struct runprog_ui *ui,
                             const char **only, struct engine_opts *eo)
 {
 	const struct run_opts *o = ctx->opts;
@@ -333,8 +197,8 @@ static void run_engine_opts(const struct cmd_ctx *ctx, int64_t run_id, struct ru
 		only[i] = ctx->customers[i].id;
 	eo->only = ctx->n_customers ? only : NULL;
 	eo->n_only = ctx->n_customers;
-	eo->log = run_log;
-	eo->tick = run_tick;
+	eo->log = runprog_log;
+	eo->tick = runprog_tick;
 	eo->ctx = ui;
 	eo->tick_ms = ui->tty ? 200 : 1000;
 	eo->stop = &run_stop;
@@ -359,11 +223,11 @@ static void run_reconciled(FILE *f, const struct engine_result *r, size_t n)
 
 /* "interrupted: 2 customers stopped mid-copy, 6 not started; run again to continue" (the
  * same words on stderr and in the summary), "" when the run was not interrupted. */
-static void run_interrupt_text(const struct run_tally *t, char *out, size_t size)
+static void run_interrupt_text(const struct runsum_tally *t, char *out, size_t size)
 {
 	char earlier[64] = "";
 	out[0] = 0;
-	if (!run_interrupted(t))
+	if (!runsum_interrupted(t))
 		return;
 	if (t->done_earlier)
 		snprintf(earlier, sizeof earlier, ", %zu done by an earlier run (not checked again)",
@@ -373,12 +237,12 @@ static void run_interrupt_text(const struct run_tally *t, char *out, size_t size
 	         earlier);
 }
 
-/* The whole run in one line, for the journal and the end of the report. */
-static void run_summary(const struct engine_result *res, size_t n, const struct run_tally *t,
+/* The whole run in one line, for the journal (status shows it). */
+static void run_summary(const struct engine_result *res, size_t n, const struct runsum_tally *t,
                         const char *phase, double took, char *out, size_t size)
 {
 	uint64_t copied = 0, skipped = 0, bytes = 0, flagged = 0, deleted = 0, removed = 0, rematched = 0;
-	char hms[32], intr[224];
+	char hms[32], intr[224], bb[32];
 	for (size_t i = 0; i < n; i++) {
 		flagged += res[i].flags_updated;
 		deleted += res[i].deleted_on_source;
@@ -388,36 +252,37 @@ static void run_summary(const struct engine_result *res, size_t n, const struct 
 		skipped += res[i].skipped;
 		bytes += res[i].bytes;
 	}
-	run_hms(took, hms, sizeof hms);
+	runprog_hms(took, hms, sizeof hms);
 	run_interrupt_text(t, intr, sizeof intr);
-	snprintf(out, size, "%s phase: %zu customers, %zu failed; %s%s%llu messages copied, "
-	         "%llu already there, %llu bytes; flags updated on %llu; %llu deleted on the source "
+	snprintf(out, size, "%s phase: %zu customers, %zu failed; %s%s%llu messages copied (%s), "
+	         "%llu already there; flags updated on %llu; %llu deleted on the source "
 	         "since (%llu removed on the destination); %llu re-matched after a UIDVALIDITY change; "
 	         "took %.1f s (%s)",
 	         phase, n, t->failed, intr, intr[0] ? "; " : "", (unsigned long long)copied,
-	         (unsigned long long)skipped, (unsigned long long)bytes, (unsigned long long)flagged,
-	         (unsigned long long)deleted, (unsigned long long)removed,
+	         cmd_fmt_bytes(bytes, bb, sizeof bb), (unsigned long long)skipped,
+	         (unsigned long long)flagged, (unsigned long long)deleted, (unsigned long long)removed,
 	         (unsigned long long)rematched, took, hms);
 }
 
-static void run_ui_init(struct run_ui *ui, const struct cmd_ctx *ctx)
+/* The last dry-run's count of the customers this run copies (progress totals). */
+static int run_inventory(const struct cmd_ctx *ctx, struct runprog_inv *inv, struct err *e)
 {
-	memset(ui, 0, sizeof *ui);
-	pthread_mutex_init(&ui->mu, NULL);
-	ui->f = stderr;
-	ui->tty = isatty(fileno(stderr)) && getenv("TERM") && strcmp(getenv("TERM"), "dumb") != 0;
-	ui->quiet = ctx->common->quiet;
-	ui->verbose = ctx->common->verbose;
-}
-
-static void run_ui_done(struct run_ui *ui)
-{
-	if (ui->tty) {
-		pthread_mutex_lock(&ui->mu);
-		run_erase(ui);
-		pthread_mutex_unlock(&ui->mu);
+	memset(inv, 0, sizeof *inv);
+	for (size_t i = 0; i < ctx->plan->n_customers; i++) {
+		const char *id = ctx->plan->customers[i].id;
+		uint64_t m, b;
+		bool found;
+		if (!cmd_selected(ctx, id))
+			continue;
+		if (journal_inventory_get(ctx->journal, id, &m, &b, &found, e) < 0)
+			return -1;
+		if (found) {
+			inv->msgs += m;
+			inv->bytes += b;
+			inv->customers++;
+		}
 	}
-	pthread_mutex_destroy(&ui->mu);
+	return 0;
 }
 
 /* The engine under the display, with SIGINT/SIGTERM asking it to stop; seconds taken. */
@@ -425,17 +290,17 @@ static int run_engine(const struct cmd_ctx *ctx, int64_t run_id, struct engine_r
                       size_t *n, double *took, struct err *e)
 {
 	const char **only = calloc(ctx->n_customers + 1, sizeof *only);
-	struct run_ui ui;
+	struct runprog_ui ui;
 	struct engine_opts eo;
 	struct sigaction sa;
 	struct timespec t0, t1;
 	if (!only)
 		return err_set(e, ERR_NOMEM, "out of memory");
-	run_ui_init(&ui, ctx);
-	if (!(ui.conns = connreg_new())) {
-		run_ui_done(&ui);
+	runprog_ui_init(&ui, ctx->common->quiet, ctx->common->verbose, &run_stop);
+	if (run_inventory(ctx, &ui.inv, e) < 0 || !(ui.conns = connreg_new())) {
+		runprog_ui_done(&ui);
 		free(only);
-		return err_set(e, ERR_NOMEM, "out of memory");
+		return err_is_set(e) ? -1 : err_set(e, ERR_NOMEM, "out of memory");
 	}
 	run_engine_opts(ctx, run_id, &ui, only, &eo);
 	memset(&sa, 0, sizeof sa);
@@ -444,38 +309,40 @@ static int run_engine(const struct cmd_ctx *ctx, int64_t run_id, struct engine_r
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	if (!ui.quiet && !ui.tty) {
-		char ts[32];
-		run_stamp(ts, sizeof ts);
+		char ts[40];
+		runprog_stamp(ts, sizeof ts);
 		fprintf(stderr, "%s - run %lld (%s) started; journal %s\n", ts, (long long)run_id, eo.phase,
 		        ctx->journal_path);
 	}
+	log_write(LOG_LV_INFO, NULL, "run %lld (%s) started; journal %s; totals %s", (long long)run_id,
+	          eo.phase, ctx->journal_path,
+	          ui.inv.customers ? "from the last dry-run's inventory" : "as listing proceeds");
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	int rc = engine_run(ctx->plan, &eo, res, n, e);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	*took = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	connreg_free(ui.conns);
-	run_ui_done(&ui);
+	runprog_ui_done(&ui);
 	free(only);
 	return rc;
 }
 
-/* The report: JSON, or the table and the summary; the interrupt also on stderr. */
-static void run_report(const struct cmd_ctx *ctx, const struct engine_result *res,
-                       const bool *earlier, size_t n, const struct run_tally *t, int64_t run_id,
-                       int code, double took, const char *summary)
+/* The report: JSON, or the table, the reconcile lines and the closing summary; the
+ * interrupt also on stderr; the summary into the log. */
+static void run_report(const struct cmd_ctx *ctx, const struct runsum *sum, int code)
 {
 	const struct run_opts *o = ctx->opts;
-	const char *phase = o->phase ? o->phase : "prestage";
-	bool quiet = ctx->common->quiet, bad = t->failed || run_interrupted(t);
+	const struct runsum_tally *t = &sum->t;
+	bool quiet = ctx->common->quiet, bad = t->failed || runsum_interrupted(t);
 	char intr[224];
+	runsum_log(sum);
 	if (o->json) {
-		run_json(res, earlier, n, t, run_id, code, phase, took);
+		run_json(sum, code);
 	} else if (!quiet || bad) {
-		run_table(stdout, res, earlier, n, quiet);
-		run_reconciled(stdout, res, n);
+		run_table(stdout, sum->r, sum->earlier, sum->n, quiet);
+		run_reconciled(stdout, sum->r, sum->n);
 		if (!quiet)
-			printf("\n%s\njournal: %s (cutover status %s)\n", summary, ctx->journal_path,
-			       ctx->plan_path);
+			runsum_text(stdout, sum);
 	}
 	run_interrupt_text(t, intr, sizeof intr);
 	if (intr[0])
@@ -489,15 +356,17 @@ static int run_exec(const struct cmd_ctx *ctx, struct err *e)
 	const struct run_opts *o = ctx->opts;
 	const char *phase = o->phase ? o->phase : "prestage";
 	struct engine_result *res = NULL;
-	struct run_tally t;
+	struct runsum sum;
 	bool *earlier = NULL;
 	size_t n = 0;
 	int64_t run_id = 0;
 	double took = 0;
 	char summary[640];
 	int code;
+	time_t started = time(NULL);
 
-	if (journal_run_begin(ctx->journal, "run", phase, &run_id, e) < 0)
+	if (journal_run_begin(ctx->journal, "run", phase, &run_id, e) < 0 ||
+	    (ctx->log_path && journal_run_set_log(ctx->journal, run_id, ctx->log_path, e) < 0))
 		return cmd_exit_for(e);
 	if (run_engine(ctx, run_id, &res, &n, &took, e) < 0 ||
 	    !(earlier = calloc(n + 1, sizeof *earlier)) ||
@@ -512,13 +381,29 @@ static int run_exec(const struct cmd_ctx *ctx, struct err *e)
 		free(earlier);
 		return code;
 	}
-	run_count(res, earlier, n, &t);
-	code = run_exit_code(res, earlier, n, &t);
-	run_summary(res, n, &t, phase, took, summary, sizeof summary);
+	memset(&sum, 0, sizeof sum);
+	sum.r = res;
+	sum.earlier = earlier;
+	sum.n = n;
+	runsum_count(res, earlier, n, &sum.t);
+	code = run_exit_code(res, earlier, n, &sum.t);
+	run_summary(res, n, &sum.t, phase, took, summary, sizeof summary);
+	sum.run_id = run_id;
+	sum.phase = phase;
+	sum.exit_code = code;
+	sum.started = started;
+	sum.ended = time(NULL);
+	sum.seconds = took;
+	sum.utc_offset = ctx->plan->window.start.utc_offset;
+	sum.plan_name = ctx->plan->name;
+	sum.plan_path = ctx->plan_path;
+	sum.journal_path = ctx->journal_path;
+	sum.log_path = ctx->log_path;
+	sum.peak_rss = rss_peak_bytes();
 	if (journal_run_end(ctx->journal, run_id, code, summary, e) < 0)
 		code = cmd_exit_for(e);
 	else
-		run_report(ctx, res, earlier, n, &t, run_id, code, took, summary);
+		run_report(ctx, &sum, code);
 	engine_results_free(res, n);
 	free(earlier);
 	return code;

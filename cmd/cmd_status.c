@@ -116,6 +116,8 @@ static void status_text(const struct plan *p, const char *jpath, const struct jo
 			       run->exit_code, run->summary ? ": " : "", run->summary ? run->summary : "");
 		else
 			printf("still running (or stopped without ending)\n");
+		if (run->log)
+			printf("log: %s\n", run->log);
 	} else {
 		printf("no runs yet\n");
 	}
@@ -166,12 +168,14 @@ static json_t *status_json_run(const struct plan *p, const struct journal_run *r
 {
 	if (!run)
 		return json_null();
-	return json_pack("{s:I, s:s, s:o, s:o, s:o, s:o, s:o}", "run_id", (json_int_t)run->id,
-	                 "command", run->command ? run->command : "", "phase",
-	                 status_json_str(run->phase), "started", jsondoc_time(p, run->started), "ended",
-	                 jsondoc_time(p, run->ended), "exit",
-	                 run->ended ? json_integer(run->exit_code) : json_null(), "summary",
-	                 status_json_str(run->summary));
+	json_t *jr = json_pack("{s:I, s:s, s:o, s:o, s:o, s:o, s:o}", "run_id", (json_int_t)run->id,
+	                       "command", run->command ? run->command : "", "phase",
+	                       status_json_str(run->phase), "started", jsondoc_time(p, run->started),
+	                       "ended", jsondoc_time(p, run->ended), "exit",
+	                       run->ended ? json_integer(run->exit_code) : json_null(), "summary",
+	                       status_json_str(run->summary));
+	json_object_set_new(jr, "log", status_json_str(run->log));
+	return jr;
 }
 
 static json_t *status_json_customer(const struct plan *p, const struct status_row *r)

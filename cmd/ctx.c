@@ -5,8 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd/ctx_shard.h"
+#include "base/log.h"
 #include "mapping/journal_plan.h"
 #include "schedule/plan_config.h"
 
@@ -138,6 +140,34 @@ static int ctx_check_logins(struct ctx_store *s, enum cmd_logins need, bool quie
 	return 0;
 }
 
+/* The log of a command that talks to servers: --log, else the plan's migration.log
+ * (relative to the plan, like the journal); syslog with --syslog; the trace with -v.
+ * Times in the window's offset, as status prints them. Opened before the journal, so a
+ * log that cannot be written stops the command before anything is recorded. */
+static int ctx_open_log(struct ctx_store *s, struct err *e)
+{
+	struct cmd_ctx *c = &s->ctx;
+	const struct plan *p = c->plan;
+	const char *path = s->common.log;
+	char joined[4200];
+	if (!path && p->migration.log) {
+		path = p->migration.log;
+		if (path[0] != '/' && p->dir && *p->dir) {
+			snprintf(joined, sizeof joined, "%s/%s", p->dir, path);
+			path = joined;
+		}
+	}
+	struct log_opts o = { .path = path, .syslog = s->common.syslog, .trace = s->common.verbose,
+	                      .utc_offset = p->window.start.utc_offset, .trace_to_stderr = true };
+	if (log_open(&o, e) < 0)
+		return -1;
+	if (path && !(c->log_path = realpath(path, NULL)) && !(c->log_path = strdup(path)))
+		return err_set(e, ERR_NOMEM, "out of memory");
+	log_write(LOG_LV_INFO, NULL, "cutover %s %s started (pid %ld)%s", s->command ? s->command : "?",
+	          c->plan_path, (long)getpid(), s->common.verbose ? " with the protocol trace" : "");
+	return 0;
+}
+
 void ctx_init(struct ctx_store *s)
 {
 	memset(s, 0, sizeof *s);
@@ -173,6 +203,8 @@ int ctx_setup(struct ctx_store *s, const struct cmd_needs *need, const struct op
 		return -1;
 	if (need->logins != CMD_LOGINS_NONE && ctx_check_logins(s, need->logins, s->common.quiet, e) < 0)
 		return -1;
+	if (need->logins != CMD_LOGINS_NONE && ctx_open_log(s, e) < 0)
+		return -1;
 	if (need->journal != CMD_JOURNAL_NONE && ctx_open_journal(s, need->journal, e) < 0)
 		return -1;
 	return journal_first ? ctx_customers(s, &s->common.customer, need->customers, e) : 0;
@@ -182,6 +214,8 @@ void ctx_release(struct ctx_store *s)
 {
 	journal_close(s->ctx.journal);
 	journal_lock_release(s->lock);   /* after the journal's last write */
+	log_close();
+	free(s->ctx.log_path);
 	free(s->ctx.journal_path);
 	ctx_shard_release(s);
 	plan_free(s->ctx.plan);

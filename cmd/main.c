@@ -8,6 +8,7 @@
 #include <sysexits.h>
 
 #include "base/caps.h"
+#include "base/log.h"
 #include "cmd/cmd.h"
 #include "cmd/ctx.h"
 
@@ -91,16 +92,25 @@ static const struct opt_spec main_scale_opts[] = {
 	OPT_BIND_LIST("journal", 0, struct cmd_common_opts, journal, "PATH",
 	              "read these journals (files or directories of *.db, repeatable) as one"),
 };
+/* Commands that log in to servers keep a log of the night (base/log.h). */
+static const struct opt_spec main_log_opts[] = {
+	OPT_BIND_STR("log", 0, struct cmd_common_opts, log, "FILE",
+	             "append a log to FILE (times in the plan's offset; default: the plan's "
+	             "migration.log); with -v the protocol trace, passwords never written", NULL),
+	OPT_BIND_FLAG("syslog", 0, struct cmd_common_opts, syslog,
+	              "also log to syslog (facility mail)"),
+};
 static const struct opt_spec main_common_opts[] = {
 	OPT_BIND_FLAG("help", 'h', struct cmd_common_opts, help, "show this help"),
 	OPT_BIND_FLAG("quiet", 'q', struct cmd_common_opts, quiet, "only errors"),
-	OPT_BIND_FLAG("verbose", 'v', struct cmd_common_opts, verbose, "more detail (never secrets)"),
+	OPT_BIND_FLAG("verbose", 'v', struct cmd_common_opts, verbose,
+	              "more detail; the protocol trace (to the log, else stderr; never secrets)"),
 };
 
 /* The tables a command line is parsed against, and the structs they fill. */
 struct main_tables {
-	struct opt_table t[4];
-	void *dst[4];
+	struct opt_table t[5];
+	void *dst[5];
 	size_t n;
 };
 
@@ -119,6 +129,10 @@ static void main_tables(struct main_tables *mt, const struct cmd_entry *c,
 	}
 	mt->t[mt->n] = (struct opt_table){ c->opts, c->n_opts };
 	mt->dst[mt->n++] = own;
+	if (c->needs.logins != CMD_LOGINS_NONE) {
+		mt->t[mt->n] = (struct opt_table){ main_log_opts, 2 };
+		mt->dst[mt->n++] = common;
+	}
 	mt->t[mt->n] = (struct opt_table){ main_common_opts,
 	                                   sizeof main_common_opts / sizeof main_common_opts[0] };
 	mt->dst[mt->n++] = common;
@@ -183,8 +197,11 @@ static int main_run(const struct cmd_entry *c, int argc, char **argv)
 		if (c->refine)
 			c->refine(own, &pos, &needs);
 		rc = ctx_setup(&st, &needs, &pos, &e) < 0 ? cmd_exit_for(&e) : c->exec(&st.ctx, &e);
-		if (err_is_set(&e) && e.msg[0])
+		if (err_is_set(&e) && e.msg[0]) {
 			fprintf(stderr, "cutover %s: %s\n", c->name, err_text(&e, text, sizeof text));
+			log_write(LOG_LV_ERROR, NULL, "%s", text);
+		}
+		log_write(LOG_LV_INFO, NULL, "cutover %s ended: exit %d", c->name, rc);
 	}
 	opt_release(mt.t, mt.dst, mt.n);
 	ctx_release(&st);

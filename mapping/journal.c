@@ -347,6 +347,54 @@ void journal_set_run(struct journal *j, int64_t run_id)
 	j->run_id = run_id;
 }
 
+int journal_run_set_log(struct journal *j, int64_t run_id, const char *log, struct err *e)
+{
+	sqlite3_stmt *st = journal_stmt(j, JS_RUN_LOG, "UPDATE run SET log = ? WHERE id = ?", e);
+	if (!st)
+		return -1;
+	journal_bind_text(st, 1, log);
+	sqlite3_bind_int64(st, 2, run_id);
+	return journal_write1(j, st, "recording the run's log", e);
+}
+
+int journal_inventory_put(struct journal *j, const char *customer, uint64_t msgs, uint64_t bytes,
+                          struct err *e)
+{
+	sqlite3_stmt *st = journal_stmt(j, JS_INV_PUT,
+	                                "INSERT OR REPLACE INTO inventory (customer, msgs, bytes, at) "
+	                                "VALUES (?, ?, ?, ?)", e);
+	if (!st)
+		return -1;
+	journal_bind_text(st, 1, customer);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)msgs);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)bytes);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)time(NULL));
+	return journal_write1(j, st, "recording the inventory", e);
+}
+
+int journal_inventory_get(struct journal *j, const char *customer, uint64_t *msgs,
+                          uint64_t *bytes, bool *found, struct err *e)
+{
+	sqlite3_stmt *st = journal_stmt(j, JS_INV_GET,
+	                                "SELECT msgs, bytes FROM inventory WHERE customer = ?", e);
+	int rc;
+	*found = false;
+	*msgs = *bytes = 0;
+	if (!st)
+		return -1;
+	journal_bind_text(st, 1, customer);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*found = true;
+		*msgs = (uint64_t)sqlite3_column_int64(st, 0);
+		*bytes = (uint64_t)sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return journal_fail(j, rc, "reading the inventory", e);
+	return 0;
+}
+
 int journal_run_last(struct journal *j, struct journal_run *out, bool *found, struct err *e)
 {
 	return journal_run_last_of(j, NULL, out, found, e);
@@ -356,8 +404,8 @@ int journal_run_last_of(struct journal *j, const char *command, struct journal_r
                         bool *found, struct err *e)
 {
 	sqlite3_stmt *st = journal_stmt(j, JS_RUN_LAST,
-	                                "SELECT id, command, phase, started, ended, exit_code, summary "
-	                                "FROM run WHERE ?1 IS NULL OR command = ?1 "
+	                                "SELECT id, command, phase, started, ended, exit_code, summary, "
+	                                "log FROM run WHERE ?1 IS NULL OR command = ?1 "
 	                                "ORDER BY id DESC LIMIT 1", e);
 	int rc;
 	memset(out, 0, sizeof *out);
@@ -375,7 +423,7 @@ int journal_run_last_of(struct journal *j, const char *command, struct journal_r
 	out->ended = (time_t)sqlite3_column_int64(st, 4);
 	out->exit_code = sqlite3_column_type(st, 5) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 5);
 	if (journal_col_dup(st, 1, &out->command) < 0 || journal_col_dup(st, 2, &out->phase) < 0 ||
-	    journal_col_dup(st, 6, &out->summary) < 0) {
+	    journal_col_dup(st, 6, &out->summary) < 0 || journal_col_dup(st, 7, &out->log) < 0) {
 		sqlite3_reset(st);
 		journal_run_release(out);
 		return err_set(e, ERR_NOMEM, "%s: out of memory", j->path);
@@ -390,6 +438,7 @@ void journal_run_release(struct journal_run *r)
 	free(r->command);
 	free(r->phase);
 	free(r->summary);
+	free(r->log);
 	memset(r, 0, sizeof *r);
 }
 

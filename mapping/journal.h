@@ -15,7 +15,7 @@
 
 struct journal;
 
-#define JOURNAL_SCHEMA_VERSION 4
+#define JOURNAL_SCHEMA_VERSION 5
 #define JOURNAL_BUSY_TIMEOUT_MS 15000
 
 /* Open for writing, creating the file (mode 0600) and creating or migrating the schema.
@@ -38,10 +38,13 @@ int journal_run_begin(struct journal *j, const char *command, const char *phase,
 int journal_run_end(struct journal *j, int64_t run_id, int exit_code, const char *summary,
                     struct err *e);
 void journal_set_run(struct journal *j, int64_t run_id);
+/* Where the run writes its log (an absolute path; "syslog" for syslog only). */
+int journal_run_set_log(struct journal *j, int64_t run_id, const char *log, struct err *e);
 
 struct journal_run {
 	int64_t id;
 	char *command, *phase, *summary;   /* summary NULL while running */
+	char *log;                         /* the run's log file; NULL = none */
 	time_t started, ended;             /* ended 0 while running (or crashed) */
 	int exit_code;                     /* -1 while running */
 };
@@ -51,6 +54,14 @@ int journal_run_last(struct journal *j, struct journal_run *out, bool *found, st
 int journal_run_last_of(struct journal *j, const char *command, struct journal_run *out,
                         bool *found, struct err *e);
 void journal_run_release(struct journal_run *r);
+
+/* The last dry-run's inventory: messages and bytes on the source per customer, replaced
+ * by each dry-run; a run's progress takes its totals from it. */
+int journal_inventory_put(struct journal *j, const char *customer, uint64_t msgs, uint64_t bytes,
+                          struct err *e);
+/* *found false when no dry-run counted this customer. */
+int journal_inventory_get(struct journal *j, const char *customer, uint64_t *msgs,
+                          uint64_t *bytes, bool *found, struct err *e);
 
 /* Customers: state is "pending", "running", "done", "failed". Upsert keeps the state. */
 int journal_customer_upsert(struct journal *j, const char *id, const char *email, struct err *e);

@@ -11,7 +11,7 @@
 /* One slot per SQL statement, prepared on first use and kept for the connection's life. */
 enum journal_stmt_id {
 	JS_BEGIN, JS_COMMIT, JS_ROLLBACK,
-	JS_RUN_BEGIN, JS_RUN_END, JS_RUN_LAST,
+	JS_RUN_BEGIN, JS_RUN_END, JS_RUN_LAST, JS_RUN_LOG, JS_INV_PUT, JS_INV_GET,
 	JS_CUST_UPSERT, JS_CUST_STATE, JS_CUST_STYLE,
 	JS_EVENT,
 	JS_MSG_LOAD, JS_MSG_INTENT, JS_MSG_DONE_ID, JS_MSG_DONE_KEY, JS_MSG_SEQ, JS_MSG_STATE,

@@ -101,6 +101,16 @@ static const char *const journal_schema_steps[] = {
 	/* 3 -> 4: a message stored with a change the destination forced (NUL bytes without
 	 * IMAP BINARY): what changed, so verify accepts it as recorded and status lists it. */
 	"ALTER TABLE message ADD COLUMN altered TEXT;\n",
+	/* 4 -> 5: where a run wrote its log (--log / the plan's log:), so status can point
+	 * the morning shift to it; and the last dry-run's inventory per customer, so a run's
+	 * progress knows its totals before it has listed every mailbox. */
+	"ALTER TABLE run ADD COLUMN log TEXT;\n"
+	"CREATE TABLE inventory (\n"
+	"  customer TEXT PRIMARY KEY,\n"
+	"  msgs     INTEGER NOT NULL,\n"
+	"  bytes    INTEGER NOT NULL,\n"
+	"  at       INTEGER NOT NULL\n"
+	");\n",
 };
 
 #define JOURNAL_N_STEPS (sizeof journal_schema_steps / sizeof journal_schema_steps[0])

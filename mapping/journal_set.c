@@ -1,5 +1,5 @@
 /* journal_set: merging shards' journals into one (see journal_set.h). The copy names
- * every column of schema version 4: a new schema version must add its columns here, and
+ * every column of schema version 5: a new schema version must add its columns here, and
  * the assertion below makes sure nobody forgets. */
 #include "mapping/journal_set.h"
 
@@ -12,7 +12,7 @@
 
 #include "mapping/journal_p.h"
 
-_Static_assert(JOURNAL_SCHEMA_VERSION == 4, "journal_set copies the columns of version 4");
+_Static_assert(JOURNAL_SCHEMA_VERSION == 5, "journal_set copies the columns of version 5");
 
 void journal_set_free(char **paths, size_t n)
 {
@@ -182,8 +182,8 @@ static int journal_set_src_cmp(const void *a, const void *b)
 }
 
 static const char *const journal_set_copy[] = {
-	"INSERT INTO main.run (id, command, phase, started, ended, exit_code, summary) "
-	"SELECT id + ?1, command, phase, started, ended, exit_code, summary FROM src.run",
+	"INSERT INTO main.run (id, command, phase, started, ended, exit_code, summary, log) "
+	"SELECT id + ?1, command, phase, started, ended, exit_code, summary, log FROM src.run",
 	"INSERT INTO main.customer (id, email, state, err_class, err_text, uidl_style, last_run, "
 	"created, updated) SELECT id, email, state, err_class, err_text, uidl_style, last_run + ?1, "
 	"created, updated FROM src.customer",
@@ -195,6 +195,8 @@ static const char *const journal_set_copy[] = {
 	"keywords, src_kind, altered FROM src.message",
 	"INSERT INTO main.event (run_id, customer, level, text, at) "
 	"SELECT run_id + ?1, customer, level, text, at FROM src.event ORDER BY id",
+	"INSERT OR REPLACE INTO main.inventory (customer, msgs, bytes, at) "
+	"SELECT customer, msgs, bytes, at FROM src.inventory",
 	"INSERT INTO main.notice (customer, kind, message_id, status, detail, run_id, at) "
 	"SELECT customer, kind, message_id, status, detail, run_id + ?1, at FROM src.notice ORDER BY id",
 	"INSERT INTO temp.origin (customer, journal) SELECT id, ?3 FROM src.customer "

@@ -220,6 +220,7 @@ struct plan {
 		int workers;                 /* default 4 */
 		struct { int attempts; int first_delay_ms; int max_delay_ms; } retry;  /* 5, 10 s, 5 min */
 		char *journal;               /* path; default "<name>.db" beside the plan */
+		char *log;                   /* run's log file (relative: beside the plan); NULL = none */
 		bool mark_seen;              /* destination \Seen for POP3-sourced mail; default false */
 		bool copy_deleted;           /* IMAP sources: copy \Deleted messages; default false */
 		bool allow_writes_in_dry_run;/* dry-run may append into a scratch folder; default true */

@@ -329,6 +329,7 @@ static const struct pk_key k_migration[] = {
 	{ .name = "workers", .type = PK_INT, .off = P(migration.workers), .min = 1, .max = CAPS_WORKERS_MAX, .def = 4 },
 	{ .name = "retry", .type = PK_MAP, .flags = PK_F_SAME_BASE, .sub = &t_retry },
 	{ .name = "journal", .type = PK_STR, .off = P(migration.journal) },
+	{ .name = "log", .type = PK_STR, .off = P(migration.log) },
 	{ .name = "mark_seen", .type = PK_BOOL, .off = P(migration.mark_seen) },
 	{ .name = "copy_deleted", .type = PK_BOOL, .off = P(migration.copy_deleted) },
 	{ .name = "allow_writes_in_dry_run", .type = PK_BOOL, .off = P(migration.allow_writes_in_dry_run), .def = 1 },
@@ -349,6 +350,8 @@ static void schema_migration_post(struct plan_ctx *c, yaml_node_t *map, void *ba
 	if (p->migration.journal && !*p->migration.journal) {
 		plan_walk_error_key(c, map, "journal", "must be a file name");
 	}
+	if (p->migration.log && !*p->migration.log)
+		plan_walk_error_key(c, map, "log", "must be a file name");
 }
 
 static const struct pk_table t_migration = { "source, destination, …", k_migration, N(k_migration),

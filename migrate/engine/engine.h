@@ -41,6 +41,9 @@ struct engine_result {
 	enum err_class cls;
 	char error[ERR_MSG_MAX + ERR_SERVER_MAX + 16];
 	uint64_t listed, copied, skipped, bytes;
+	uint64_t listed_bytes;     /* bytes of the messages listed (the last pass) */
+	uint64_t skipped_bytes;    /* bytes of the messages the journal had as copied (the last pass) */
+	uint64_t largest;          /* bytes of the largest message this run copied */
 	uint64_t failed;           /* messages not copied: refused one by one, or left when the
 	                            * customer failed */
 	uint64_t flags_updated;    /* earlier copies whose flags followed the source's changes */

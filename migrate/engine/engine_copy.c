@@ -242,6 +242,8 @@ static int engine_copy_done(struct engine_folder *f, struct engine_item *items, 
 		jms[i].state = JOURNAL_MSG_DONE;
 		jms[i].altered = app[i].altered[0] ? app[i].altered : NULL;
 		bytes += app[i].len;
+		if (app[i].len > f->x->r->largest)
+			f->x->r->largest = app[i].len;
 		if (jms[i].altered) {
 			f->x->r->altered++;
 			engine_log(f->x->w, f->x->c->id, "warn", "message %s stored ALTERED on the "

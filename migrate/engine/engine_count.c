@@ -15,6 +15,7 @@ void engine_count(struct engine_cust *x, enum engine_count_what what, uint64_t n
 	switch (what) {
 	case ENGINE_COUNT_LISTED:
 		x->r->listed += n;
+		x->r->listed_bytes += bytes;
 		if (x->display_new) {
 			pg->msgs_listed += n;
 			pg->bytes_listed += bytes;
@@ -22,6 +23,7 @@ void engine_count(struct engine_cust *x, enum engine_count_what what, uint64_t n
 		}
 		break;
 	case ENGINE_COUNT_SKIPPED:
+		x->r->skipped_bytes += bytes;
 		if (x->display_new) {
 			s->done += n;
 			pg->msgs_handled += n;

@@ -59,6 +59,7 @@ static int engine_customer_pass(struct engine_cust *x, struct err *e)
 	struct uidl_finish fin = { x->w->j, x->c->id, engine_customer_view, engine_customer_warn, x };
 	int rc = -1;
 	x->r->listed = 0;
+	x->r->listed_bytes = x->r->skipped_bytes = 0;
 	x->r->deleted_on_source = 0;
 	x->pending = 0;
 	x->msg_failed = 0;

@@ -10,16 +10,18 @@
 #include "migrate/net/connreg.h"
 #include "migrate/net/tlsverify.h"
 
-/* libetpan reports every byte it sends or receives here; we keep only the time, so a
- * stream error can be told apart as a silent server (timeout) or a broken connection.
- * The data itself (which includes credentials) is never looked at. */
+/* libetpan reports every byte it sends or receives here; we keep the time, so a stream
+ * error can be told apart as a silent server (timeout) or a broken connection, and with
+ * -v hand the bytes to the trace, the one place that redacts them (credentials). */
 static void imap_conn_logger(mailimap *s, int type, const char *str, size_t size, void *ctx)
 {
-	(void)s; (void)str; (void)size;
+	struct imap_conn *c = ctx;
+	(void)s;
 	/* Error events are logged too, at the moment of failure: they are not traffic. */
 	if (type == MAILSTREAM_LOG_TYPE_DATA_RECEIVED || type == MAILSTREAM_LOG_TYPE_DATA_SENT ||
 	    type == MAILSTREAM_LOG_TYPE_DATA_SENT_PRIVATE)
-		((struct imap_conn *)ctx)->last_io = time(NULL);
+		c->last_io = time(NULL);
+	trace_etpan(&c->trace, type, str, size);
 }
 
 /* The server's capability list, or NULL when there is none (a greeting may carry an
@@ -324,6 +326,7 @@ int imap_conn_open(struct imap_conn **out, const struct drv_endpoint *ep,
 	c->fd = -1;
 	/* Must be set before the socket exists: libetpan applies it at connect time. */
 	mailimap_set_timeout(c->s, c->timeout);
+	trace_init(&c->trace, TRACE_IMAP, ep->label, login ? login->user : NULL, ep->host, ep->port);
 	mailimap_set_logger(c->s, imap_conn_logger, c);
 	if (imap_conn_connect(c, ep, e) < 0 ||
 	    (c->s->imap_state != MAILIMAP_STATE_AUTHENTICATED && imap_conn_login(c, ep, login, e) < 0) ||

@@ -14,6 +14,7 @@
 #include "base/err.h"
 #include "migrate/driver.h"
 #include "migrate/net/streameof.h"
+#include "migrate/net/trace.h"
 
 /* Debian's libetpan has no zlib: COMPRESS=DEFLATE switches the server to deflate and kills
  * the session although the capability is advertised (libraries.md pitfall 5). */
@@ -30,6 +31,7 @@ struct imap_conn {
 	struct imapguard guard;   /* what eof scans before libetpan parses it (imapguard.h) */
 	int fd;               /* s's socket as registered in conns; -1 = none */
 	struct connreg *conns;
+	struct trace trace;   /* -v: the redacted protocol trace */
 };
 
 /* Connect to ep->address, verify TLS against ep->tls_name, log in, read capabilities.

@@ -31,6 +31,7 @@
 #include "migrate/pop3/pop3resp.h"
 #include "migrate/net/streameof.h"
 #include "migrate/net/tlsverify.h"
+#include "migrate/net/trace.h"
 #include "migrate/uidl/uidlstyle.h"
 
 #define POP3SRC_WARN_MAX 16
@@ -70,6 +71,7 @@ struct pop3src {
 	char *warn[POP3SRC_WARN_MAX];
 	size_t n_warn, next_warn;
 	bool warn_dropped;
+	struct trace trace;          /* -v: the redacted protocol trace */
 };
 
 static double pop3src_now(void)
@@ -101,12 +103,15 @@ static void pop3src_warn(struct pop3src *s, const char *fmt, ...)
  * told apart: silent for the whole timeout, or cut off. */
 static void pop3src_logger(mailpop3 *f, int type, const char *str, size_t size, void *ctx)
 {
-	(void)f; (void)str; (void)size;
+	struct pop3src *s = ctx;
+	(void)f;
 	if (type == MAILSTREAM_LOG_TYPE_DATA_RECEIVED)
-		((struct pop3src *)ctx)->heard = true;
+		s->heard = true;
 	if (type == MAILSTREAM_LOG_TYPE_DATA_RECEIVED || type == MAILSTREAM_LOG_TYPE_DATA_SENT ||
 	    type == MAILSTREAM_LOG_TYPE_DATA_SENT_PRIVATE)
-		((struct pop3src *)ctx)->last_io = pop3src_now();
+		s->last_io = pop3src_now();
+	/* -v: the bytes go to the trace, which redacts credentials (net/trace.h). */
+	trace_etpan(&s->trace, type, str, size);
 }
 
 /* Seconds the connection has been quiet, counting from the command's start at the latest. */
@@ -277,6 +282,7 @@ static int pop3src_open(struct src **out, const struct drv_endpoint *ep,
 	s->ctx.timeout = ep->timeout_seconds;
 	/* libetpan applies the timeout when the socket is opened: set it before connecting. */
 	mailpop3_set_timeout(s->f, s->ctx.timeout);
+	trace_init(&s->trace, TRACE_POP3, ep->label, login ? login->user : NULL, ep->host, ep->port);
 	mailpop3_set_logger(s->f, pop3src_logger, s);
 	if (pop3src_connect(s, e) < 0 || pop3auth_login(s->f, ep->auth, login, &s->ctx, e) < 0) {
 		if (e->cls == ERR_NET || e->cls == ERR_TIMEOUT)

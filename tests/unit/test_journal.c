@@ -204,6 +204,7 @@ static void t_migrate_kind(void)
 	journal_close(j);
 	/* Back to what version 2 wrote: no src_kind column, three rows as its drivers keyed them. */
 	T_REQUIRE(t_exec(path, "ALTER TABLE message DROP COLUMN altered;"
+	                       "ALTER TABLE run DROP COLUMN log; DROP TABLE inventory;"
 	                       "ALTER TABLE message DROP COLUMN src_kind;"
 	                       "UPDATE meta SET value = '2' WHERE key = 'schema_version';"
 	                       "INSERT INTO message (customer, folder, src_key, src_seq, src_uid, size, "
@@ -215,7 +216,7 @@ static void t_migrate_kind(void)
 	T_CHECK(strstr(e.msg, "version 2 is older") != NULL);
 	err_clear(&e);
 	T_REQUIRE(journal_open(&j, path, &e) == 0);
-	T_INTEQ(t_count(path, "SELECT value FROM meta WHERE key = 'schema_version'"), 4);
+	T_INTEQ(t_count(path, "SELECT value FROM meta WHERE key = 'schema_version'"), 5);
 	/* 3 -> 4 added what a forced change did to a message: nothing yet. */
 	T_INTEQ(t_count(path, "SELECT count(altered) FROM message"), 0);
 	T_INTEQ(t_count(path, "SELECT src_kind FROM message WHERE src_key = 'UID17-1'"), JOURNAL_KEY_UIDL);
@@ -854,6 +855,35 @@ static void t_throughput(void)
 	journal_close(j);
 }
 
+/* Schema 5: a run remembers its log file; the dry-run's inventory is kept per customer,
+ * a newer count replacing the older. */
+static void t_log_inventory(void)
+{
+	char path[300];
+	struct journal *j = NULL;
+	struct journal_run r;
+	bool found;
+	uint64_t msgs, bytes;
+	int64_t id;
+	struct err e;
+	err_clear(&e);
+	t_path(path, sizeof path, "log.db");
+	t_rm(path);
+	T_REQUIRE(journal_open(&j, path, &e) == 0);
+	T_REQUIRE(journal_run_begin(j, "run", "prestage", &id, &e) == 0);
+	T_REQUIRE(journal_run_set_log(j, id, "/var/log/cutover/night1.log", &e) == 0);
+	T_REQUIRE(journal_run_last(j, &r, &found, &e) == 0 && found);
+	T_STREQ(r.log, "/var/log/cutover/night1.log");
+	journal_run_release(&r);
+	T_REQUIRE(journal_inventory_get(j, "c1", &msgs, &bytes, &found, &e) == 0);
+	T_CHECK(!found && msgs == 0 && bytes == 0);
+	T_REQUIRE(journal_inventory_put(j, "c1", 10, 1000, &e) == 0);
+	T_REQUIRE(journal_inventory_put(j, "c1", 12, 1200, &e) == 0);
+	T_REQUIRE(journal_inventory_get(j, "c1", &msgs, &bytes, &found, &e) == 0);
+	T_CHECK(found && msgs == 12 && bytes == 1200);
+	journal_close(j);
+}
+
 int main(int argc, char **argv)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -869,6 +899,7 @@ int main(int argc, char **argv)
 	T_RUN(t_version_refused);
 	T_RUN(t_migrate_older);
 	T_RUN(t_migrate_kind);
+	T_RUN(t_log_inventory);
 	T_RUN(t_msg_fail);
 	T_RUN(t_intent_done);
 	T_RUN(t_in_doubt);
