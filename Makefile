@@ -4,6 +4,7 @@
 #                     ASan+UBSan, run every test, run each fuzz target briefly
 #   make fuzz         libFuzzer targets (fuzz/fuzz_*.c), each run FUZZ_SECONDS (default 20)
 #   make demo         a demo cutover between two throwaway local Dovecot servers
+#                     (KEEP=1: leave them running for the README's tour; make demo-stop)
 #   make install PREFIX=/usr/local
 PREFIX  ?= /usr/local
 BUILD   ?= build
@@ -39,7 +40,7 @@ UNIT_AUX_OBJ := $(UNIT_AUX:%.c=$(BUILD)/%.o)
 TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 
-.PHONY: all check test demo bench install clean deps clang-check clang-syntax fuzz fuzz-build \
+.PHONY: all check test demo demo-stop bench install clean deps clang-check clang-syntax fuzz fuzz-build \
         fuzz-run fuzz-bin
 all: cutover
 
@@ -143,7 +144,10 @@ deps:
 # so on a fresh machine they must be read again after the packages are installed.
 demo: deps
 	$(MAKE) cutover
-	@tests/demo.sh
+	@KEEP=$(KEEP) tests/demo.sh
+
+demo-stop:
+	@tests/demo-servers.sh stop "$${DEMO_DIR:-demo-out}"
 
 bench: deps
 	$(MAKE) cutover

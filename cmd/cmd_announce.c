@@ -22,7 +22,7 @@ static const struct opt_spec announce_opts[] = {
 	OPT_BIND_STR("format", 'f', struct announce_opts, format, "text|html",
 	             "output format (default text)", announce_formats),
 	OPT_BIND_STR("templates", 0, struct announce_opts, templates, "DIR",
-	             "template directory (default: built in)", NULL),
+	             TDIR_HELP, NULL),
 };
 
 static int announce_exec(const struct cmd_ctx *ctx, struct err *e)

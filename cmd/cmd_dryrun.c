@@ -288,7 +288,7 @@ static const struct opt_spec dryrun_opts[] = {
 const struct cmd_entry cmd_dryrun_entry = {
 	.name = "dry-run",
 	.summary = "read-only inventory, pre-flight of the new servers, estimate; GO or NO-GO",
-	.usage = "PLAN [--format text|json|html] [--out FILE] [--workers N]",
+	.usage = "PLAN [--format text|json|html] [--out FILE] [--workers N] [--skip-preflight]",
 	.description =
 		"Logs in to every customer's old mailbox read-only (POP3 LIST/UIDL, IMAP EXAMINE)\n"
 		"and to the new server, counts messages and bytes, finds messages over the new\n"

@@ -38,7 +38,7 @@ static const struct opt_spec notices_opts[] = {
 	OPT_BIND_FLAG("send", 0, struct notices_opts, send,
 	              "mail each notice (EML) through notices.send, once"),
 	OPT_BIND_STR("templates", 0, struct notices_opts, templates, "DIR",
-	             "template directory (default: built in)", NULL),
+	             TDIR_HELP, NULL),
 };
 
 struct notices_run {

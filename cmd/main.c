@@ -37,6 +37,29 @@ static const struct cmd_entry *main_find(const char *name)
 	return NULL;
 }
 
+/* The exit codes (sysexits.h), one table: --help prints it, and README.md and
+ * docs/cutover.1 list the same lines (tests/integration/docs_help.sh compares the three). */
+static const struct {
+	int code;
+	const char *what;
+} main_exits[] = {
+	{ 0, "ok; check: the plan is valid (warnings or not); dry-run: GO" },
+	{ 1, "some customers failed; dry-run: NO-GO; verify: a count is not 0" },
+	{ 64, "usage: an unknown option, a value out of range, an unknown --customer" },
+	{ 65, "bad plan, CSV, template or journal content" },
+	{ 66, "a file named on the command line or in the plan cannot be read" },
+	{ 69, "a server unavailable: connection refused, DNS, TLS" },
+	{ 70, "an internal error (a bug: please report it)" },
+	{ 71, "out of memory" },
+	{ 73, "the destination is over quota" },
+	{ 74, "local input/output error, e.g. writing the journal" },
+	{ 75, "temporary failure, interrupted, or the journal in use: run again to continue" },
+	{ 76, "a server reply that cannot be understood" },
+	{ 77, "credentials refused" },
+	{ 78, "configuration: a password unset or unreadable, a clear-text login not allowed" },
+	{ 130, "run: a second SIGINT or SIGTERM ended it at once (the journal stays consistent)" },
+};
+
 static void main_usage(FILE *f)
 {
 	fprintf(f, "usage: cutover COMMAND PLAN [options]\n\n"
@@ -46,9 +69,9 @@ static void main_usage(FILE *f)
 	for (size_t i = 0; i < N_CMDS; i++)
 		fprintf(f, "  %-10s %s\n", cmd_table[i]->name, cmd_table[i]->summary);
 	fprintf(f, "\n'cutover help COMMAND' or 'cutover COMMAND --help' for one command; man cutover.\n"
-	           "Exit codes: 0 ok, 1 some customers failed / no-go, 64 usage, 65 bad plan or data,\n"
-	           "69 a server unavailable, 75 temporary failure, interrupted or journal in use (run\n"
-	           "again to continue), 78 configuration error (a password unset, clear-text login).\n");
+	           "\nExit codes:\n");
+	for (size_t i = 0; i < sizeof main_exits / sizeof main_exits[0]; i++)
+		fprintf(f, "  %3d  %s\n", main_exits[i].code, main_exits[i].what);
 }
 
 /* Options every command has, and --customer for those that select customers: bound to

@@ -155,6 +155,14 @@ void opt_print_help(FILE *f, const struct opt_table *t, size_t nt)
 				snprintf(left, sizeof left, "-%c, --%s%s%s", s->short_name, s->name, sep, arg);
 			else
 				snprintf(left, sizeof left, "    --%s%s%s", s->name, sep, arg);
-			fprintf(f, "  %-30s %s\n", left, s->help);
+			size_t hl = strlen(s->help);
+			/* An OPT_INT's range, which opt_store_int enforces, inside the help's closing
+			 * parenthesis or in its own: "(default: the plan's; 1 to 64)". */
+			if (s->type == OPT_INT && hl && s->help[hl - 1] == ')')
+				fprintf(f, "  %-30s %.*s; %ld to %ld)\n", left, (int)hl - 1, s->help, s->min, s->max);
+			else if (s->type == OPT_INT)
+				fprintf(f, "  %-30s %s (%ld to %ld)\n", left, s->help, s->min, s->max);
+			else
+				fprintf(f, "  %-30s %s\n", left, s->help);
 		}
 }

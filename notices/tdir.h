@@ -8,6 +8,11 @@
 #include "base/err.h"
 #include "schedule/plan.h"
 
+/* The search order in words, for --templates in --help (tdir_find's order). */
+#define TDIR_HELP "template directory (default: the plan's notices.templates, else the first " \
+                  "of notices/templates, ../notices/templates, ../share/cutover/templates " \
+                  "next to the cutover binary)"
+
 int tdir_find(char *out, size_t n, const char *option, const struct plan *p, struct err *e);
 
 #endif

@@ -19,7 +19,11 @@
 #       DEST_MASTER_USER=migrate DEST_MASTER_PW (log in as any destination user),
 #       DEMO_CA (CA certificate both servers' certificates chain to, for 127.0.0.1 and
 #         localhost), DEMO_USERS (= DIR/users.tsv), DEMO_CORPUS (= DIR/corpus),
-#       SRC_LOG DST_LOG.
+#       SRC_LOG DST_LOG,
+#       DST_SUBMISSION NOTICE_USER NOTICE_PW DEMO_SENT (the new outgoing server, when
+#         python3-aiosmtpd is installed: SMTP submission with STARTTLS and AUTH required,
+#         certificate for the demo plan's names (smtp.example.jp …) from DEMO_CA; every
+#         accepted message is kept as DEMO_SENT/NNN.eml, nothing is relayed).
 #   DIR/users.tsv     (mode 0600) tab-separated, with a header line:
 #       source_user source_password dest_user dest_password quota_bytes messages bytes
 #       (messages/bytes = what was delivered to the source; quota 0 = unlimited).
@@ -53,6 +57,10 @@ stop_servers() {
 		src_DIR="$HARNESS_DIR/src" dst_DIR="$HARNESS_DIR/dst"
 		dovecot_stop src
 		dovecot_stop dst
+		if [ -f "$HARNESS_DIR/smtpd.pid" ]; then
+			kill "$(cat "$HARNESS_DIR/smtpd.pid")" 2>/dev/null
+			rm -f "$HARNESS_DIR/smtpd.pid"
+		fi
 		case "$HARNESS_DIR" in /tmp/cvh.*) rm -rf "$HARNESS_DIR" ;; esac
 	)
 	rm -f "$dir/servers.env"
@@ -66,7 +74,7 @@ status_servers() {
 		. "$dir/servers.env"
 		. "$here/harness/lib.sh"
 		rc=0
-		for p in SRC_POP3 SRC_IMAP DST_IMAP DST_POP3; do
+		for p in SRC_POP3 SRC_IMAP DST_IMAP DST_POP3 ${DST_SUBMISSION:+DST_SUBMISSION}; do
 			if h_port_open "${!p}"; then echo "$p ${!p} up"; else echo "$p ${!p} down"; rc=1; fi
 		done
 		exit $rc
@@ -83,6 +91,34 @@ default_users() {
 		[ "$u" = ito ] && printf ' 0'
 		printf '\n'
 	done
+}
+
+# start_submission SENT PORT PASSWORD: the new outgoing server (the notices test's aiosmtpd
+# server: STARTTLS and AUTH as user "notices" required), with a certificate for the demo
+# plan's public names, which its resolve: section maps to 127.0.0.1.
+start_submission() {
+	local sent=$1 port=$2 pw=$3 c="$H_DIR/certs"
+	(
+		cd "$c" || exit 1
+		set -e
+		openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out names.key 2>/dev/null
+		openssl req -new -key names.key -subj /CN=smtp.example.jp -out names.csr 2>/dev/null
+		printf 'subjectAltName=DNS:smtp.example.jp,DNS:pop.example.jp,DNS:imap.example.jp,DNS:mx.example.jp,DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:false\n' >names.ext
+		openssl x509 -req -in names.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 825 \
+			-extfile names.ext -out names.pem 2>/dev/null
+	) || { echo "demo-servers: openssl failed" >&2; return 1; }
+	rm -rf "$sent" && mkdir -p "$sent" || return 1
+	NOTICE_PW=$pw setsid "$H_PY" "$here/integration/notices_smtpd.py" "$port" "$sent" \
+		"$c/names.pem" "$c/names.key" >"$H_DIR/smtpd.log" 2>&1 </dev/null &
+	echo $! >"$H_DIR/smtpd.pid"
+	# A start that fails later must not leave it behind (a detached one stays).
+	harness_on_exit '[ -f "$H_DIR/detached" ] || kill "$(cat "$H_DIR/smtpd.pid")" 2>/dev/null'
+	for _ in $(seq 100); do
+		grep -q ready "$H_DIR/smtpd.log" && return 0
+		sleep 0.1
+	done
+	echo "demo-servers: the submission server did not start: $(tail -n 3 "$H_DIR/smtpd.log")" >&2
+	return 1
 }
 
 start_servers() {
@@ -113,6 +149,14 @@ start_servers() {
 	harness_certs || return 1
 	dovecot_start src source || return 1
 	dovecot_start dst dest || return 1
+	local smtp_port="" smtp_pw=""
+	if "$H_PY" -c 'import aiosmtpd' 2>/dev/null; then
+		smtp_port=$(harness_free_ports 1)
+		smtp_pw=$(head -c 9 /dev/urandom | base64 | tr '+/' 'xy')
+		start_submission "$dir/sent" "$smtp_port" "$smtp_pw" || return 1
+	else
+		echo "demo-servers: python3-aiosmtpd missing: no outgoing server (tests/deps.sh installs it)" >&2
+	fi
 
 	local list=()
 	if [ -n "$users_file" ]; then
@@ -168,9 +212,15 @@ start_servers() {
 		echo "DEMO_CA=$dir/ca.pem"
 		echo "DEMO_USERS=$dir/users.tsv"
 		echo "DEMO_CORPUS=$dir/corpus"
+		if [ -n "$smtp_port" ]; then
+			echo "DST_SUBMISSION=$smtp_port"
+			echo "NOTICE_USER=notices"
+			echo "NOTICE_PW=$smtp_pw"
+			echo "DEMO_SENT=$dir/sent"
+		fi
 	} >"$dir/servers.env"
 	harness_detach
-	echo "demo-servers: old server POP3 $src_POP3 (POP3S $src_POP3S) IMAP $src_IMAP; new server IMAP $dst_IMAP (IMAPS $dst_IMAPS) POP3 $dst_POP3"
+	echo "demo-servers: old server POP3 $src_POP3 (POP3S $src_POP3S) IMAP $src_IMAP; new server IMAP $dst_IMAP (IMAPS $dst_IMAPS) POP3 $dst_POP3${smtp_port:+ submission $smtp_port}"
 	echo "demo-servers: $(($(wc -l <"$dir/users.tsv") - 1)) customers; settings in $dir/servers.env"
 }
 

@@ -46,6 +46,13 @@ done <"$D/users.tsv"
 tap_ok "the demo CA verifies the new server's certificate" \
 	quiet openssl s_client -connect "127.0.0.1:$DST_IMAPS" -CAfile "$DEMO_CA" -verify_return_error -verify_ip 127.0.0.1 </dev/null
 
+if "$H_PY" -c 'import aiosmtpd' 2>/dev/null; then
+	tap_ok "the new outgoing server: STARTTLS with a certificate for the demo plan's smtp.example.jp" \
+		quiet openssl s_client -starttls smtp -connect "127.0.0.1:${DST_SUBMISSION:-0}" -CAfile "$DEMO_CA" \
+		-verify_return_error -verify_hostname smtp.example.jp </dev/null
+	tap_ok "its login is in servers.env" test -n "${NOTICE_USER:-}" -a -n "${NOTICE_PW:-}"
+fi
+
 pids=$(pgrep -f "$HARNESS_DIR/")
 tap_ok "stop from another shell" quiet "$DEMO" stop "$D"
 alive=""

@@ -156,6 +156,7 @@ static void opt_help_from_the_table(void)
 	opt_print_help(f, t, 2);
 	fclose(f);
 	T_CHECK(strstr(out, "  -w, --workers N") != NULL);
+	T_CHECK(strstr(out, " workers (1 to 64)\n") != NULL); /* the enforced range is shown */
 	T_CHECK(strstr(out, "  -c, --customer ID") != NULL);
 	T_CHECK(strstr(out, "      --json ") != NULL);
 	T_CHECK(strstr(out, "  -q, --quiet ") != NULL);
