@@ -177,6 +177,14 @@ static size_t engine_workers(const struct plan *p, const struct engine_opts *o, 
 	                          : p->migration.workers > 0 ? p->migration.workers : 4);
 	if (workers > CAPS_WORKERS_MAX)
 		workers = CAPS_WORKERS_MAX;
+	/* a worker holds one connection to each server: the plan's max_connections (divided
+	 * across shards) bounds the workers whatever --workers asks */
+	int cap = p->migration.source.max_connections;
+	if (p->migration.destination.max_connections > 0 &&
+	    (cap <= 0 || p->migration.destination.max_connections < cap))
+		cap = p->migration.destination.max_connections;
+	if (cap > 0 && workers > (size_t)cap)
+		workers = (size_t)cap;
 	if (workers > n)
 		workers = n ? n : 1;
 	return workers;
@@ -203,9 +211,17 @@ int engine_run(const struct plan *p, const struct engine_opts *o, struct engine_
 		goto out;
 	}
 	workers = engine_workers(p, o, n);
+	if (o->log && o->workers > 0 && (size_t)o->workers > workers && workers < n) {
+		char why[160];
+		snprintf(why, sizeof why, "workers lowered from %d to %zu: the plan's max_connections "
+		         "(default: its workers; for a shard, its share) bounds the connections to "
+		         "each server", o->workers, workers);
+		o->log(o->ctx, NULL, "warn", why);
+	}
 	rc->sh.plan = p;
 	rc->sh.opts = o;
 	pthread_mutex_init(&rc->sh.mu, NULL);
+	pace_init(&rc->sh.pace, p->migration.destination.max_messages_per_hour);
 	clock_gettime(CLOCK_MONOTONIC, &rc->sh.start);
 	rc->sh.prog.workers = workers;
 	rc->sh.prog.customers = n;
@@ -221,6 +237,7 @@ out_mutex:
 		if (rc->w[i].j)
 			journal_close(rc->w[i].j);
 	pthread_mutex_destroy(&rc->sh.mu);
+	pace_destroy(&rc->sh.pace);
 out:
 	if (rc) {
 		free(rc->cust);

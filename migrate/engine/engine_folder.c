@@ -38,7 +38,7 @@ static int engine_folder_batches(struct engine_folder *f, const struct engine_wo
 			items[nb].state = ENGINE_ITEM_LISTED;
 			nb++;
 		}
-		if (stop && *stop)
+		if ((stop && *stop) || pace_wait(&f->x->w->sh->pace, nb, f->x->w->sh->opts->stop))
 			rc = err_set(e, ERR_TEMP, "interrupted");
 		else
 			rc = engine_copy_batch(f, items, nb, e);

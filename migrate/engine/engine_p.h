@@ -25,6 +25,7 @@
 #include "migrate/driver.h"
 #include "migrate/engine/engine.h"
 #include "migrate/engine/engine_recon.h"
+#include "migrate/engine/pace.h"
 #include "migrate/uidl/uidl.h"
 
 struct engine_shared {
@@ -33,6 +34,7 @@ struct engine_shared {
 	pthread_mutex_t mu;         /* guards prog and serialises opts->log */
 	struct engine_progress prog;
 	struct timespec start;
+	struct pace pace;           /* the destination's messages-per-hour cap, for all workers */
 };
 
 /* One worker: its slot in the display and its own journal connection. */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "mapping/journal.h"
@@ -440,6 +441,76 @@ static void t_no_uidplus(void)
 	memdrv_free(&x.m);
 }
 
+/* ---- the old servers' caps ---- */
+
+static double t_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* max_messages_per_hour spaces the batches: the IMAP source's two folders (4 then 3
+ * messages) at 36,000/h (0.1 s a message) cannot both be appended before 0.4 s. */
+static void t_rate_cap(void)
+{
+	struct t_env x;
+	t_env_init(&x, "ratecap", false, PLAN_UIDL_NONE);
+	x.p.migration.destination.max_messages_per_hour = 36000;
+	double t0 = t_now();
+	T_REQUIRE(t_env_run(&x) == 0);
+	double took = t_now() - t0;
+	T_CHECK(x.r.ok);
+	T_INTEQ(x.r.copied, 7);
+	T_CHECK(t_exactly_once(&x.m, "INBOX", "INBOX", false));
+	if (took < 0.35)
+		printf("#   the run took %.3f s\n", took);
+	T_CHECK(took >= 0.35);
+	memdrv_free(&x.m);
+}
+
+static char t_logged[512];
+
+static void t_log(void *ctx, const char *customer, const char *level, const char *text)
+{
+	(void)ctx;
+	if (!customer && strcmp(level, "warn") == 0)
+		snprintf(t_logged, sizeof t_logged, "%s", text);
+}
+
+/* --workers never opens more connections than the plan's max_connections allows. */
+static void t_connection_cap(void)
+{
+	static struct plan_customer two[2] = { { .id = "c1", .email = "c1@example.jp" },
+	                                      { .id = "c2", .email = "c2@example.jp" } };
+	struct t_env x;
+	t_env_init(&x, "conncap", false, PLAN_UIDL_NONE);
+	x.p.customers = two;
+	x.p.n_customers = 2;
+	x.p.migration.source.max_connections = 1;
+	x.p.migration.destination.max_connections = 3;
+	struct engine_drivers dv = { memdrv_open, &x.m };
+	struct engine_opts o;
+	struct engine_result *res = NULL;
+	size_t n = 0;
+	struct err e;
+	memset(&o, 0, sizeof o);
+	o.journal_path = x.journal;
+	o.workers = 8;
+	o.tick_ms = 10;
+	o.drivers = &dv;
+	o.log = t_log;
+	t_logged[0] = '\0';
+	err_clear(&e);
+	T_REQUIRE(engine_run(&x.p, &o, &res, &n, &e) == 0);
+	T_INTEQ(n, 2);
+	T_CHECK(strstr(t_logged, "workers lowered from 8 to 1") != NULL);
+	if (!strstr(t_logged, "workers lowered from 8 to 1"))
+		printf("#   logged: '%s'\n", t_logged);
+	engine_results_free(res, n);
+	memdrv_free(&x.m);
+}
+
 int main(int argc, char **argv)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -460,6 +531,8 @@ int main(int argc, char **argv)
 	T_RUN(t_message_scope_append);
 	T_RUN(t_dropped_session);
 	T_RUN(t_no_uidplus);
+	T_RUN(t_rate_cap);
+	T_RUN(t_connection_cap);
 	if (!t_failed) {
 		char cmd[300];
 		snprintf(cmd, sizeof cmd, "rm -rf '%s'", t_dir);
