@@ -226,8 +226,17 @@ static void schema_endpoint_post(struct plan_ctx *c, yaml_node_t *map, void *bas
 		char path[4096];
 		snprintf(path, sizeof path, "%s%s%s", ep->ca_file[0] == '/' ? "" : c->plan->dir,
 		         ep->ca_file[0] == '/' ? "" : "/", ep->ca_file);
-		if (access(path, R_OK) < 0)
+		if (access(path, R_OK) < 0) {
 			plan_walk_error_key(c, map, "ca_file", "cannot read '%s'", ep->ca_file);
+		} else if (ep->ca_file[0] != '/') {
+			/* check read it relative to the plan; the sessions and the pre-flight must
+			 * read the same file whatever directory the command runs in */
+			char *abs = strdup(path);
+			if (abs) {
+				free(ep->ca_file);
+				ep->ca_file = abs;
+			}
+		}
 	}
 }
 

@@ -117,6 +117,13 @@ tap_ok "GO case: a message without Message-ID is counted" grep -qE '^  c3 .* 1 w
 tap_ok "GO case: the source's UIDL style is named" grep -qE '^  c1 .* qmail' "$H_DIR/out"
 tap_ok "GO case: the submission port's AUTH was seen after STARTTLS" grep -q 'SMTP AUTH offered' "$H_DIR/out"
 tap_ok "GO case: certificates verified" grep -qE 'ok +localhost:[0-9]+ smtp \(outgoing\) +certificate +valid' "$H_DIR/out"
+# A ca_file relative to the plan is read from the plan's folder by every command, whatever
+# directory the operator runs it from (check did; the sessions and pre-flight did not).
+mkdir -p "$H_DIR/relca"
+cp "$H_CA" "$H_DIR/relca/ca.pem"
+sed "s|ca_file: .*|ca_file: ca.pem|" "$H_DIR/go.yaml" >"$H_DIR/relca/plan.yaml"
+(cd / && "$CUTOVER" dry-run "$H_DIR/relca/plan.yaml" >"$H_DIR/relca.out" 2>&1)
+tap_is "$?" 0 "a ca_file relative to the plan works from another directory (dry-run GO)"
 
 cp "$H_DIR/out" "$H_DIR/go.txt"
 dry "$H_DIR/go.yaml" --format json
