@@ -29,6 +29,7 @@
 #include "migrate/pop3/pop3body.h"
 #include "migrate/pop3/pop3list.h"
 #include "migrate/pop3/pop3resp.h"
+#include "migrate/pop3/pop3spool.h"
 #include "migrate/net/streameof.h"
 #include "migrate/net/tlsverify.h"
 #include "migrate/net/trace.h"
@@ -430,32 +431,40 @@ static int pop3src_status(struct pop3src *s, const char *cmd, const char *what, 
 }
 
 /* The body of a multi-line reply after its +OK, byte for byte (pop3body.h), into
- * s->body. A stream that fails or a reply too long to hold leaves the session out of
+ * s->body, or into the spool sp through w when sp is not NULL (pop3spool_finish is the
+ * caller's). A stream that fails or a reply too long to hold leaves the session out of
  * step: it is marked dead. */
-static int pop3src_read_body(struct pop3src *s, const char *what, double t0, struct err *e)
+static int pop3src_read_body(struct pop3src *s, const char *what, double t0, struct spool *sp,
+                             struct pop3spool *w, struct err *e)
 {
 	buf_reset(&s->body);
-	struct pop3body_sink sink = pop3body_buf_sink(&s->body);
+	struct pop3body_sink sink = sp ? pop3spool_sink(w, sp) : pop3body_buf_sink(&s->body);
 	enum pop3body_rc rc = pop3body_read(s->f->pop3_stream, &sink);
 	if (rc == POP3BODY_OK)
 		return 0;
 	s->dead = true;
+	if (rc == POP3BODY_SINK && sp) {
+		*e = w->err;
+		return err_prefix(e, "%s: ", what);
+	}
 	if (rc == POP3BODY_SINK)
 		return err_set(e, ERR_PROTOCOL, "%s: the reply is longer than the %zu bytes this tool holds "
 		               "(or memory ran out)", what, s->body.cap);
 	return pop3resp_lib_err(e, MAILPOP3_ERROR_STREAM, what, pop3src_idle(s, t0), s->ctx.timeout);
 }
 
-/* Send cmd (TOP, RETR) and read its reply into s->body. 1 = +OK, 0 = -ERR (e set from the
- * server's words, class ERR_NOTFOUND unless they carry a code), -1 = session lost. */
-static int pop3src_multiline(struct pop3src *s, const char *cmd, const char *what, struct err *e)
+/* Send cmd (TOP, RETR) and read its reply into s->body (or sp, see pop3src_read_body).
+ * 1 = +OK, 0 = -ERR (e set from the server's words, class ERR_NOTFOUND unless they carry
+ * a code), -1 = session lost. */
+static int pop3src_multiline(struct pop3src *s, const char *cmd, const char *what, struct spool *sp,
+                             struct pop3spool *w, struct err *e)
 {
 	const char *text;
 	double t0 = pop3src_now();
 	int r = pop3src_status(s, cmd, what, ERR_NOTFOUND, &text, e);
 	if (r <= 0)
 		return r;
-	return pop3src_read_body(s, what, t0, e) < 0 ? -1 : 1;
+	return pop3src_read_body(s, what, t0, sp, w, e) < 0 ? -1 : 1;
 }
 
 /* The lines of a multiline reply up to ".", dot-unstuffed, each handed to add(). After a
@@ -706,13 +715,18 @@ static const struct pop3src_entry *pop3src_find(struct pop3src *s, const struct 
  * "." (RFC 1939 needs the terminator on its own line); LIST counts without it. Drop those
  * bytes (CRLF, or LF from a bare-LF server) so the copy is the stored message, byte for
  * byte. */
+static size_t pop3src_added(const struct pop3src_entry *x, uint64_t len, const char *last2)
+{
+	if (len == x->size + 2 && last2[0] == '\r' && last2[1] == '\n')
+		return 2;
+	if (len == x->size + 1 && last2[0] != '\r' && last2[1] == '\n')
+		return 1;
+	return 0;
+}
+
 static size_t pop3src_trim(const struct pop3src_entry *x, const char *data, size_t len)
 {
-	if (len == x->size + 2 && len >= 2 && data[len - 2] == '\r' && data[len - 1] == '\n')
-		return len - 2;
-	if (len == x->size + 1 && len >= 2 && data[len - 2] != '\r' && data[len - 1] == '\n')
-		return len - 1;
-	return len;
+	return len >= 2 ? len - pop3src_added(x, len, data + len - 2) : len;
 }
 
 /* s->body trimmed as above; its length is what the caller hands on. */
@@ -724,18 +738,49 @@ static size_t pop3src_trim_body(struct pop3src *s, const struct pop3src_entry *x
 	return s->body.len;
 }
 
-/* The message's bytes as the server sends them, into s->body. Prefer TOP n <all lines>:
- * unlike RETR it leaves \Seen alone on Dovecot/Courier. Whenever TOP's length differs
- * from LIST's, the message is read again with RETR: the same bytes mean LIST is off (warn,
- * keep TOP); other bytes mean TOP is not trustworthy on this server (use RETR from now on). */
-static int pop3src_body(struct pop3src *s, const struct pop3src_entry *x, struct err *e)
+/* Send cmd (TOP n <all>, RETR) for x and read the message, trimmed as above, into s->body
+ * or, when sp is not NULL, into sp (a second reading, RETR after TOP, starts a fresh
+ * file); its length in *len. 1/0/-1 as pop3src_multiline. */
+static int pop3src_message(struct pop3src *s, const struct pop3src_entry *x, const char *cmd,
+                           const char *what, struct spool *sp, uint64_t *len, struct err *e)
+{
+	if (!sp) {
+		int r = pop3src_multiline(s, cmd, what, NULL, NULL, e);
+		if (r > 0)
+			*len = pop3src_trim_body(s, x);
+		return r;
+	}
+	if (sp->len > 0) {
+		const char *dir = sp->dir;
+		spool_close(sp);
+		if (spool_open(sp, dir, e) < 0)
+			return -1;
+	}
+	struct pop3spool w;
+	int r = pop3src_multiline(s, cmd, what, sp, &w, e);
+	if (r <= 0)
+		return r;
+	if (pop3spool_finish(&w, w.ntail == 2 ? pop3src_added(x, w.len, w.tail) : 0, e) < 0)
+		return -1;
+	*len = w.len;
+	return 1;
+}
+
+/* The message's bytes as the server sends them, into s->body (or the spool sp). Prefer
+ * TOP n <all lines>: unlike RETR it leaves \Seen alone on Dovecot/Courier. Whenever TOP's
+ * length differs from LIST's, the message is read again with RETR: the same bytes mean
+ * LIST is off (warn, keep TOP); other bytes mean TOP is not trustworthy on this server
+ * (use RETR from now on). */
+static int pop3src_body(struct pop3src *s, const struct pop3src_entry *x, struct spool *sp,
+                        struct err *e)
 {
 	char what[64], cmd[64];
+	uint64_t len = 0;
 	int r;
 	if (!s->use_retr) {
 		snprintf(what, sizeof what, "POP3 TOP %u", x->seq);
 		snprintf(cmd, sizeof cmd, "TOP %u %d\r\n", x->seq, POP3SRC_TOP_ALL);
-		r = pop3src_multiline(s, cmd, what, e);
+		r = pop3src_message(s, x, cmd, what, sp, &len, e);
 		if (r == 0 && !s->top_works && !s->has_top) {
 			s->use_retr = true;
 			pop3src_warn(s, "the server refused TOP (%.200s): fetching with RETR, which may mark messages "
@@ -743,36 +788,33 @@ static int pop3src_body(struct pop3src *s, const struct pop3src_entry *x, struct
 			err_clear(e);
 		} else if (r <= 0) {
 			return -1;
-		} else if (pop3src_trim_body(s, x) == x->size) {
+		} else if (len == x->size) {
 			s->top_works = true;
 			return 0;
 		} else {
 			/* Either LIST is wrong or TOP cut the message short: RETR decides. */
-			size_t top_len = s->body.len;
+			uint64_t top_len = len;
 			snprintf(what, sizeof what, "POP3 RETR %u", x->seq);
 			snprintf(cmd, sizeof cmd, "RETR %u\r\n", x->seq);
-			if (pop3src_multiline(s, cmd, what, e) <= 0)
+			if (pop3src_message(s, x, cmd, what, sp, &len, e) <= 0)
 				return -1;
-			if (pop3src_trim_body(s, x) == top_len) {
+			if (len == top_len) {
 				/* The server's own sizes are off; TOP is as good as RETR. */
 				s->top_works = true;
-				pop3src_warn(s, "message %u: LIST says %llu bytes, the server sent %zu", x->seq,
-				             (unsigned long long)x->size, s->body.len);
+				pop3src_warn(s, "message %u: LIST says %llu bytes, the server sent %llu", x->seq,
+				             (unsigned long long)x->size, (unsigned long long)len);
 			} else {
 				s->use_retr = true;
-				pop3src_warn(s, "TOP returned %zu bytes where LIST and RETR say %llu: fetching with "
-				                "RETR, which may mark messages read on the old server", top_len,
-				             (unsigned long long)x->size);
+				pop3src_warn(s, "TOP returned %llu bytes where LIST and RETR say %llu: fetching with "
+				                "RETR, which may mark messages read on the old server",
+				             (unsigned long long)top_len, (unsigned long long)x->size);
 			}
 			return 0;
 		}
 	}
 	snprintf(what, sizeof what, "POP3 RETR %u", x->seq);
 	snprintf(cmd, sizeof cmd, "RETR %u\r\n", x->seq);
-	if (pop3src_multiline(s, cmd, what, e) <= 0)
-		return -1;
-	pop3src_trim_body(s, x);
-	return 0;
+	return pop3src_message(s, x, cmd, what, sp, &len, e) <= 0 ? -1 : 0;
 }
 
 /* Hand s->body to cb; a buffer grown for a big message is given back after it. */
@@ -786,14 +828,15 @@ static int pop3src_deliver(struct pop3src *s, const struct drv_msg *m, drv_fetch
 }
 
 /* The entry for msgs[i], or -1 with a message-scope error. */
-static const struct pop3src_entry *pop3src_check(struct pop3src *s, const struct drv_msg *m, struct err *e)
+static const struct pop3src_entry *pop3src_check(struct pop3src *s, const struct drv_msg *m, uint64_t max,
+                                                 struct err *e)
 {
 	const struct pop3src_entry *x = pop3src_find(s, m);
 	if (!x)
 		err_set(e, ERR_NOTFOUND, "POP3: message %s is no longer on the server", m->key);
-	else if (x->size > CAPS_MESSAGE_MAX)
+	else if (x->size > max)
 		err_set(e, ERR_TOOBIG, "POP3: message %s has %llu bytes, more than the %llu this tool holds",
-		        m->key, (unsigned long long)x->size, (unsigned long long)CAPS_MESSAGE_MAX);
+		        m->key, (unsigned long long)x->size, (unsigned long long)max);
 	else
 		return x;
 	e->scope = ERR_SCOPE_MESSAGE;
@@ -814,7 +857,7 @@ static int pop3src_read_top(struct pop3src *s, const char *what, char *resp, siz
 		snprintf(resp, cap, "%s", strncmp(l, "-ERR ", 5) == 0 ? l + 5 : l);
 		return 0;
 	}
-	return pop3src_read_body(s, what, t0, e) < 0 ? -1 : 1;
+	return pop3src_read_body(s, what, t0, NULL, NULL, e) < 0 ? -1 : 1;
 }
 
 /* RFC 2449 PIPELINING: send the TOP commands of a whole batch at once, then read the
@@ -870,14 +913,23 @@ static int pop3src_fetch_pipelined(struct pop3src *s, const struct drv_msg *cons
 	return rc;
 }
 
-static int pop3src_fetch_one(struct pop3src *s, const struct drv_msg *m, const struct pop3src_entry *x,
-                             drv_fetch_cb cb, void *cbctx, struct err *e)
+/* pop3src_body, a message that is gone failing only itself. */
+static int pop3src_read_message(struct pop3src *s, const struct pop3src_entry *x, struct spool *sp,
+                                struct err *e)
 {
-	if (pop3src_body(s, x, e) < 0) {
+	if (pop3src_body(s, x, sp, e) < 0) {
 		if (e->cls == ERR_NOTFOUND)
 			e->scope = ERR_SCOPE_MESSAGE;
 		return -1;
 	}
+	return 0;
+}
+
+static int pop3src_fetch_one(struct pop3src *s, const struct drv_msg *m, const struct pop3src_entry *x,
+                             drv_fetch_cb cb, void *cbctx, struct err *e)
+{
+	if (pop3src_read_message(s, x, NULL, e) < 0)
+		return -1;
 	return pop3src_deliver(s, m, cb, cbctx, e);
 }
 
@@ -894,7 +946,7 @@ static int pop3src_fetch(struct src *src, const struct drv_msg *const *msgs, siz
 		/* One at a time until TOP has proved itself (or when it cannot be pipelined). */
 		if (single || !s->has_pipelining || !s->top_works || s->use_retr) {
 			single = false;
-			const struct pop3src_entry *x = pop3src_check(s, msgs[i], e);
+			const struct pop3src_entry *x = pop3src_check(s, msgs[i], CAPS_MESSAGE_MAX, e);
 			if (!x || pop3src_fetch_one(s, msgs[i], x, cb, cbctx, e) < 0)
 				return -1;
 			i++;
@@ -906,14 +958,14 @@ static int pop3src_fetch(struct src *src, const struct drv_msg *const *msgs, siz
 		uint64_t bytes = 0;
 		while (i + k < n && k < CAPS_BATCH_MESSAGES) {
 			struct err probe = {0};
-			const struct pop3src_entry *x = pop3src_check(s, msgs[i + k], &probe);
+			const struct pop3src_entry *x = pop3src_check(s, msgs[i + k], CAPS_MESSAGE_MAX, &probe);
 			if (!x || (k > 0 && bytes + x->size > CAPS_BATCH_BYTES))
 				break;
 			batch[k++] = x;
 			bytes += x->size;
 		}
 		if (k == 0) {
-			pop3src_check(s, msgs[i], e);
+			pop3src_check(s, msgs[i], CAPS_MESSAGE_MAX, e);
 			return -1;
 		}
 		size_t delivered = 0;
@@ -923,6 +975,18 @@ static int pop3src_fetch(struct src *src, const struct drv_msg *const *msgs, siz
 		single = delivered < k;
 	}
 	return 0;
+}
+
+/* The same bytes as pop3src_fetch gives (TOP while it is trusted, RETR otherwise, the
+ * added line break dropped), written into sp as they arrive: a big message never sits in
+ * memory. One at a time, never pipelined. */
+static int pop3src_fetch_spool(struct src *src, const struct drv_msg *m, struct spool *sp, struct err *e)
+{
+	struct pop3src *s = (struct pop3src *)src;
+	if (pop3src_load(s, e) < 0)
+		return -1;
+	const struct pop3src_entry *x = pop3src_check(s, m, SPOOL_MESSAGE_MAX, e);
+	return x ? pop3src_read_message(s, x, sp, e) : -1;
 }
 
 static void pop3src_close(struct src *src)
@@ -973,7 +1037,8 @@ static int pop3src_headers(struct src *src, const struct drv_msg *const *msgs, s
 		}
 		char cmd[64];
 		snprintf(cmd, sizeof cmd, "TOP %u 0\r\n", batch[0]->seq);
-		if (pop3src_multiline(s, cmd, "POP3 TOP n 0", e) <= 0 || pop3src_deliver(s, msgs[i], cb, ctx, e) < 0)
+		if (pop3src_multiline(s, cmd, "POP3 TOP n 0", NULL, NULL, e) <= 0 ||
+		    pop3src_deliver(s, msgs[i], cb, ctx, e) < 0)
 			return -1;
 		i++;
 	}
@@ -989,6 +1054,7 @@ const struct src_ops pop3src_ops = {
 	.select = pop3src_select,
 	.list = pop3src_list,
 	.fetch = pop3src_fetch,
+	.fetch_spool = pop3src_fetch_spool,
 	.headers = pop3src_headers,
 	.close = pop3src_close,
 	.warning = pop3src_warning,
