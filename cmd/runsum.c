@@ -3,7 +3,6 @@
 
 #include "cmd/jsondoc.h"
 
-#include <math.h>
 #include <string.h>
 
 #include "base/log.h"
@@ -206,11 +205,6 @@ void runsum_text(FILE *f, const struct runsum *s)
 /* ---- JSON ------------------------------------------------------------------------ */
 
 /* Rates and seconds to one decimal (0.3, not 0.29999999999999999). */
-static json_t *runsum_real1(double v)
-{
-	return jsondoc_real(v, 1);
-}
-
 static json_t *runsum_time(const struct runsum *s, time_t t)
 {
 	char b[40];
@@ -241,7 +235,7 @@ void runsum_json(json_t *root, const struct runsum *s)
 	json_object_set_new(root, "plan", json_string(s->plan_name ? s->plan_name : ""));
 	json_object_set_new(root, "started", runsum_time(s, s->started));
 	json_object_set_new(root, "ended", runsum_time(s, s->ended));
-	json_object_set_new(root, "seconds", runsum_real1(s->seconds));
+	json_object_set_new(root, "seconds", jsondoc_real(s->seconds, 1));
 	json_object_set_new(root, "log", s->log_path ? json_string(s->log_path) : json_null());
 	json_object_set_new(root, "journal", json_string(s->journal_path));
 	json_t *t = json_object();
@@ -256,8 +250,8 @@ void runsum_json(json_t *root, const struct runsum *s)
 	json_object_set_new(t, "messages_already_there", json_integer((json_int_t)o.msgs_there));
 	json_object_set_new(t, "bytes_already_there", json_integer((json_int_t)o.bytes_there));
 	json_object_set_new(t, "messages_failed", json_integer((json_int_t)o.msgs_failed));
-	json_object_set_new(t, "messages_per_second", runsum_real1(o.msgs_per_s));
-	json_object_set_new(t, "mb_per_second", runsum_real1(o.bytes_per_s / 1048576.0));
+	json_object_set_new(t, "messages_per_second", jsondoc_real(o.msgs_per_s, 1));
+	json_object_set_new(t, "mb_per_second", jsondoc_real(o.bytes_per_s / 1048576.0, 1));
 	json_object_set_new(root, "totals", t);
 	json_object_set_new(root, "largest_message",
 	                    o.largest_customer ? json_pack("{s:s, s:I}", "customer", o.largest_customer,

@@ -97,6 +97,23 @@ bool imap_conn_trycreate(struct imap_conn *c)
 	return c->s->imap_response_info && c->s->imap_response_info->rsp_trycreate;
 }
 
+int imap_conn_uid_fetch(struct imap_conn *c, struct mailimap_set *set,
+                        struct mailimap_fetch_type *ft, clist **result, int *r, struct err *e)
+{
+	*result = NULL;
+	if (!set || !ft) {
+		if (set)
+			mailimap_set_free(set);
+		if (ft)
+			mailimap_fetch_type_free(ft);
+		return err_set(e, ERR_NOMEM, "out of memory");
+	}
+	*r = mailimap_uid_fetch(c->s, set, ft, result);
+	mailimap_set_free(set);
+	mailimap_fetch_type_free(ft);
+	return 0;
+}
+
 int imap_conn_fail(struct imap_conn *c, int r, enum err_class fallback, struct err *e,
                    const char *what, ...)
 {

@@ -49,6 +49,12 @@ uint64_t imap_conn_cap_number(struct imap_conn *c, const char *name);
 /* The server's hierarchy delimiter (LIST "" ""), cached. */
 int imap_conn_delim(struct imap_conn *c, char *delim, struct err *e);
 
+/* UID FETCH `set` with `ft`, both taken (freed here). Either NULL means building it ran
+ * out of memory: ERR_NOMEM, -1. Otherwise 0, libetpan's code in *r and its list in *result;
+ * the caller answers a failed *r with imap_conn_fail, naming what it fetched. */
+int imap_conn_uid_fetch(struct imap_conn *c, struct mailimap_set *set,
+                        struct mailimap_fetch_type *ft, clist **result, int *r, struct err *e);
+
 /* Turn a failed libetpan call `r` into e: a line the guard refused becomes ERR_PROTOCOL
  * with the line's start as the server's words; stream errors become ERR_NET/ERR_TIMEOUT
  * (and the connection is marked dead), response codes ([OVERQUOTA], [TOOBIG],

@@ -98,15 +98,10 @@ int imap_fetch_uids(struct imap_conn *c, const uint32_t *uids, size_t n, const c
 			set = NULL;
 		}
 	struct mailimap_fetch_type *ft = set ? imap_fetch_type(header, 0, 0) : NULL;
-	if (!ft) {
-		if (set)
-			mailimap_set_free(set);
-		return err_set(e, ERR_NOMEM, "out of memory");
-	}
-	clist *result = NULL;
-	int r = mailimap_uid_fetch(c->s, set, ft, &result);
-	mailimap_set_free(set);
-	mailimap_fetch_type_free(ft);
+	clist *result;
+	int r;
+	if (imap_conn_uid_fetch(c, set, ft, &result, &r, e) < 0)
+		return -1;
 	if (r != MAILIMAP_NO_ERROR)
 		return imap_conn_fail(c, r, ERR_PROTOCOL, e, "UID FETCH of %zu messages", n);
 
@@ -137,15 +132,10 @@ static int imap_fetch_piece(struct imap_conn *c, uint32_t uid, uint32_t offset, 
 {
 	struct mailimap_set *set = mailimap_set_new_single(uid);
 	struct mailimap_fetch_type *ft = set ? imap_fetch_type(NULL, offset, IMAP_FETCH_CHUNK) : NULL;
-	if (!ft) {
-		if (set)
-			mailimap_set_free(set);
-		return err_set(e, ERR_NOMEM, "out of memory");
-	}
-	clist *result = NULL;
-	int r = mailimap_uid_fetch(c->s, set, ft, &result);
-	mailimap_set_free(set);
-	mailimap_fetch_type_free(ft);
+	clist *result;
+	int r;
+	if (imap_conn_uid_fetch(c, set, ft, &result, &r, e) < 0)
+		return -1;
 	if (r != MAILIMAP_NO_ERROR)
 		return imap_conn_fail(c, r, ERR_PROTOCOL, e, "UID FETCH %u (BODY.PEEK[]<%u.%u>)", uid,
 		                      offset, IMAP_FETCH_CHUNK);

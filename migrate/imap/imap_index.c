@@ -126,15 +126,10 @@ int imap_index_selected(struct imap_conn *c, const char *header, struct drv_inde
 	}
 	struct mailimap_set *set = mailimap_set_new_interval(1, 0);   /* 1:* */
 	struct mailimap_fetch_type *ft = set ? imap_index_type(header) : NULL;
-	if (!ft) {
-		if (set)
-			mailimap_set_free(set);
-		return err_set(e, ERR_NOMEM, "out of memory");
-	}
-	clist *result = NULL;
-	int r = mailimap_uid_fetch(c->s, set, ft, &result);
-	mailimap_set_free(set);
-	mailimap_fetch_type_free(ft);
+	clist *result;
+	int r;
+	if (imap_conn_uid_fetch(c, set, ft, &result, &r, e) < 0)
+		return -1;
 	if (r != MAILIMAP_NO_ERROR)
 		return imap_conn_fail(c, r, ERR_PROTOCOL, e, "UID FETCH 1:* (index)");
 	size_t cnt = result ? (size_t)clist_count(result) : 0;
