@@ -11,6 +11,7 @@
 #ifndef CUTOVER_MEMDRV_H
 #define CUTOVER_MEMDRV_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -52,8 +53,19 @@ struct memdrv {
 	const char *fetch_toobig_key;   /* fetching this source key fails: too big (message scope) */
 	size_t drop_after;          /* this operation fails like a dropped session (once) */
 	bool no_uidplus;            /* appends report no UID */
+	enum err_class open_src_fails, open_dst_fails;   /* that side's open fails so (ERR_NONE: opens) */
+	unsigned open_ms, fetch_ms, append_ms;   /* each open / fetch / append takes this long */
+	size_t stop_after_appends;  /* after this many appends, *stop is set (an interrupt) */
+	volatile int *stop;
 	/* Counters. */
 	size_t appends, ops, opened, closed, indexes;
+	/* The engine opens the sessions and fetches ahead on threads of its own: every
+	 * counter above is kept under mu. What ran at the same time: */
+	pthread_mutex_t mu;
+	size_t opening, opening_max;   /* opens under way at once, the most seen */
+	bool fetching, appending;
+	size_t overlaps;               /* fetches and appends that began while the other ran */
+	size_t spooled;                /* messages written through fetch_spool */
 };
 
 void memdrv_init(struct memdrv *m, bool one_mailbox);
