@@ -78,6 +78,18 @@ static void t_plan(struct plan *p, enum plan_uidl u)
 	p->n_customers = 1;
 }
 
+/* What a run logged about its customer (the lines, as much as fits), and its stop switch. */
+static char t_cust_logged[8192];
+static volatile int t_stop;
+
+static void t_cust_log(void *ctx, const char *customer, const char *level, const char *text)
+{
+	size_t used = strlen(t_cust_logged);
+	(void)ctx;
+	if (customer)
+		snprintf(t_cust_logged + used, sizeof t_cust_logged - used, "%s: %s\n", level, text);
+}
+
 /* One engine run over memdrv; the customer's result in *r. */
 static int t_run(const struct plan *p, struct memdrv *m, const char *journal,
                  struct engine_result *r)
@@ -92,6 +104,9 @@ static int t_run(const struct plan *p, struct memdrv *m, const char *journal,
 	o.workers = 1;
 	o.tick_ms = 10;
 	o.drivers = &dv;
+	o.log = t_cust_log;
+	o.stop = &t_stop;
+	t_cust_logged[0] = '\0';
 	err_clear(&e);
 	if (engine_run(p, &o, &res, &n, &e) < 0 || n != 1) {
 		printf("# engine_run: %s\n", e.msg);
@@ -441,6 +456,52 @@ static void t_no_uidplus(void)
 	memdrv_free(&x.m);
 }
 
+/* ---- overlapping the two servers ---- */
+
+/* The source and the destination are opened at the same time; when one side refuses, the
+ * customer fails with that side's reason and the other session is closed, not leaked.
+ * When both refuse, the source's reason is the customer's and the destination's is logged. */
+static void t_open_concurrent(void)
+{
+	static const struct { enum err_class src, dst; const char *says; } cases[] = {
+		{ ERR_NONE, ERR_NONE, NULL },
+		{ ERR_AUTH, ERR_NONE, "source refused" },
+		{ ERR_NONE, ERR_AUTH, "destination refused" },
+		{ ERR_AUTH, ERR_PERM, "source refused" },
+	};
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		struct t_env x;
+		t_env_init(&x, "open", false, PLAN_UIDL_PRESERVE);
+		x.m.open_ms = 100;
+		x.m.open_src_fails = cases[k].src;
+		x.m.open_dst_fails = cases[k].dst;
+		T_REQUIRE(t_env_run(&x) == 0);
+		T_INTEQ(x.m.opening_max, 2);
+		T_INTEQ(x.m.opened, x.m.closed);
+		if (!cases[k].says) {
+			T_CHECK(x.r.ok);
+			T_CHECK(t_exactly_once(&x.m, "INBOX", "INBOX", false));
+		} else {
+			T_CHECK(!x.r.ok);
+			T_INTEQ(x.r.cls, ERR_AUTH);
+			T_INTEQ(x.r.attempts, 1);
+			T_INTEQ(x.m.opened, cases[k].src && cases[k].dst ? 0 : 1);
+			T_CHECK(strstr(x.r.error, cases[k].says) != NULL);
+			T_INTEQ(x.m.appends, 0);
+		}
+		if (cases[k].src && cases[k].dst) {   /* the destination's reason logged, not lost */
+			T_CHECK(strstr(x.r.error, "destination") == NULL);
+			T_CHECK(strstr(t_cust_logged, "warn: memdrv: destination refused the login") != NULL);
+			T_CHECK(strstr(t_cust_logged, "error: failed (auth): memdrv: source refused") != NULL);
+		}
+		memdrv_free(&x.m);
+		if (t_case_failed) {
+			printf("#   case %zu: error '%s', logged:\n%s", k, x.r.error, t_cust_logged);
+			return;
+		}
+	}
+}
+
 /* ---- the old servers' caps ---- */
 
 static double t_now(void)
@@ -531,6 +592,7 @@ int main(int argc, char **argv)
 	T_RUN(t_message_scope_append);
 	T_RUN(t_dropped_session);
 	T_RUN(t_no_uidplus);
+	T_RUN(t_open_concurrent);
 	T_RUN(t_rate_cap);
 	T_RUN(t_connection_cap);
 	if (!t_failed) {
