@@ -372,30 +372,48 @@ static void t_rematch(void)
 }
 
 /* One message the source refuses (too big): only it fails, FAILED in the journal with
- * the reason; the rest of the mailbox is copied and the customer says so. */
+ * the reason; the rest of the mailbox is copied and the customer says so. The refused one
+ * is in the first batch, or in the second while it is fetched ahead of the first's
+ * APPEND (the fetch and append take time, and did overlap), or in the second through the
+ * spool files (every message over a threshold of 1 byte). */
 static void t_message_scope_fetch(void)
 {
-	struct t_env x;
-	t_env_init(&x, "toobig-fetch", true, PLAN_UIDL_PRESERVE);
-	x.m.fetch_toobig_key = "UID103-21";
-	T_REQUIRE(t_env_run(&x) == 0);
-	T_CHECK(!x.r.ok);
-	T_INTEQ(x.r.cls, ERR_TOOBIG);
-	T_INTEQ(x.r.attempts, 1);
-	T_INTEQ(x.r.copied, T_POP3_N - 1);
-	T_INTEQ(x.r.failed, 1);
-	T_INTEQ(memdrv_folder(&x.m.dst, "INBOX", 0)->n, T_POP3_N - 1);
-	T_INTEQ(t_rows(x.journal, JOURNAL_MSG_FAILED), 1);
-	T_INTEQ(t_rows(x.journal, JOURNAL_MSG_DONE), T_POP3_N - 1);
-	T_CHECK(strstr(x.r.error, "UID103-21") != NULL);
-	/* once the source hands it over, the next run copies just that one */
-	x.m.fetch_toobig_key = NULL;
-	T_REQUIRE(t_env_run(&x) == 0);
-	T_CHECK(x.r.ok);
-	T_INTEQ(x.r.copied, 1);
-	T_CHECK(t_exactly_once(&x.m, "INBOX", "INBOX", true));
-	T_INTEQ(t_rows(x.journal, JOURNAL_MSG_FAILED), 0);
-	memdrv_free(&x.m);
+	static const struct { const char *key; unsigned ms; bool spool; } cases[] = {
+		{ "UID103-21", 0, false },
+		{ "UID175-525", 20, false },
+		{ "UID175-525", 20, true },
+	};
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		struct t_env x;
+		t_env_init(&x, "toobig-fetch", true, PLAN_UIDL_PRESERVE);
+		x.m.fetch_toobig_key = cases[k].key;
+		x.m.fetch_ms = x.m.append_ms = cases[k].ms;
+		x.p.migration.spool_threshold = cases[k].spool ? 1 : 0;
+		T_REQUIRE(t_env_run(&x) == 0);
+		T_CHECK(!x.r.ok);
+		T_INTEQ(x.r.cls, ERR_TOOBIG);
+		T_INTEQ(x.r.attempts, 1);
+		T_INTEQ(x.r.copied, T_POP3_N - 1);
+		T_INTEQ(x.r.failed, 1);
+		T_INTEQ(memdrv_folder(&x.m.dst, "INBOX", 0)->n, T_POP3_N - 1);
+		T_INTEQ(t_rows(x.journal, JOURNAL_MSG_FAILED), 1);
+		T_INTEQ(t_rows(x.journal, JOURNAL_MSG_DONE), T_POP3_N - 1);
+		T_CHECK(strstr(x.r.error, cases[k].key) != NULL);
+		T_CHECK(!cases[k].ms || x.m.overlaps > 0);
+		T_INTEQ(x.m.spooled, cases[k].spool ? T_POP3_N - 1 : 0);
+		/* once the source hands it over, the next run copies just that one */
+		x.m.fetch_toobig_key = NULL;
+		T_REQUIRE(t_env_run(&x) == 0);
+		T_CHECK(x.r.ok);
+		T_INTEQ(x.r.copied, 1);
+		T_CHECK(t_exactly_once(&x.m, "INBOX", "INBOX", true));
+		T_INTEQ(t_rows(x.journal, JOURNAL_MSG_FAILED), 0);
+		memdrv_free(&x.m);
+		if (t_case_failed) {
+			printf("#   case %zu: overlaps %zu\n", k, x.m.overlaps);
+			return;
+		}
+	}
 }
 
 /* The destination refuses one append on its own: the messages after it in the batch
@@ -502,6 +520,38 @@ static void t_open_concurrent(void)
 	}
 }
 
+/* An interrupt while batch 1 is appended and batch 2 is fetched ahead: batch 1 ends DONE,
+ * batch 2 is dropped with nothing of it in the journal, the customer is pending; the
+ * next run copies the rest, each message once. */
+static void t_interrupt_between_batches(void)
+{
+	struct t_env x;
+	t_env_init(&x, "interrupt", true, PLAN_UIDL_PRESERVE);
+	x.m.fetch_ms = 30;
+	x.m.append_ms = 10;
+	x.m.stop = &t_stop;
+	x.m.stop_after_appends = 50;
+	t_stop = 0;
+	T_REQUIRE(t_env_run(&x) == 0);
+	T_CHECK(!x.r.ok);
+	T_CHECK(x.r.interrupted);
+	T_INTEQ(x.r.copied, 50);
+	T_INTEQ(t_rows(x.journal, JOURNAL_MSG_DONE), 50);
+	T_INTEQ(t_rows(x.journal, JOURNAL_MSG_INTENT), 0);
+	T_INTEQ(t_rows(x.journal, JOURNAL_MSG_FAILED), 0);
+	T_INTEQ(memdrv_folder(&x.m.dst, "INBOX", 0)->n, 50);
+	T_INTEQ(x.m.opened, x.m.closed);
+	T_CHECK(x.m.overlaps > 0);   /* batch 2 was being fetched when the stop came */
+	t_stop = 0;
+	x.m.stop = NULL;
+	T_REQUIRE(t_env_run(&x) == 0);
+	T_CHECK(x.r.ok);
+	T_INTEQ(x.r.copied, T_POP3_N - 50);
+	T_CHECK(t_exactly_once(&x.m, "INBOX", "INBOX", true));
+	T_INTEQ(t_rows(x.journal, JOURNAL_MSG_DONE), T_POP3_N);
+	memdrv_free(&x.m);
+}
+
 /* ---- the old servers' caps ---- */
 
 static double t_now(void)
@@ -593,6 +643,7 @@ int main(int argc, char **argv)
 	T_RUN(t_dropped_session);
 	T_RUN(t_no_uidplus);
 	T_RUN(t_open_concurrent);
+	T_RUN(t_interrupt_between_batches);
 	T_RUN(t_rate_cap);
 	T_RUN(t_connection_cap);
 	if (!t_failed) {
