@@ -193,6 +193,19 @@ static int memdrv_op(struct memdrv *m, bool *dead, struct err *e)
 	return rc;
 }
 
+static double memdrv_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Whether destination message x shows yet (append_late_ms). */
+static bool memdrv_visible(const struct memdrv_msg *x)
+{
+	return x->visible_at <= 0 || memdrv_now() >= x->visible_at;
+}
+
 /* A fetch (src) or an append (!src) begins or ends; one that begins while the other side
  * is busy is an overlap. */
 static void memdrv_busy(struct memdrv *m, bool src, bool on)
@@ -452,6 +465,7 @@ static int memdrv_append_one(struct memdrv_dst *x, struct drv_append *a, struct 
 		return err_set(e, ERR_IO, "memdrv: saving");
 	if (drop) {
 		x->dead = true;
+		s->visible_at = m->append_late_ms ? memdrv_now() + m->append_late_ms / 1000.0 : 0;
 		return err_set(e, ERR_NET, "memdrv: connection reset after append %zu", k);
 	}
 	return 0;
@@ -492,7 +506,8 @@ static int memdrv_dst_find_header(struct dst *d, const char *folder, const char 
 	struct memdrv_folder *f = memdrv_find(&x->m->dst, folder);
 	*uids = memdrv_need(calloc(f ? f->n + 1 : 1, sizeof **uids));
 	for (size_t i = 0; f && i < f->n; i++)
-		if (hdr_first(f->v[i].data, f->v[i].len, name, v, sizeof v) && strcmp(v, value) == 0)
+		if (memdrv_visible(&f->v[i]) &&
+		    hdr_first(f->v[i].data, f->v[i].len, name, v, sizeof v) && strcmp(v, value) == 0)
 			(*uids)[(*n)++] = f->v[i].uid;
 	return 0;
 }
@@ -520,6 +535,8 @@ static int memdrv_dst_index(struct dst *d, const char *folder, const char *heade
 	struct memdrv_folder *f = memdrv_find(&x->m->dst, folder);
 	out->v = memdrv_need(calloc(f ? f->n + 1 : 1, sizeof *out->v));
 	for (size_t i = 0; f && i < f->n; i++) {
+		if (!memdrv_visible(&f->v[i]))
+			continue;
 		struct drv_index_entry *en = &out->v[out->n++];
 		en->uid = f->v[i].uid;
 		en->size = memdrv_crlf_size(f->v[i].data, f->v[i].len);
@@ -539,7 +556,7 @@ static int memdrv_dst_fetch_uid(struct dst *d, const char *folder, uint32_t uid,
 		return -1;
 	struct memdrv_folder *f = memdrv_find(&x->m->dst, folder);
 	for (size_t i = 0; f && i < f->n; i++)
-		if (f->v[i].uid == uid) {
+		if (f->v[i].uid == uid && memdrv_visible(&f->v[i])) {
 			*data = memdrv_need(malloc(f->v[i].len + 1));
 			memcpy(*data, f->v[i].data, f->v[i].len);
 			*len = f->v[i].len;

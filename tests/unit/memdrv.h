@@ -28,6 +28,7 @@ struct memdrv_msg {
 	unsigned flags;
 	char *data;
 	size_t len;
+	double visible_at;          /* destination: hidden until then (CLOCK_MONOTONIC s; 0: at once) */
 };
 
 struct memdrv_folder {
@@ -49,6 +50,8 @@ struct memdrv {
 	/* Faults. Counts are over the memdrv's life (all sessions), 1-based; 0 = never. */
 	size_t append_net_at;       /* this append fails like a dropped connection (once) */
 	bool append_net_stored;     /* … after the server stored the message (it is in doubt) */
+	unsigned append_late_ms;    /* … and it shows only this much later (the server was still
+	                               storing it when the next session looked) */
 	size_t append_toobig_at;    /* this append is refused: too big (message scope) */
 	const char *fetch_toobig_key;   /* fetching this source key fails: too big (message scope) */
 	size_t drop_after;          /* this operation fails like a dropped session (once) */
