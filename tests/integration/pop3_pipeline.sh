@@ -4,7 +4,7 @@
 # proxy that logs every write of the client as one line ("|" between its commands), so
 # the round trips can be counted. A server without PIPELINING gets one command per write,
 # each after the reply to the one before; a server with it gets CAPA, STAT, LIST and UIDL
-# after login in one write, a batch's TOP commands in one write (no lone first TOP) and
+# after login in one write (UIDL alone after them when CAPA did not name it), a batch's TOP commands in one write (no lone first TOP) and
 # RSET and QUIT in one write, however slowly its replies come and wherever they are cut;
 # a refusal in the middle of a pipelined group is reported with the server's words and
 # the replies after it are read past (RSET and QUIT still follow: the session stayed in
@@ -106,6 +106,14 @@ RSET|QUIT|" "PIPELINING: after login CAPA STAT LIST UIDL in one write, the TOPs 
 tap_ok "PIPELINING: the server saw no surprise" no_mismatch
 tap_is "$(grep -c '^warning' "$d/err")" 0 "PIPELINING: no warning"
 
+# --- PIPELINING without UIDL in CAPA: UIDL goes alone, after the group ---
+play uidl-unadvertised
+tap_is "$(cat "$d/rc"):$(msgs | head -n 2 | cut -d' ' -f2 | tr '\n' ' ')" "0:u-one u-two " \
+	"UIDL not advertised: still asked for, keys are the UIDLs"
+tap_is "$(sed -n '4,5p' "$d/writes" | tr '\n' ' ')" "CAPA|STAT|LIST| UIDL| " \
+	"UIDL not advertised: not in the group after login, sent alone after it"
+tap_ok "UIDL not advertised: the server saw no surprise" no_mismatch
+
 # --- a refusal in the middle of a pipelined group ---
 play stat-refused --list-only
 tap_is "$(cat "$d/rc"):$(grep -c 'SYS/TEMP.*mailbox is being rebuilt, try later' "$d/err")" "75:1" \
@@ -123,6 +131,15 @@ tap_is "$(msgs)" "1 u-one 18 $(sha 1)
 missing u-two (not-found)
 3 u-three 18 $(sha 3)" "TOP refused: only that message fails; the one after it is read past, then fetched"
 tap_ok "TOP refused: the server saw no surprise" no_mismatch
+
+play top-refused-all
+tap_is "$(cat "$d/rc"):$(msgs | tr '\n' ' ')" \
+	"0:missing u-one (not-found) missing u-two (not-found) missing u-three (not-found) " \
+	"every TOP refused: each message fails alone"
+tap_is "$(sed -n '5,$p' "$d/writes" | tr '\n' ' ')" \
+	"TOP 1 2147483647|TOP 2 2147483647|TOP 3 2147483647| TOP 2 2147483647| TOP 3 2147483647| RSET|QUIT| " \
+	"every TOP refused: after the first batch, one at a time until TOP works"
+tap_ok "every TOP refused: the server saw no surprise" no_mismatch
 
 # --- nonsense in the middle of a group ---
 play capa-garbage --list-only
