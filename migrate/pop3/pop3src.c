@@ -54,6 +54,7 @@ struct pop3src {
 	struct drv_endpoint ep;      /* a copy: the caller's may go away after open */
 	struct pop3auth_ctx ctx;
 	bool dead;                   /* stream broken: no RSET, quick QUIT */
+	bool greeted, logged_in;     /* the server said +OK to the connection, to the login */
 	double last_io;              /* monotonic time of the last byte sent or received */
 	bool heard;                  /* the server sent at least one byte */
 	bool capa;                   /* the server answered CAPA */
@@ -222,6 +223,7 @@ static int pop3src_connect(struct pop3src *s, struct err *e)
 		return pop3src_fail(s, rc, ERR_TEMP, what, t0, e);
 	if (rc != MAILPOP3_NO_ERROR)
 		return pop3src_fail(s, rc, ERR_NET, what, t0, e);
+	s->greeted = true;
 	if (ep->tls == DRV_TLS_IMPLICIT && tlsverify_stream(s->f->pop3_stream, ep, e) < 0)
 		return -1;
 	if (pop3src_capa(s, e) < 0)
@@ -268,17 +270,20 @@ static void pop3src_free_tab(mailpop3 *f)
 }
 
 /* RSET (belt and braces: we never DELE) and QUIT: in one write when the server
- * pipelines, else after RSET's reply. QUIT's reply is not waited for: nothing was
- * deleted, so there is nothing for the server to commit or to tell us (RFC 1939: a
- * session that ends without it deletes nothing either), and the customer is done one
- * round trip sooner. The connection is closed as mailpop3_quit would close it. */
+ * pipelines, else after RSET's reply; before login QUIT alone, before a greeting nothing.
+ * QUIT's reply is not waited for: nothing was deleted, so there is nothing for the server
+ * to commit or to tell us (RFC 1939: a session that ends without it deletes nothing
+ * either), and the customer is done one round trip sooner. The connection is closed as
+ * mailpop3_quit would close it. */
 static void pop3src_goodbye(struct pop3src *s)
 {
 	struct err ignore = {0};
 	const char *text;
-	if (s->has_pipelining)
+	if (s->logged_in && s->has_pipelining)
 		pop3src_send(s, "RSET\r\nQUIT\r\n", "POP3 QUIT", &ignore);
-	else if (pop3src_status(s, "RSET\r\n", "POP3 RSET", ERR_PROTOCOL, &text, &ignore) >= 0)
+	else if (s->logged_in && pop3src_status(s, "RSET\r\n", "POP3 RSET", ERR_PROTOCOL, &text, &ignore) >= 0)
+		pop3src_send(s, "QUIT\r\n", "POP3 QUIT", &ignore);
+	else if (s->greeted && !s->logged_in)
 		pop3src_send(s, "QUIT\r\n", "POP3 QUIT", &ignore);
 	mailstream_close(s->f->pop3_stream);
 	s->f->pop3_stream = NULL;
@@ -344,6 +349,7 @@ static int pop3src_open(struct src **out, const struct drv_endpoint *ep,
 		pop3src_free(s);
 		return -1;
 	}
+	s->logged_in = true;
 	if (pop3src_after_login(s, e) < 0) {
 		pop3src_free(s);
 		return -1;

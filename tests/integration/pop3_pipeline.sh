@@ -141,6 +141,9 @@ tap_is "$(sed -n '5,$p' "$d/writes" | tr '\n' ' ')" \
 	"every TOP refused: after the first batch, one at a time until TOP works"
 tap_ok "every TOP refused: the server saw no surprise" no_mismatch
 
+play login-refused --list-only
+tap_is "$(cat "$d/rc"):$(cmds | sed -n '4,$p' | tr '\n' ' ')" "77:QUIT " "login refused: QUIT alone after it"
+
 # --- nonsense in the middle of a group ---
 play capa-garbage --list-only
 tap_is "$(cat "$d/rc"):$(grep -c 'neither +OK nor -ERR' "$d/err")" "76:1" \
