@@ -3,6 +3,13 @@
  * with TOP n <huge> when the server has TOP because RETR marks mail \Seen on Dovecot
  * and Courier, and close sends RSET before QUIT.
  *
+ * Round trips: with PIPELINING (RFC 2449) what needs no answer in between goes in one
+ * write and the replies are read in order: CAPA, STAT, LIST and UIDL after login, a
+ * batch's TOPs, RSET and QUIT (whose reply nobody waits for). A refusal in a group is
+ * reported with the server's words and the replies after it are read past; a reply that
+ * is neither +OK nor -ERR leaves the session dead (nothing after it is trusted). Without
+ * PIPELINING every command waits for the reply to the one before.
+ *
  * Keys: the UIDL when the server has one. Without UIDL a key must still be known at
  * list time (to skip messages already copied), so we use TOP n 0 and key the message by
  * "sha256:" + SHA-256 over its header block and its LIST size; identical copies get
