@@ -130,9 +130,10 @@ measure() {
 	awk -v l="$label" -v p="$p" -v m="$m" -v b="$b" -v w="$wall" -v cu="$cu" -v cs="$cs" \
 	    -v sc="$(( s1 - s0 ))" -v dc="$(( d1 - d0 ))" -v hz="$tick" -v rss="$rss" -v res="$res" 'BEGIN {
 		if (w <= 0) w = 0.01
-		printf "%-15s %2d %6d %7.2f %7.0f %6.2f %6.2f %6.2f %6.2f %6.3f %6.3f %6.0f  %s\n",
+		printf "%-15s %2d %6d %7.2f %7.0f %6.2f %6.2f %6.2f %6.2f %6.3f %6.3f %6.3f %6.0f  %s\n",
 		    l, p, m, w, m / w, b / w / 1048576, cu + cs, sc / hz, dc / hz,
-		    sc / hz * 1000 / m, dc / hz * 1000 / m, rss / 1024, res }' >"$H_DIR/row"
+		    sc / hz * 1000 / m, dc / hz * 1000 / m, (cu + cs + (sc + dc) / hz) * 1000 / m,
+		    rss / 1024, res }' >"$H_DIR/row"
 	cat "$H_DIR/row"
 	out+=("$(cat "$H_DIR/row")")
 	rate[$label]=$(awk '{ print $5 }' "$H_DIR/row")
@@ -140,8 +141,8 @@ measure() {
 header() {
 	say ""
 	say "## $* (load $(load))"
-	say "$(printf '%-15s %2s %6s %7s %7s %6s %6s %6s %6s %6s %6s %6s  %s' tool P msgs wall msg/s MB/s \
-		'cli s' 'src s' 'dst s' 'src ms' 'dst ms' 'RSS MB' check)"
+	say "$(printf '%-15s %2s %6s %7s %7s %6s %6s %6s %6s %6s %6s %6s %6s  %s' tool P msgs wall msg/s MB/s \
+		'cli s' 'src s' 'dst s' 'src ms' 'dst ms' 'all ms' 'RSS MB' check)"
 }
 
 # ---- the tools ----
@@ -304,7 +305,7 @@ ratios() {
 
 # ---- phases ----
 say "bench: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, $(dovecot --version | cut -d' ' -f1) pair, corpus $users x $count ($sizes, seed $seed), $all_msgs msgs, $((all_bytes / 1024 / 1024)) MB"
-say "columns: P parallel mailboxes; cli/src/dst s = CPU seconds of the tool / source Dovecot / destination Dovecot; src/dst ms = server CPU ms per message; RSS = peak RSS of the largest client process"
+say "columns: P parallel mailboxes; cli/src/dst s = CPU seconds of the tool / source Dovecot / destination Dovecot; src/dst ms = server CPU ms per message; all ms = CPU ms per message of the tool and both servers together (what the wall clock follows once the machine's CPUs are saturated); RSS = peak RSS of the largest client process"
 
 for phase in $phases; do
 	case $phase in
