@@ -36,7 +36,10 @@
 # Environment: BENCH_SMALL=1 (quick: 8 users x 40, large 8M+24M, curve 1 4),
 # BENCH_USERS (40), BENCH_COUNT (150), BENCH_SIZES (mixed), BENCH_WORKERS (4),
 # BENCH_REPEAT (1), BENCH_SEED, BENCH_RTT_MS (10), BENCH_SUB_USERS (8), BENCH_LARGE
-# ("40M 200M"), BENCH_TOOLS (all), BENCH_OUT (also write the table there).
+# ("40M 200M"), BENCH_TOOLS (all), BENCH_OUT (also write the table there), BENCH_PERF=1
+# (perf samples the machine during each tool: the CPU split between the tool, the source's
+# and the destination's sessions and the logins, with each one's hottest functions;
+# bench/perfsplit.sh).
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 if [ "${BENCH_SMALL:-}" = 1 ]; then
@@ -55,8 +58,13 @@ command -v mbsync >/dev/null 2>&1 || tools=${tools/mbsync/}
 . "$root/tests/harness/lib.sh"
 harness_init
 # mail_fsync = never on both: the bench measures the tools and the servers' CPU, not the disk.
-H_EXTRA_CONF='mail_fsync = never' dovecot_start src source || exit 1
-H_EXTRA_CONF='mail_fsync = never' dovecot_start dst dest || exit 1
+srv_extra_src= srv_extra_dst=
+if [ "${BENCH_PERF:-}" = 1 ]; then
+	. "$root/bench/perfsplit.sh"
+	srv_extra_src=$(perfsplit_conf src) srv_extra_dst=$(perfsplit_conf dst)
+fi
+H_EXTRA_CONF=$'mail_fsync = never\n'"$srv_extra_src" dovecot_start src source || exit 1
+H_EXTRA_CONF=$'mail_fsync = never\n'"$srv_extra_dst" dovecot_start dst dest || exit 1
 export SRC_MASTER_PW=$src_MASTER_PW DST_MASTER_PW=$dst_MASTER_PW
 sp=$H_DIR/spool && mkdir -m 700 "$sp"
 out=()
@@ -117,9 +125,11 @@ measure() {
 	local label=$1 p=$2 m=$3 b=$4 chk=$5 s0 d0 s1 d1 t0 t1 rc res
 	shift 6
 	s0=$(srv_cpu src) d0=$(srv_cpu dst)
+	[ "${BENCH_PERF:-}" = 1 ] && perfsplit_start "$label"
 	/usr/bin/time -f '%e %U %S %M' -o "$H_DIR/time.out" "$@" >"$H_DIR/$label.out" 2>&1
 	rc=$?
 	s1=$(srv_cpu src) d1=$(srv_cpu dst)
+	[ "${BENCH_PERF:-}" = 1 ] && perfsplit_stop
 	# (GNU time puts "Command exited with non-zero status N" first)
 	read -r wall cu cs rss < <(tail -n 1 "$H_DIR/time.out") || { wall=0 cu=0 cs=0 rss=0; }
 	if [ "$rc" != 0 ]; then
@@ -137,6 +147,8 @@ measure() {
 	cat "$H_DIR/row"
 	out+=("$(cat "$H_DIR/row")")
 	rate[$label]=$(awk '{ print $5 }' "$H_DIR/row")
+	[ "${BENCH_PERF:-}" = 1 ] && perfsplit_print "$label" 'cutover|doveadm|mbsync'
+	return 0
 }
 header() {
 	say ""
