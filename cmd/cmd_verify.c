@@ -110,7 +110,7 @@ static void verify_table(const struct verify_row *r, size_t n)
 			       x->customer, x->v.src_n, x->v.dst_n, (unsigned long long)x->v.src_bytes,
 			       (unsigned long long)x->v.dst_bytes, x->v.matched, x->v.src_n, x->iv.folders,
 			       x->iv.folders_missing, x->iv.missing, x->iv.pending, x->iv.flags_differ,
-			       x->iv.dates_differ, x->v.loss ? "LOSS" : "ok", x->iv.first_problem[0] ? " — " : "",
+			       x->iv.dates_differ, x->v.loss ? "DIFFERS" : "ok", x->iv.first_problem[0] ? " — " : "",
 			       x->iv.first_problem);
 			continue;
 		}
@@ -120,7 +120,7 @@ static void verify_table(const struct verify_row *r, size_t n)
 		printf("%-*s %6zu %6zu %12llu %12llu %9s %8s %7zu %6zu %7zu %6s  %s\n", w, x->customer,
 		       x->v.src_n, x->v.dst_n, (unsigned long long)x->v.src_bytes, (unsigned long long)x->v.dst_bytes,
 		       content, pct, x->v.uidl_missing, x->v.uidl_extra, x->v.uidl_changed,
-		       x->v.order_kept ? "kept" : "CHANGED", x->v.loss ? "LOSS" : "ok");
+		       x->v.order_kept ? "kept" : "CHANGED", x->v.loss ? "DIFFERS" : "ok");
 	}
 }
 
