@@ -124,13 +124,18 @@ static int engine_doubt_look(struct engine_folder *f, struct engine_item *it, bo
 }
 
 /* Not found at the first look: a run killed mid-APPEND may have left the server still
- * storing it (it read the whole command before it saw the client go), so once per folder
- * the engine waits and looks again before anything is appended a second time. */
+ * storing it (it read the whole command before it saw the client go), and a session sees
+ * what others stored only when its view of the folder is brought up to date (Dovecot
+ * showed the killed run's messages to the next session only a few commands after its
+ * SELECT). So once per folder the engine waits, selects the folder again and looks again
+ * before anything is appended a second time. */
 static int engine_doubt_again(struct engine_folder *f, struct engine_item *it, bool *searched,
                               struct err *e)
 {
 	const struct engine_opts *o = f->x->w->sh->opts;
+	struct dst *d = f->x->dst;
 	long ms = o->doubt_grace_ms ? o->doubt_grace_ms : ENGINE_DOUBT_GRACE_MS;
+	uint32_t uidvalidity = 0;
 	if (f->doubt.waited || ms < 0)
 		return 0;
 	f->doubt.waited = true;
@@ -138,6 +143,11 @@ static int engine_doubt_again(struct engine_folder *f, struct engine_item *it, b
 	           "yet: looking again in %.1f s", it->m->key, ms / 1000.0);
 	if (retry_sleep_ms(ms, o->stop))
 		return err_set(e, ERR_TEMP, "interrupted");
+	if (d->ops->select(d, f->dfolder, &uidvalidity, e) < 0)
+		return err_prefix(e, "selecting %s again: ", f->dfolder);
+	if (uidvalidity != f->dst_uidvalidity)
+		return err_set(e, ERR_TEMP, "%s: the destination's UIDVALIDITY changed (%u, was %u)",
+		               f->dfolder, uidvalidity, f->dst_uidvalidity);
 	return engine_doubt_look(f, it, searched, e);
 }
 
