@@ -215,6 +215,28 @@ int imap_conn_send(struct imap_conn *c, const char *const *cmds, size_t n, bool 
 	return r;
 }
 
+char *imap_conn_quoted(const char *s)
+{
+	size_t n = 3;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p < 0x20 || *p > 0x7e)
+			return NULL;
+		n += *p == '"' || *p == '\\' ? 2 : 1;
+	}
+	char *q = malloc(n), *w = q;
+	if (!q)
+		return NULL;
+	*w++ = '"';
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			*w++ = '\\';
+		*w++ = *s;
+	}
+	*w++ = '"';
+	*w = 0;
+	return q;
+}
+
 /* Parse the reply whose first line mailimap_read_line has read. libetpan compares a reply's
  * tag with its counter (the last tag sent): for an earlier command of a pipeline the
  * counter is set back to that command's tag while its reply is parsed. */

@@ -9,7 +9,10 @@
 #   AUTHENTICATE line (the exact payload checked) and no CAPABILITY command;
 # - a server that answers the initial response with "+" gets a cancel ("*") and the
 #   session ends with a protocol error, at once, not after a timeout;
-# - an empty CAPABILITY code in the OK counts as none: CAPABILITY is asked.
+# - an empty CAPABILITY code in the OK counts as none: CAPABILITY is asked;
+# - EXAMINE and the listing's UID FETCH 1:* are pipelined: the messages listed and fetched,
+#   an empty folder whose UID FETCH is refused is empty, a missing folder is "not found"
+#   and the session stays in step (its LOGOUT is read as expected).
 set -u
 . "$(dirname "$0")/../harness/lib.sh"
 harness_init
@@ -44,7 +47,7 @@ play modern-server
 out=$(folders)
 tap_is "$out" "INBOX|- subscribed INBOX/Work|- subscribed Old|- " "SASL-IR server: the same folders and subscriptions"
 sleep 0.3
-tap_ok "... the SASL response on the AUTHENTICATE line, no CAPABILITY after the OK with its list" clean modern-server
+tap_ok "... the SASL response on the AUTHENTICATE line, no CAPABILITY after the OK with its list, LIST and LSUB sent before either reply was awaited" clean modern-server
 tap_ok "the server's log masks the credential line" bash -c '! grep -qF "$1" "$2"' _ "$B64" "$H_DIR/modern-server.log"
 
 play sasl-ir-challenged
@@ -60,5 +63,18 @@ out=$(folders)
 tap_is "$out" "INBOX|- " "an empty CAPABILITY code in the OK: CAPABILITY asked, the session goes on"
 sleep 0.3
 tap_ok "... CAPABILITY sent after the OK" clean ok-empty-capability
+
+play examine-listing
+out=$("$DUMP" -p "$port" -u c1 -T 5 all 2>&1 | cut -d' ' -f1-4 | tr '\t\n' '| ')
+tap_is "$out" "INBOX|10 \\Seen 1034173800 5 INBOX|11 - 1034173860 5 " \
+	"EXAMINE + UID FETCH 1:* pipelined: both messages listed and fetched; the empty folder's BAD is no error"
+sleep 0.3
+tap_ok "... EXAMINE and UID FETCH 1:* sent before either reply was awaited" clean examine-listing
+
+play examine-missing
+out=$("$DUMP" -p "$port" -u c1 -T 5 dump Gone 2>&1); rc=$?
+tap_is "$rc $(echo "$out" | head -n 1 | cut -d: -f2)" "65  not-found" "a missing folder: EXAMINE's NO is the error (not the FETCH's BAD)"
+sleep 0.3
+tap_ok "... both replies read: the session ends with its LOGOUT" clean examine-missing
 
 tap_done
