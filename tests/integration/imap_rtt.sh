@@ -12,14 +12,16 @@
 # - an empty CAPABILITY code in the OK counts as none: CAPABILITY is asked;
 # - EXAMINE and the listing's UID FETCH 1:* are pipelined: the messages listed and fetched,
 #   an empty folder whose UID FETCH is refused is empty, a missing folder is "not found"
-#   and the session stays in step (its LOGOUT is read as expected).
+#   and the session stays in step (its LOGOUT is read as expected);
+# - on the destination, CREATE and SUBSCRIBE of a new folder are pipelined, and a
+#   subscription whose CREATE was refused is taken back.
 set -u
 . "$(dirname "$0")/../harness/lib.sh"
 harness_init
 SS="$H_ROOT/tests/tools/scriptserver.py"
 DATA="$H_ROOT/tests/data/imap_rtt"
-DUMP=$H_TOOLS/imap_dump
-[ -x "$DUMP" ] || tap_skip_all "build the tools first (make tests-bin)"
+DUMP=$H_TOOLS/imap_dump APP=$H_TOOLS/imap_append
+[ -x "$DUMP" ] && [ -x "$APP" ] || tap_skip_all "build the tools first (make tests-bin)"
 export IMAP_PASSWORD='master-Pw1'
 B64=$("$H_PY" -c 'import base64,sys; print(base64.b64encode(b"c1\0migrate\0" + sys.argv[1].encode()).decode())' "$IMAP_PASSWORD")
 
@@ -76,5 +78,17 @@ out=$("$DUMP" -p "$port" -u c1 -T 5 dump Gone 2>&1); rc=$?
 tap_is "$rc $(echo "$out" | head -n 1 | cut -d: -f2)" "65  not-found" "a missing folder: EXAMINE's NO is the error (not the FETCH's BAD)"
 sleep 0.3
 tap_ok "... both replies read: the session ends with its LOGOUT" clean examine-missing
+
+play create-subscribe
+out=$("$APP" -p "$port" -u c1 -T 5 create Work/2002 2>&1); rc=$?
+tap_is "$rc $out" "0 " "destination: a new subscribed folder created"
+sleep 0.3
+tap_ok "... CREATE and SUBSCRIBE sent before either reply was awaited" clean create-subscribe
+
+play create-refused
+out=$("$APP" -p "$port" -u c1 -T 5 create Work 2>&1); rc=$?
+tap_is "$rc $(echo "$out" | head -n 1 | cut -d: -f2-3)" "69  permanent: imap CREATE 'Work'" "CREATE refused: its error is the one told"
+sleep 0.3
+tap_ok "... the subscription sent behind it is taken back (UNSUBSCRIBE)" clean create-refused
 
 tap_done
