@@ -36,7 +36,10 @@
 # Environment: BENCH_SMALL=1 (quick: 8 users x 40, large 8M+24M, curve 1 4),
 # BENCH_USERS (40), BENCH_COUNT (150), BENCH_SIZES (mixed), BENCH_WORKERS (4),
 # BENCH_REPEAT (1), BENCH_SEED, BENCH_RTT_MS (10), BENCH_SUB_USERS (8), BENCH_LARGE
-# ("40M 200M"), BENCH_TOOLS (all), BENCH_OUT (also write the table there).
+# ("40M 200M"), BENCH_TOOLS (all), BENCH_OUT (also write the table there), BENCH_PERF=1
+# (perf samples the machine during each tool: the CPU split between the tool, the source's
+# and the destination's sessions and the logins, with each one's hottest functions;
+# bench/perfsplit.sh).
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 if [ "${BENCH_SMALL:-}" = 1 ]; then
@@ -55,8 +58,13 @@ command -v mbsync >/dev/null 2>&1 || tools=${tools/mbsync/}
 . "$root/tests/harness/lib.sh"
 harness_init
 # mail_fsync = never on both: the bench measures the tools and the servers' CPU, not the disk.
-H_EXTRA_CONF='mail_fsync = never' dovecot_start src source || exit 1
-H_EXTRA_CONF='mail_fsync = never' dovecot_start dst dest || exit 1
+srv_extra_src= srv_extra_dst=
+if [ "${BENCH_PERF:-}" = 1 ]; then
+	. "$root/bench/perfsplit.sh"
+	srv_extra_src=$(perfsplit_conf src) srv_extra_dst=$(perfsplit_conf dst)
+fi
+H_EXTRA_CONF=$'mail_fsync = never\n'"$srv_extra_src" dovecot_start src source || exit 1
+H_EXTRA_CONF=$'mail_fsync = never\n'"$srv_extra_dst" dovecot_start dst dest || exit 1
 export SRC_MASTER_PW=$src_MASTER_PW DST_MASTER_PW=$dst_MASTER_PW
 sp=$H_DIR/spool && mkdir -m 700 "$sp"
 out=()
@@ -117,9 +125,11 @@ measure() {
 	local label=$1 p=$2 m=$3 b=$4 chk=$5 s0 d0 s1 d1 t0 t1 rc res
 	shift 6
 	s0=$(srv_cpu src) d0=$(srv_cpu dst)
+	[ "${BENCH_PERF:-}" = 1 ] && perfsplit_start "$label"
 	/usr/bin/time -f '%e %U %S %M' -o "$H_DIR/time.out" "$@" >"$H_DIR/$label.out" 2>&1
 	rc=$?
 	s1=$(srv_cpu src) d1=$(srv_cpu dst)
+	[ "${BENCH_PERF:-}" = 1 ] && perfsplit_stop
 	# (GNU time puts "Command exited with non-zero status N" first)
 	read -r wall cu cs rss < <(tail -n 1 "$H_DIR/time.out") || { wall=0 cu=0 cs=0 rss=0; }
 	if [ "$rc" != 0 ]; then
@@ -130,18 +140,21 @@ measure() {
 	awk -v l="$label" -v p="$p" -v m="$m" -v b="$b" -v w="$wall" -v cu="$cu" -v cs="$cs" \
 	    -v sc="$(( s1 - s0 ))" -v dc="$(( d1 - d0 ))" -v hz="$tick" -v rss="$rss" -v res="$res" 'BEGIN {
 		if (w <= 0) w = 0.01
-		printf "%-15s %2d %6d %7.2f %7.0f %6.2f %6.2f %6.2f %6.2f %6.3f %6.3f %6.0f  %s\n",
+		printf "%-15s %2d %6d %7.2f %7.0f %6.2f %6.2f %6.2f %6.2f %6.3f %6.3f %6.3f %6.0f  %s\n",
 		    l, p, m, w, m / w, b / w / 1048576, cu + cs, sc / hz, dc / hz,
-		    sc / hz * 1000 / m, dc / hz * 1000 / m, rss / 1024, res }' >"$H_DIR/row"
+		    sc / hz * 1000 / m, dc / hz * 1000 / m, (cu + cs + (sc + dc) / hz) * 1000 / m,
+		    rss / 1024, res }' >"$H_DIR/row"
 	cat "$H_DIR/row"
 	out+=("$(cat "$H_DIR/row")")
 	rate[$label]=$(awk '{ print $5 }' "$H_DIR/row")
+	[ "${BENCH_PERF:-}" = 1 ] && perfsplit_print "$label" 'cutover|doveadm|mbsync'
+	return 0
 }
 header() {
 	say ""
 	say "## $* (load $(load))"
-	say "$(printf '%-15s %2s %6s %7s %7s %6s %6s %6s %6s %6s %6s %6s  %s' tool P msgs wall msg/s MB/s \
-		'cli s' 'src s' 'dst s' 'src ms' 'dst ms' 'RSS MB' check)"
+	say "$(printf '%-15s %2s %6s %7s %7s %6s %6s %6s %6s %6s %6s %6s %6s  %s' tool P msgs wall msg/s MB/s \
+		'cli s' 'src s' 'dst s' 'src ms' 'dst ms' 'all ms' 'RSS MB' check)"
 }
 
 # ---- the tools ----
@@ -304,7 +317,7 @@ ratios() {
 
 # ---- phases ----
 say "bench: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, $(dovecot --version | cut -d' ' -f1) pair, corpus $users x $count ($sizes, seed $seed), $all_msgs msgs, $((all_bytes / 1024 / 1024)) MB"
-say "columns: P parallel mailboxes; cli/src/dst s = CPU seconds of the tool / source Dovecot / destination Dovecot; src/dst ms = server CPU ms per message; RSS = peak RSS of the largest client process"
+say "columns: P parallel mailboxes; cli/src/dst s = CPU seconds of the tool / source Dovecot / destination Dovecot; src/dst ms = server CPU ms per message; all ms = CPU ms per message of the tool and both servers together (what the wall clock follows once the machine's CPUs are saturated); RSS = peak RSS of the largest client process"
 
 for phase in $phases; do
 	case $phase in
