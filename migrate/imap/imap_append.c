@@ -7,72 +7,78 @@
 #include <time.h>
 
 #include "base/caps.h"
+#include "migrate/msg/crlf.h"
 #include "migrate/msg/spool.h"
 
 size_t imap_append_stored_size(const char *data, size_t len)
 {
-	return mailstream_get_data_crlf_size(data, len);
+	return (size_t)crlf_stored_size(data, len);
+}
+
+/* The rewrite of imap_append.h: bare CR and bare LF become CR LF, CR LF stays. Runs between
+ * them go out whole (one piece for a message that is CR LF throughout). put returns -1 to
+ * stop. */
+static int imap_append_crlf_each(const char *data, size_t len,
+                                 int (*put)(void *ctx, const char *p, size_t n), void *ctx)
+{
+	struct crlf_scan s;
+	size_t start = 0;
+	crlf_scan_init(&s, data, len);
+	for (size_t at = crlf_scan_next(&s); at < len; at = crlf_scan_next(&s)) {
+		if (put(ctx, data + start, at - start) < 0 || put(ctx, "\r\n", 2) < 0)
+			return -1;
+		start = at + 1;
+	}
+	return put(ctx, data + start, len - start);
+}
+
+static int imap_append_put_buf(void *ctx, const char *p, size_t n)
+{
+	return buf_append(ctx, p, n);
+}
+
+static int imap_append_put_stream(void *ctx, const char *p, size_t n)
+{
+	return n && mailstream_write(ctx, p, n) != (ssize_t)n ? -1 : 0;
 }
 
 int imap_append_normalize(const char *data, size_t len, struct buf *out)
 {
-	size_t start = 0;
-	for (size_t i = 0; i < len; i++) {
-		if (data[i] != '\r' && data[i] != '\n')
-			continue;
-		if (buf_append(out, data + start, i - start) < 0 || buf_append(out, "\r\n", 2) < 0)
-			return -1;
-		if (data[i] == '\r' && i + 1 < len && data[i + 1] == '\n')
-			i++;
-		start = i + 1;
-	}
-	return buf_append(out, data + start, len - start);
+	return imap_append_crlf_each(data, len, imap_append_put_buf, out);
 }
 
 uint64_t imap_append_item_size(const struct drv_append *it)
 {
-	return imap_append_stored_size(it->data, it->len) + (it->spool ? spool_stored(it->spool) : 0);
+	return crlf_stored_size(it->data, it->len) + (it->spool ? spool_stored(it->spool) : 0);
 }
 
-/* The CRLF rewrite of imap_append_normalize over pieces of a spool, written to the stream
- * piece by piece; a CR at the end of one piece waits for the next one's first byte. */
+/* The same rewrite over pieces of a spool, written to the stream as it goes; a CR at the
+ * end of one piece waits for the next one's first byte. */
 struct imap_append_pipe {
 	struct imap_conn *c;
-	struct buf out;
 	bool cr;
 };
 
 static int imap_append_pipe_put(void *ctx, const char *p, size_t n, struct err *e)
 {
 	struct imap_append_pipe *x = ctx;
-	size_t start = 0, i = 0;
-	buf_reset(&x->out);
-	if (x->cr && n) {
+	mailstream *st = x->c->s->imap_stream;
+	size_t start = 0;
+	if (n == 0)
+		return 0;
+	if (x->cr) {
 		x->cr = false;
-		if (buf_append(&x->out, "\r\n", 2) < 0)
-			return err_set(e, ERR_NOMEM, "out of memory");
+		if (imap_append_put_stream(st, "\r\n", 2) < 0)
+			return err_set(e, ERR_NET, "connection lost while sending a message");
 		if (p[0] == '\n')
-			start = i = 1;
+			start = 1;
 	}
-	for (; i < n; i++) {
-		if (p[i] != '\r' && p[i] != '\n')
-			continue;
-		if (buf_append(&x->out, p + start, i - start) < 0)
-			return err_set(e, ERR_NOMEM, "out of memory");
-		if (p[i] == '\r' && i + 1 == n) {
-			x->cr = true;          /* decided by the next piece */
-			start = n;
-			break;
-		}
-		if (buf_append(&x->out, "\r\n", 2) < 0)
-			return err_set(e, ERR_NOMEM, "out of memory");
-		if (p[i] == '\r' && p[i + 1] == '\n')
-			i++;
-		start = i + 1;
+	size_t end = n;
+	if (start < n && p[n - 1] == '\r') {
+		x->cr = true;          /* decided by the next piece */
+		end = n - 1;
 	}
-	if (start < n && buf_append(&x->out, p + start, n - start) < 0)
-		return err_set(e, ERR_NOMEM, "out of memory");
-	if (x->out.len && mailstream_write(x->c->s->imap_stream, x->out.data, x->out.len) != (ssize_t)x->out.len)
+	if (imap_append_crlf_each(p + start, end - start, imap_append_put_stream, st) < 0)
 		return err_set(e, ERR_NET, "connection lost while sending a message");
 	return 0;
 }
@@ -80,14 +86,12 @@ static int imap_append_pipe_put(void *ctx, const char *p, size_t n, struct err *
 /* The spool's bytes, rewritten, onto the stream: a MAILIMAP_* code. */
 static int imap_append_spool_send(struct imap_conn *c, const struct spool *sp)
 {
-	struct imap_append_pipe x = { c, { NULL, 0, 0, 0 }, false };
+	struct imap_append_pipe x = { c, false };
 	struct err e;
 	err_clear(&e);
-	buf_init(&x.out, 2 * SPOOL_CHUNK);
 	int rc = spool_each(sp, imap_append_pipe_put, &x, &e);
 	if (rc == 0 && x.cr && mailstream_write(c->s->imap_stream, "\r\n", 2) != 2)
 		rc = -1, e.cls = ERR_NET;
-	buf_release(&x.out);
 	if (rc == 0)
 		return MAILIMAP_NO_ERROR;
 	return e.cls == ERR_NET ? MAILIMAP_ERROR_STREAM : MAILIMAP_ERROR_MEMORY;
@@ -383,8 +387,13 @@ static int imap_append_multi_send(struct imap_conn *c, const char *mbox,
 		r = buf_puts(&b, "APPEND ") < 0 || imap_append_quoted(&b, mbox) < 0 ? MAILIMAP_ERROR_MEMORY
 		                                                                    : MAILIMAP_NO_ERROR;
 	for (size_t i = 0; r == MAILIMAP_NO_ERROR && i < n; i++) {
-		if (imap_append_item_head(&b, &items[i], imap_append_item_size(&items[i])) < 0 ||
-		    imap_append_normalize(items[i].data, items[i].len, &b) < 0)
+		/* One scan for the length; a message that is CR LF throughout (stored == len, the
+		 * usual case) is then copied without a second one. */
+		const struct drv_append *it = &items[i];
+		uint64_t stored = crlf_stored_size(it->data, it->len);
+		if (imap_append_item_head(&b, it, stored + (it->spool ? spool_stored(it->spool) : 0)) < 0 ||
+		    (stored == it->len ? buf_append(&b, it->data, it->len)
+		                       : imap_append_normalize(it->data, it->len, &b)) < 0)
 			r = MAILIMAP_ERROR_MEMORY;
 		else
 			r = imap_append_write(c, &b);

@@ -1,5 +1,6 @@
 /* spool: unlinked 0600 temporary files for messages over the spool threshold. */
 #include "migrate/msg/spool.h"
+#include "migrate/msg/crlf.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -39,23 +40,26 @@ int spool_open(struct spool *s, const char *dir, struct err *e)
 	return 0;
 }
 
-/* Count what CRLF normalisation makes of p[0..n), carrying a trailing CR to the next call. */
-static void spool_count(struct spool *s, const unsigned char *p, size_t n)
+/* Count what CRLF normalisation makes of p[0..n), carrying a trailing CR to the next call
+ * (the counts run once per line, crlf.h, not once per byte). */
+static void spool_count(struct spool *s, const char *p, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = p[i];
-		if (s->cr) {
-			s->cr = false;
-			s->stored += 2;          /* CRLF, or a bare CR made CRLF */
-			if (c == '\n')
-				continue;
-		}
-		if (c == '\r')
-			s->cr = true;
-		else
-			s->stored += c == '\n' ? 2 : 1;
-		s->nuls += c == '\0';
+	size_t start = 0, end = n;
+	if (n == 0)
+		return;
+	if (s->cr) {
+		s->cr = false;
+		s->stored += 2;          /* CRLF, or a bare CR made CRLF */
+		if (p[0] == '\n')
+			start = 1;
 	}
+	if (start < n && p[n - 1] == '\r') {
+		s->cr = true;            /* decided by the next piece */
+		end = n - 1;
+	}
+	s->stored += crlf_stored_size(p + start, end - start);
+	for (const char *z = memchr(p, '\0', n); z; z = memchr(z + 1, '\0', n - (size_t)(z + 1 - p)))
+		s->nuls++;
 }
 
 int spool_write(struct spool *s, const void *data, size_t len, struct err *e)

@@ -2,7 +2,6 @@
 #include "migrate/net/imapguard.h"
 
 #include <ctype.h>
-#include <stdio.h>
 #include <string.h>
 
 void imapguard_init(struct imapguard *g, size_t line_max)
@@ -13,16 +12,25 @@ void imapguard_init(struct imapguard *g, size_t line_max)
 
 /* Keep the line's first bytes for the error; bytes a person or a JSON report should not
  * get raw (controls, DEL, backslash) as \xHH. Bytes >= 0x80 stay: err_server keeps valid
- * UTF-8 and replaces the rest. */
+ * UTF-8 and replaces the rest. Runs for the first bytes of every line the server sends, so
+ * it writes the characters itself (no snprintf, no strlen). */
 static void imapguard_keep(struct imapguard *g, unsigned char c)
 {
+	static const char hex[] = "0123456789ABCDEF";
 	if (g->line_kept >= IMAPGUARD_LINE_KEEP)
 		return;
-	size_t at = strlen(g->line);
-	if (c < 0x20 || c == 0x7f || c == '\\')
-		snprintf(g->line + at, sizeof g->line - at, "\\x%02X", c);
-	else
-		snprintf(g->line + at, sizeof g->line - at, "%c", c);
+	char *p = g->line + g->line_used;
+	if (c < 0x20 || c == 0x7f || c == '\\') {
+		p[0] = '\\';
+		p[1] = 'x';
+		p[2] = hex[c >> 4];
+		p[3] = hex[c & 15];
+		g->line_used += 4;
+	} else {
+		p[0] = (char)c;
+		g->line_used++;
+	}
+	g->line[g->line_used] = '\0';
 	g->line_kept++;
 }
 
@@ -89,6 +97,7 @@ static void imapguard_new_line(struct imapguard *g)
 {
 	g->line_len = 0;
 	g->line_kept = 0;
+	g->line_used = 0;
 	g->line[0] = '\0';
 	g->lit_state = 0;
 	g->pf_state = 0;

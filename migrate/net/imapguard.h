@@ -51,6 +51,7 @@ struct imapguard {
 	int pf_state;             /* "[PERMANENTFLAGS (" matched so far; see imapguard.c */
 	char line[IMAPGUARD_LINE_KEEP * 4 + 1];   /* the current line's start, escaped */
 	size_t line_kept;         /* raw bytes of the line represented in line[] */
+	size_t line_used;         /* bytes of line[] used (its strlen) */
 	enum imapguard_why why;   /* != OK: refused; every later scan refuses at once */
 };
 

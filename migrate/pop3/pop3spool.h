@@ -1,7 +1,10 @@
 /* pop3spool: a pop3body sink that writes a message into a spool file (migrate/msg/spool.h)
  * instead of memory. The last two bytes are held back until the reply ends: a server adds
  * a line break before the final "." to a message that lacks one, and the caller drops it
- * (pop3src) once it can compare the length with LIST's, which a file cannot take back. */
+ * (pop3src) once it can compare the length with LIST's, which a file cannot take back.
+ * The rest is gathered into writes of up to POP3SPOOL_BUF bytes: the body arrives a read
+ * buffer at a time (and the held-back pair makes every piece two), so writing each piece
+ * as it comes costs a system call per few kilobytes. */
 #ifndef CUTOVER_POP3SPOOL_H
 #define CUTOVER_POP3SPOOL_H
 
@@ -12,8 +15,12 @@
 #include "migrate/msg/spool.h"
 #include "migrate/pop3/pop3body.h"
 
+#define POP3SPOOL_BUF (64u * 1024)
+
 struct pop3spool {
 	struct spool *sp;
+	char pend[POP3SPOOL_BUF];   /* received before the tail, not yet written */
+	size_t npend;
 	char tail[2];      /* the last bytes received, not yet written */
 	size_t ntail;
 	uint64_t len;      /* bytes received, tail included */

@@ -3,6 +3,13 @@
  * with TOP n <huge> when the server has TOP because RETR marks mail \Seen on Dovecot
  * and Courier, and close sends RSET before QUIT.
  *
+ * Round trips: with PIPELINING (RFC 2449) what needs no answer in between goes in one
+ * write and the replies are read in order: CAPA, STAT, LIST and UIDL after login, a
+ * batch's TOPs, RSET and QUIT (whose reply nobody waits for). A refusal in a group is
+ * reported with the server's words and the replies after it are read past; a reply that
+ * is neither +OK nor -ERR leaves the session dead (nothing after it is trusted). Without
+ * PIPELINING every command waits for the reply to the one before.
+ *
  * Keys: the UIDL when the server has one. Without UIDL a key must still be known at
  * list time (to skip messages already copied), so we use TOP n 0 and key the message by
  * "sha256:" + SHA-256 over its header block and its LIST size; identical copies get
@@ -54,13 +61,17 @@ struct pop3src {
 	struct drv_endpoint ep;      /* a copy: the caller's may go away after open */
 	struct pop3auth_ctx ctx;
 	bool dead;                   /* stream broken: no RSET, quick QUIT */
+	bool greeted, logged_in;     /* the server said +OK to the connection, to the login */
 	double last_io;              /* monotonic time of the last byte sent or received */
 	bool heard;                  /* the server sent at least one byte */
 	bool capa;                   /* the server answered CAPA */
 	bool has_top, has_uidl, has_stls, has_pipelining;
 	bool top_works;              /* TOP n <all> gave LIST's byte count at least once */
+	bool top_refused;            /* a pipelined TOP n <all> was refused before that */
 	bool use_retr;               /* TOP unusable: fetch with RETR (marks \Seen) */
 	bool listed;
+	bool listing_sent;           /* STAT and LIST went out with the CAPA after login */
+	bool uidl_sent;              /* and UIDL (when CAPA before login named it) */
 	bool list_failed;            /* the listing failed: list_err, not a second attempt */
 	struct err list_err;
 	bool uidl_in_list;           /* the UIDL command gave keys */
@@ -149,6 +160,27 @@ static int pop3src_fd_budget(struct err *e)
 	return 0;
 }
 
+/* What a CAPA reply says (RFC 2449), from libetpan's list or a line read by us. */
+static void pop3src_capa_reset(struct pop3src *s)
+{
+	s->capa = true;
+	s->has_top = s->has_uidl = s->has_stls = s->has_pipelining = false;
+}
+
+static void pop3src_capa_word(struct pop3src *s, const char *name, const char *param)
+{
+	if (strcasecmp(name, "TOP") == 0)
+		s->has_top = true;
+	else if (strcasecmp(name, "UIDL") == 0)
+		s->has_uidl = true;
+	else if (strcasecmp(name, "STLS") == 0)
+		s->has_stls = true;
+	else if (strcasecmp(name, "PIPELINING") == 0)
+		s->has_pipelining = true;
+	else if (strcasecmp(name, "LOGIN-DELAY") == 0 && param)
+		s->ctx.login_delay = atoi(param);
+}
+
 static int pop3src_capa(struct pop3src *s, struct err *e)
 {
 	clist *l = NULL;
@@ -158,24 +190,11 @@ static int pop3src_capa(struct pop3src *s, struct err *e)
 		return 0;     /* RFC 1939-only server (or no CAPA after login): keep what we knew */
 	if (rc != MAILPOP3_NO_ERROR)
 		return pop3src_fail(s, rc, ERR_PROTOCOL, "POP3 CAPA", t0, e);
-	s->capa = true;
-	s->has_top = s->has_uidl = s->has_stls = s->has_pipelining = false;
+	pop3src_capa_reset(s);
 	for (clistiter *it = clist_begin(l); it; it = clist_next(it)) {
 		struct mailpop3_capa *c = clist_content(it);
-		if (strcasecmp(c->cap_name, "TOP") == 0)
-			s->has_top = true;
-		else if (strcasecmp(c->cap_name, "UIDL") == 0)
-			s->has_uidl = true;
-		else if (strcasecmp(c->cap_name, "STLS") == 0)
-			s->has_stls = true;
-		else if (strcasecmp(c->cap_name, "PIPELINING") == 0)
-			s->has_pipelining = true;
-		else if (strcasecmp(c->cap_name, "LOGIN-DELAY") == 0) {
-			clistiter *p = c->cap_param ? clist_begin(c->cap_param) : NULL;
-			const char *v = p ? clist_content(p) : NULL;
-			if (v)
-				s->ctx.login_delay = atoi(v);
-		}
+		clistiter *p = c->cap_param ? clist_begin(c->cap_param) : NULL;
+		pop3src_capa_word(s, c->cap_name, p ? clist_content(p) : NULL);
 	}
 	mailpop3_capa_resp_free(l);
 	return 0;
@@ -211,6 +230,7 @@ static int pop3src_connect(struct pop3src *s, struct err *e)
 		return pop3src_fail(s, rc, ERR_TEMP, what, t0, e);
 	if (rc != MAILPOP3_NO_ERROR)
 		return pop3src_fail(s, rc, ERR_NET, what, t0, e);
+	s->greeted = true;
 	if (ep->tls == DRV_TLS_IMPLICIT && tlsverify_stream(s->f->pop3_stream, ep, e) < 0)
 		return -1;
 	if (pop3src_capa(s, e) < 0)
@@ -235,17 +255,62 @@ static int pop3src_connect(struct pop3src *s, struct err *e)
 	return 0;
 }
 
+static int pop3src_after_login(struct pop3src *s, struct err *e);
+static int pop3src_send(struct pop3src *s, const char *cmd, const char *what, struct err *e);
+static int pop3src_status(struct pop3src *s, const char *cmd, const char *what, enum err_class refused,
+                          const char **text, struct err *e);
+
+/* The message table libetpan keeps (ours: pop3src_give_etpan), freed as mailpop3_quit
+ * would. */
+static void pop3src_free_tab(mailpop3 *f)
+{
+	carray *tab = f->pop3_msg_tab;
+	for (unsigned i = 0; tab && i < carray_count(tab); i++) {
+		struct mailpop3_msg_info *m = carray_get(tab, i);
+		if (m)
+			free(m->msg_uidl);
+		free(m);
+	}
+	if (tab)
+		carray_free(tab);
+	f->pop3_msg_tab = NULL;
+}
+
+/* RSET (belt and braces: we never DELE) and QUIT: in one write when the server
+ * pipelines, else after RSET's reply; before login QUIT alone, before a greeting nothing.
+ * QUIT's reply is not waited for: nothing was deleted, so there is nothing for the server
+ * to commit or to tell us (RFC 1939: a session that ends without it deletes nothing
+ * either), and the customer is done one round trip sooner. The connection is closed as
+ * mailpop3_quit would close it. */
+static void pop3src_goodbye(struct pop3src *s)
+{
+	struct err ignore = {0};
+	const char *text;
+	if (s->logged_in && s->has_pipelining)
+		pop3src_send(s, "RSET\r\nQUIT\r\n", "POP3 QUIT", &ignore);
+	else if (s->logged_in && pop3src_status(s, "RSET\r\n", "POP3 RSET", ERR_PROTOCOL, &text, &ignore) >= 0)
+		pop3src_send(s, "QUIT\r\n", "POP3 QUIT", &ignore);
+	else if (s->greeted && !s->logged_in)
+		pop3src_send(s, "QUIT\r\n", "POP3 QUIT", &ignore);
+	mailstream_close(s->f->pop3_stream);
+	s->f->pop3_stream = NULL;
+	free(s->f->pop3_timestamp);
+	s->f->pop3_timestamp = NULL;
+	pop3src_free_tab(s->f);
+}
+
 static void pop3src_free(struct pop3src *s)
 {
 	if (!s)
 		return;
 	if (s->f) {
 		if (s->f->pop3_stream && !s->eof.closed) {   /* nobody left to say QUIT to */
-			if (s->dead)   /* do not wait a whole timeout again for a silent server */
+			if (s->dead) {   /* do not wait a whole timeout again for a silent server */
 				mailstream_low_set_timeout(mailstream_get_low(s->f->pop3_stream), 1);
-			else
-				mailpop3_rset(s->f);   /* belt and braces: we never DELE */
-			mailpop3_quit(s->f);
+				mailpop3_quit(s->f);
+			} else {
+				pop3src_goodbye(s);
+			}
 		}
 		connreg_release(s->ep.conns, s->fd);
 		mailpop3_free(s->f);
@@ -291,10 +356,8 @@ static int pop3src_open(struct src **out, const struct drv_endpoint *ep,
 		pop3src_free(s);
 		return -1;
 	}
-	/* After login the server may say more (RFC 2449: LOGIN-DELAY per user). */
-	struct err ignore = {0};
-	if (pop3src_capa(s, &ignore) < 0 && s->dead) {
-		*e = ignore;
+	s->logged_in = true;
+	if (pop3src_after_login(s, e) < 0) {
 		pop3src_free(s);
 		return -1;
 	}
@@ -403,16 +466,26 @@ static void pop3src_number_digests(struct pop3src *s)
 	}
 }
 
-/* Send cmd and read its status line. 1 = +OK (text after it in *text), 0 = -ERR (e set
- * from the server's words, class `refused` unless they carry a code), -1 = broken stream
- * or a line that is neither (e set). */
-static int pop3src_status(struct pop3src *s, const char *cmd, const char *what, enum err_class refused,
-                          const char **text, struct err *e)
+/* Write cmd (one command or a pipelined group, CRLF-ended) and send it at once. */
+static int pop3src_send(struct pop3src *s, const char *cmd, const char *what, struct err *e)
 {
 	double t0 = pop3src_now();
-	const char *l = NULL;
-	if (mailstream_write(s->f->pop3_stream, cmd, strlen(cmd)) < 0 || mailstream_flush(s->f->pop3_stream) < 0 ||
-	    !(l = mailstream_read_line_remove_eol(s->f->pop3_stream, s->line))) {
+	if (mailstream_write(s->f->pop3_stream, cmd, strlen(cmd)) < 0 || mailstream_flush(s->f->pop3_stream) < 0) {
+		s->dead = true;
+		return pop3resp_lib_err(e, MAILPOP3_ERROR_STREAM, what, pop3src_idle(s, t0), s->ctx.timeout);
+	}
+	return 0;
+}
+
+/* Read the status line of the next reply. 1 = +OK (text after it in *text), 0 = -ERR (e
+ * set from the server's words, class `refused` unless they carry a code), -1 = broken
+ * stream or a line that is neither (e set; the session is out of step: dead). */
+static int pop3src_reply(struct pop3src *s, const char *what, enum err_class refused, const char **text,
+                         struct err *e)
+{
+	double t0 = pop3src_now();
+	const char *l = mailstream_read_line_remove_eol(s->f->pop3_stream, s->line);
+	if (!l) {
 		s->dead = true;
 		return pop3resp_lib_err(e, MAILPOP3_ERROR_STREAM, what, pop3src_idle(s, t0), s->ctx.timeout);
 	}
@@ -428,6 +501,15 @@ static int pop3src_status(struct pop3src *s, const char *cmd, const char *what, 
 	err_set(e, ERR_PROTOCOL, "%s: the server answered neither +OK nor -ERR", what);
 	err_server(e, l);
 	return -1;
+}
+
+/* Send cmd and read its status line: pop3src_reply's answers. */
+static int pop3src_status(struct pop3src *s, const char *cmd, const char *what, enum err_class refused,
+                          const char **text, struct err *e)
+{
+	if (pop3src_send(s, cmd, what, e) < 0)
+		return -1;
+	return pop3src_reply(s, what, refused, text, e);
 }
 
 /* The body of a multi-line reply after its +OK, byte for byte (pop3body.h), into
@@ -467,46 +549,108 @@ static int pop3src_multiline(struct pop3src *s, const char *cmd, const char *wha
 	return pop3src_read_body(s, what, t0, sp, w, e) < 0 ? -1 : 1;
 }
 
-/* The lines of a multiline reply up to ".", dot-unstuffed, each handed to add(). After a
- * line add() refuses the session is out of step: it is marked dead. */
+/* The next line of a multiline reply, dot-unstuffed, in *line: 1, or 0 at the final ".",
+ * or -1 when the stream fails (the session is dead). */
+static int pop3src_line(struct pop3src *s, const char *what, const char **line, struct err *e)
+{
+	double t0 = pop3src_now();
+	const char *l = mailstream_read_line_remove_eol(s->f->pop3_stream, s->line);
+	if (!l) {
+		s->dead = true;
+		return pop3resp_lib_err(e, MAILPOP3_ERROR_STREAM, what, pop3src_idle(s, t0), s->ctx.timeout);
+	}
+	if (strcmp(l, ".") == 0)
+		return 0;
+	*line = l[0] == '.' ? l + 1 : l;
+	return 1;
+}
+
+/* The lines of a multiline reply up to ".", each handed to add() (NULL: read past them).
+ * After a line add() refuses the session is out of step: it is marked dead. */
 static int pop3src_lines(struct pop3src *s, struct pop3list *l, const char *what,
                          int (*add)(struct pop3list *, const char *, struct err *), struct err *e)
 {
-	for (;;) {
-		double t0 = pop3src_now();
-		const char *line = mailstream_read_line_remove_eol(s->f->pop3_stream, s->line);
-		if (!line) {
-			s->dead = true;
-			return pop3resp_lib_err(e, MAILPOP3_ERROR_STREAM, what, pop3src_idle(s, t0), s->ctx.timeout);
-		}
-		if (strcmp(line, ".") == 0)
-			return 0;
-		if (add(l, line[0] == '.' ? line + 1 : line, e) < 0) {
+	const char *line;
+	int r;
+	while ((r = pop3src_line(s, what, &line, e)) > 0) {
+		if (add && add(l, line, e) < 0) {
 			s->dead = true;
 			return -1;
 		}
 	}
+	return r;
+}
+
+/* Read past the replies of n pipelined LIST/UIDL commands after one of their group
+ * failed, so that the session stays in step with the server. */
+static void pop3src_skip_replies(struct pop3src *s, int n)
+{
+	for (int i = 0; i < n && !s->dead; i++) {
+		struct err ignore = {0};
+		const char *text;
+		if (pop3src_reply(s, "POP3 LIST", ERR_PROTOCOL, &text, &ignore) > 0)
+			pop3src_lines(s, NULL, "POP3 LIST", NULL, &ignore);
+	}
+}
+
+/* The CAPA reply of a pipelined group (pop3src_after_login), read by us: libetpan's
+ * mailpop3_capa would send its own CAPA. A -ERR keeps what we knew, as pop3src_capa. */
+static int pop3src_capa_read(struct pop3src *s, struct err *e)
+{
+	const char *text, *line;
+	struct err refused = {0};
+	int r = pop3src_reply(s, "POP3 CAPA", ERR_PROTOCOL, &text, &refused);
+	if (r <= 0) {
+		if (r < 0)
+			*e = refused;
+		return r;
+	}
+	pop3src_capa_reset(s);
+	while ((r = pop3src_line(s, "POP3 CAPA", &line, e)) > 0) {
+		char name[64];
+		size_t n = strcspn(line, " \t");
+		const char *param = line + n + strspn(line + n, " \t");
+		snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1), line);
+		pop3src_capa_word(s, name, *param ? param : NULL);
+	}
+	return r;
 }
 
 /* STAT, LIST and UIDL, parsed here (pop3list.h says why not by libetpan). A -ERR to
- * UIDL means the server has none. Stream failures are all named "POP3 LIST". */
+ * UIDL means the server has none. Stream failures are all named "POP3 LIST". What
+ * pop3src_after_login pipelined is not sent again, only its replies are read; after a
+ * refusal the replies still to come are read past. */
 static int pop3src_read_listing(struct pop3src *s, struct pop3list *l, struct err *e)
 {
+	const bool sent = s->listing_sent, sent_uidl = s->uidl_sent;
+	s->listing_sent = s->uidl_sent = false;
 	const char *text;
 	uint32_t count;
 	uint64_t size;
-	int r = pop3src_status(s, "STAT\r\n", "POP3 LIST", ERR_PROTOCOL, &text, e);
+	int r = sent ? pop3src_reply(s, "POP3 LIST", ERR_PROTOCOL, &text, e)
+	             : pop3src_status(s, "STAT\r\n", "POP3 LIST", ERR_PROTOCOL, &text, e);
+	if (r == 0 && sent)
+		pop3src_skip_replies(s, 1 + sent_uidl);
 	if (r <= 0)
 		return -1;
 	if (pop3list_stat(text, &count, &size, e) < 0) {
 		s->dead = true;
 		return -1;
 	}
-	if (pop3src_status(s, "LIST\r\n", "POP3 LIST", ERR_PROTOCOL, &text, e) <= 0 ||
-	    pop3src_lines(s, l, "POP3 LIST", pop3list_add, e) < 0 || pop3list_check_stat(l, count, size, e) < 0)
+	r = sent ? pop3src_reply(s, "POP3 LIST", ERR_PROTOCOL, &text, e)
+	         : pop3src_status(s, "LIST\r\n", "POP3 LIST", ERR_PROTOCOL, &text, e);
+	if (r == 0 && sent_uidl)
+		pop3src_skip_replies(s, 1);
+	if (r <= 0 || pop3src_lines(s, l, "POP3 LIST", pop3list_add, e) < 0)
 		return -1;
+	if (pop3list_check_stat(l, count, size, e) < 0) {
+		if (sent_uidl)
+			pop3src_skip_replies(s, 1);
+		return -1;
+	}
 	struct err refused = {0};     /* a -ERR to UIDL: no UIDLs, keys by digest */
-	r = pop3src_status(s, "UIDL\r\n", "POP3 LIST", ERR_PROTOCOL, &text, &refused);
+	r = sent_uidl ? pop3src_reply(s, "POP3 LIST", ERR_PROTOCOL, &text, &refused)
+	         : pop3src_status(s, "UIDL\r\n", "POP3 LIST", ERR_PROTOCOL, &text, &refused);
 	if (r <= 0) {
 		if (r < 0)
 			*e = refused;
@@ -524,16 +668,7 @@ static void pop3src_unload(struct pop3src *s)
 	free(s->v);
 	s->v = NULL;
 	s->n = 0;
-	carray *tab = s->f->pop3_msg_tab;
-	for (unsigned i = 0; tab && i < carray_count(tab); i++) {
-		struct mailpop3_msg_info *m = carray_get(tab, i);
-		if (m)
-			free(m->msg_uidl);
-		free(m);
-	}
-	if (tab)
-		carray_free(tab);
-	s->f->pop3_msg_tab = NULL;
+	pop3src_free_tab(s->f);
 }
 
 /* Hand libetpan the checked listing (its own malloc'd structures, which mailpop3_free
@@ -637,6 +772,36 @@ static int pop3src_load(struct pop3src *s, struct err *e)
 		s->style = s->n ? "none" : "unknown";
 	}
 	s->listed = true;
+	return 0;
+}
+
+/* After login the server may say more (RFC 2449: capabilities may change, LOGIN-DELAY
+ * per user): CAPA again. With PIPELINING the listing goes out with it, and the replies
+ * are read in order: one round trip instead of four. UIDL joins them only when the
+ * server named it: one it did not name goes alone, after (a refusal or an oddity of an
+ * unadvertised command stays out of the group). A listing that fails here is kept for
+ * list() to report, as when it is asked for later. */
+static int pop3src_after_login(struct pop3src *s, struct err *e)
+{
+	struct err ignore = {0};
+	if (!s->has_pipelining) {
+		if (pop3src_capa(s, &ignore) < 0 && s->dead) {
+			*e = ignore;
+			return -1;
+		}
+		return 0;
+	}
+	s->uidl_sent = s->has_uidl;
+	if (pop3src_send(s, s->uidl_sent ? "CAPA\r\nSTAT\r\nLIST\r\nUIDL\r\n" : "CAPA\r\nSTAT\r\nLIST\r\n",
+	                 "POP3 CAPA", e) < 0)
+		return -1;
+	s->listing_sent = true;
+	if (pop3src_capa_read(s, &ignore) < 0) {
+		*e = ignore;
+		return -1;
+	}
+	struct err later = {0};
+	(void)pop3src_load(s, &later);
 	return 0;
 }
 
@@ -896,6 +1061,7 @@ static int pop3src_fetch_pipelined(struct pop3src *s, const struct drv_msg *cons
 		if (rc < 0 || stop)      /* draining the replies after a failure or a size mismatch */
 			continue;
 		if (r == 0) {
+			s->top_refused |= lines && !s->top_works;
 			rc = pop3resp_err(e, ERR_NOTFOUND, what, resp, 0);
 			if (e->cls == ERR_NOTFOUND)
 				e->scope = ERR_SCOPE_MESSAGE;
@@ -906,6 +1072,7 @@ static int pop3src_fetch_pipelined(struct pop3src *s, const struct drv_msg *cons
 			stop = true;
 			continue;
 		}
+		s->top_works |= lines != 0;
 		rc = pop3src_deliver(s, msgs[i], cb, cbctx, e);
 		if (rc == 0)
 			(*delivered)++;
@@ -943,8 +1110,16 @@ static int pop3src_fetch(struct src *src, const struct drv_msg *const *msgs, siz
 	size_t i = 0;
 	bool single = false;      /* the next message goes alone (after a pipelined size mismatch) */
 	while (i < n) {
-		/* One at a time until TOP has proved itself (or when it cannot be pipelined). */
-		if (single || !s->has_pipelining || !s->top_works || s->use_retr) {
+		/* One at a time when TOP cannot be pipelined, and while a TOP the server does not
+		 * advertise has not proved itself: a -ERR to that first one means "no TOP here"
+		 * (pop3src_body turns to RETR), where in a batch it would fail the message. An
+		 * advertised TOP needs no probe: a refusal fails its message either way, and a
+		 * length that disagrees with LIST stops the batch there (pop3src_fetch_pipelined)
+		 * and is settled against RETR alone, as the probe would have. Until TOP works, a
+		 * refusal sends the next ones alone again (a batch after each refused message
+		 * would ask for the rest of it over and over). */
+		if (single || !s->has_pipelining || (!s->top_works && (!s->has_top || s->top_refused)) ||
+		    s->use_retr) {
 			single = false;
 			const struct pop3src_entry *x = pop3src_check(s, msgs[i], CAPS_MESSAGE_MAX, e);
 			if (!x || pop3src_fetch_one(s, msgs[i], x, cb, cbctx, e) < 0)
