@@ -7,6 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <gnutls/gnutls.h>
+
 #include "migrate/net/connreg.h"
 #include "migrate/net/tlsverify.h"
 
@@ -191,29 +193,97 @@ int imap_conn_usable(struct imap_conn *c, struct err *e)
 	return 0;
 }
 
-/* Send CAPABILITY and read the reply with libetpan's generic parser, which stores an
- * untagged CAPABILITY where imap_conn_caps finds it. Returns a MAILIMAP_* code. */
-static int imap_conn_capability_cmd(struct imap_conn *c)
+int imap_conn_send(struct imap_conn *c, const char *const *cmds, size_t n, bool secret, int *tag)
 {
-	static const char cmd[] = "CAPABILITY\r\n";
-	int r = mailimap_send_current_tag(c->s);
-	if (r != MAILIMAP_NO_ERROR)
-		return r;
-	if (mailstream_write(c->s->imap_stream, cmd, sizeof cmd - 1) < 0 || mailstream_flush(c->s->imap_stream) < 0)
-		return MAILIMAP_ERROR_STREAM;
-	if (!mailimap_read_line(c->s))     /* parse_response parses what this reads */
-		return MAILIMAP_ERROR_STREAM;
+	mailstream *st = c->s->imap_stream;
+	int r = MAILIMAP_NO_ERROR;
+	*tag = c->s->imap_tag + 1;
+	/* privacy 0: libetpan's logger gets the bytes as DATA_SENT_PRIVATE, which the trace
+	 * shows as "TAG VERB [redacted]". The bytes leave at the flush, so it spans that. */
+	if (secret)
+		mailstream_set_privacy(st, 0);
+	for (size_t i = 0; r == MAILIMAP_NO_ERROR && i < n; i++) {
+		r = mailimap_send_current_tag(c->s);
+		if (r == MAILIMAP_NO_ERROR &&
+		    (mailstream_write(st, cmds[i], strlen(cmds[i])) < 0 || mailstream_write(st, "\r\n", 2) < 0))
+			r = MAILIMAP_ERROR_STREAM;
+	}
+	if (r == MAILIMAP_NO_ERROR && mailstream_flush(st) < 0)
+		r = MAILIMAP_ERROR_STREAM;
+	if (secret)
+		mailstream_set_privacy(st, 1);
+	return r;
+}
+
+char *imap_conn_quoted(const char *s)
+{
+	size_t n = 3;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p < 0x20 || *p > 0x7e)
+			return NULL;
+		n += *p == '"' || *p == '\\' ? 2 : 1;
+	}
+	char *q = malloc(n), *w = q;
+	if (!q)
+		return NULL;
+	*w++ = '"';
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			*w++ = '\\';
+		*w++ = *s;
+	}
+	*w++ = '"';
+	*w = 0;
+	return q;
+}
+
+/* Parse the reply whose first line mailimap_read_line has read. libetpan compares a reply's
+ * tag with its counter (the last tag sent): for an earlier command of a pipeline the
+ * counter is set back to that command's tag while its reply is parsed. */
+static int imap_conn_parse(struct imap_conn *c, int tag, int fail_code)
+{
+	int last = c->s->imap_tag;
 	struct mailimap_response *resp = NULL;
-	r = mailimap_parse_response(c->s, &resp);
+	c->s->imap_tag = tag;
+	int r = mailimap_parse_response(c->s, &resp);
+	c->s->imap_tag = last;
 	if (r != MAILIMAP_NO_ERROR)
 		return r;
 	const struct mailimap_response_done *d = resp->rsp_resp_done;
 	if (!d || d->rsp_type != MAILIMAP_RESP_DONE_TYPE_TAGGED || !d->rsp_data.rsp_tagged->rsp_cond_state)
 		r = MAILIMAP_ERROR_FATAL;
 	else if (d->rsp_data.rsp_tagged->rsp_cond_state->rsp_type != MAILIMAP_RESP_COND_STATE_OK)
-		r = MAILIMAP_ERROR_CAPABILITY;
+		r = fail_code;
 	mailimap_response_free(resp);
 	return r;
+}
+
+int imap_conn_reply(struct imap_conn *c, int tag, int fail_code)
+{
+	if (!mailimap_read_line(c->s))     /* parse_response parses what this reads */
+		return MAILIMAP_ERROR_STREAM;
+	return imap_conn_parse(c, tag, fail_code);
+}
+
+/* Send CAPABILITY and read the reply with libetpan's generic parser, which stores an
+ * untagged CAPABILITY where imap_conn_caps finds it. Returns a MAILIMAP_* code. */
+static int imap_conn_capability_cmd(struct imap_conn *c)
+{
+	static const char *const cmd[] = {"CAPABILITY"};
+	int tag;
+	int r = imap_conn_send(c, cmd, 1, false, &tag);
+	return r != MAILIMAP_NO_ERROR ? r : imap_conn_reply(c, tag, MAILIMAP_ERROR_CAPABILITY);
+}
+
+/* Forget the capabilities libetpan keeps: what the server says next (a login's OK with a
+ * CAPABILITY code, an untagged CAPABILITY) fills them again, or nothing does. */
+static void imap_conn_drop_caps(struct imap_conn *c)
+{
+	struct mailimap_connection_info *ci = c->s->imap_connection_info;
+	if (ci && ci->imap_capability) {
+		mailimap_capability_data_free(ci->imap_capability);
+		ci->imap_capability = NULL;
+	}
 }
 
 /* CAPABILITY, without libetpan's mailimap_capability: that one dereferences NULL when
@@ -221,11 +291,7 @@ static int imap_conn_capability_cmd(struct imap_conn *c)
  * MUST be sent) and ends the session as a protocol error. */
 static int imap_conn_refresh_caps(struct imap_conn *c, struct err *e)
 {
-	struct mailimap_connection_info *ci = c->s->imap_connection_info;
-	if (ci && ci->imap_capability) {
-		mailimap_capability_data_free(ci->imap_capability);
-		ci->imap_capability = NULL;
-	}
+	imap_conn_drop_caps(c);
 	int r = imap_conn_capability_cmd(c);
 	if (r != MAILIMAP_NO_ERROR)
 		return imap_conn_fail(c, r, ERR_PROTOCOL, e, "CAPABILITY");
@@ -286,31 +352,97 @@ static int imap_conn_connect(struct imap_conn *c, const struct drv_endpoint *ep,
 	return 0;
 }
 
+/* SASL PLAIN with the response on the AUTHENTICATE line (RFC 4959 SASL-IR): one round trip
+ * where libetpan's mailimap_authenticate takes two (the command, its "+", the response).
+ * authz "" = none (RFC 4616). The line goes out private (redacted in the trace) and every
+ * copy of the credential is wiped. */
+static int imap_conn_plain_ir(struct imap_conn *c, const char *authz, const char *authc,
+                              const char *pw, const char *what, struct err *e)
+{
+	static const char verb[] = "AUTHENTICATE PLAIN ";
+	size_t az = strlen(authz), ac = strlen(authc), pl = strlen(pw), n = az + ac + pl + 2;
+	char *raw = malloc(n), *line = NULL;
+	gnutls_datum_t b64 = {NULL, 0};
+	int r = MAILIMAP_ERROR_MEMORY, tag = 0;
+	if (raw) {
+		memcpy(raw, authz, az + 1);
+		memcpy(raw + az + 1, authc, ac + 1);
+		memcpy(raw + az + ac + 2, pw, pl);
+		gnutls_datum_t in = {(unsigned char *)raw, (unsigned)n};
+		if (gnutls_base64_encode2(&in, &b64) < 0)
+			b64.data = NULL;
+		gnutls_memset(raw, 0, n);
+		free(raw);
+	}
+	size_t ll = sizeof verb + b64.size;
+	if (b64.data && (line = malloc(ll))) {
+		memcpy(line, verb, sizeof verb - 1);
+		memcpy(line + sizeof verb - 1, b64.data, b64.size);
+		line[ll - 1] = 0;
+		const char *const cmd[] = {line};
+		r = imap_conn_send(c, cmd, 1, true, &tag);
+		gnutls_memset(line, 0, ll);
+		free(line);
+	}
+	if (b64.data) {
+		gnutls_memset(b64.data, 0, b64.size);
+		gnutls_free(b64.data);
+	}
+	if (r == MAILIMAP_NO_ERROR && !mailimap_read_line(c->s))
+		r = MAILIMAP_ERROR_STREAM;
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_conn_fail(c, r, ERR_AUTH, e, "%s", what);
+	if (c->s->imap_stream_buffer->str[0] == '+') {
+		/* PLAIN has no second step: cancel (RFC 3501 "*") rather than wait for an answer
+		 * that will not come. The session is not used further. */
+		if (mailstream_write(c->s->imap_stream, "*\r\n", 3) >= 0)
+			mailstream_flush(c->s->imap_stream);
+		c->dead = true;
+		return err_set(e, ERR_PROTOCOL, "imap %s: the server asked for another SASL step after "
+		               "the initial response (SASL-IR); cancelled", what);
+	}
+	r = imap_conn_parse(c, tag, MAILIMAP_ERROR_LOGIN);
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_conn_fail(c, r, ERR_AUTH, e, "%s", what);
+	c->s->imap_state = MAILIMAP_STATE_AUTHENTICATED;   /* what mailimap_authenticate sets */
+	return 0;
+}
+
+/* AUTHENTICATE `mech` for `authz` (the customer; NULL = none) as `authc`: in one round trip
+ * when the server takes an initial response, else libetpan's two-step exchange. The
+ * capabilities are dropped first: the OK's CAPABILITY code, when there is one, brings the
+ * post-login list (imap_conn_open asks with CAPABILITY only when none came). */
+static int imap_conn_sasl(struct imap_conn *c, const struct drv_endpoint *ep, const char *mech,
+                          const char *authz, const char *authc, const char *pw, struct err *e)
+{
+	char what[600];
+	if (authz)
+		snprintf(what, sizeof what, "AUTHENTICATE %s as %s for %s", mech, authc, authz);
+	else
+		snprintf(what, sizeof what, "AUTHENTICATE %s as %s", mech, authc);
+	bool ir = strcmp(mech, "PLAIN") == 0 && imap_conn_has(c, "SASL-IR");
+	imap_conn_drop_caps(c);
+	if (ir)
+		return imap_conn_plain_ir(c, authz ? authz : "", authc, pw, what, e);
+	int r = mailimap_authenticate(c->s, mech, ep->host, NULL, NULL, authz ? authz : authc, authc,
+	                              pw, NULL);
+	return r == MAILIMAP_NO_ERROR ? 0 : imap_conn_fail(c, r, ERR_AUTH, e, "%s", what);
+}
+
 static int imap_conn_login(struct imap_conn *c, const struct drv_endpoint *ep,
                            const struct drv_login *login, struct err *e)
 {
 	const char *pw = login->password ? login->password : "";
-	int r;
-	if (login->master_user && imap_conn_has(c, "AUTH=PLAIN")) {
-		/* authzid = the customer, authcid = the master user (RFC 4616). */
-		r = mailimap_authenticate(c->s, "PLAIN", ep->host, NULL, NULL, login->user,
-		                          login->master_user, pw, NULL);
-		if (r != MAILIMAP_NO_ERROR)
-			return imap_conn_fail(c, r, ERR_AUTH, e, "AUTHENTICATE PLAIN as %s for %s",
-			                      login->master_user, login->user);
-		return 0;
-	}
+	/* authzid = the customer, authcid = the master user (RFC 4616). */
+	if (login->master_user && imap_conn_has(c, "AUTH=PLAIN"))
+		return imap_conn_sasl(c, ep, "PLAIN", login->user, login->master_user, pw, e);
 	if (!login->master_user && (ep->auth == DRV_AUTH_PLAIN || ep->auth == DRV_AUTH_CRAM_MD5)) {
 		const char *mech = ep->auth == DRV_AUTH_PLAIN ? "PLAIN" : "CRAM-MD5";
 		char cap[32];
 		snprintf(cap, sizeof cap, "AUTH=%s", mech);
 		if (!imap_conn_has(c, cap))
 			return err_set(e, ERR_AUTH, "imap: the server does not offer AUTHENTICATE %s", mech);
-		r = mailimap_authenticate(c->s, mech, ep->host, NULL, NULL, login->user, login->user,
-		                          pw, NULL);
-		if (r != MAILIMAP_NO_ERROR)
-			return imap_conn_fail(c, r, ERR_AUTH, e, "AUTHENTICATE %s as %s", mech, login->user);
-		return 0;
+		return imap_conn_sasl(c, ep, mech, NULL, login->user, pw, e);
 	}
 	if (imap_conn_has(c, "LOGINDISABLED"))
 		return err_set(e, ERR_AUTH, "imap: the server refuses LOGIN on this connection "
@@ -321,7 +453,8 @@ static int imap_conn_login(struct imap_conn *c, const struct drv_endpoint *ep,
 		snprintf(who, sizeof who, "%s*%s", login->user, login->master_user);
 	else
 		snprintf(who, sizeof who, "%s", login->user);
-	r = mailimap_login(c->s, who, pw);
+	imap_conn_drop_caps(c);
+	int r = mailimap_login(c->s, who, pw);
 	if (r != MAILIMAP_NO_ERROR)
 		return imap_conn_fail(c, r, ERR_AUTH, e, "LOGIN as %s", who);
 	return 0;
@@ -345,9 +478,11 @@ int imap_conn_open(struct imap_conn **out, const struct drv_endpoint *ep,
 	mailimap_set_timeout(c->s, c->timeout);
 	trace_init(&c->trace, TRACE_IMAP, ep->label, login ? login->user : NULL, ep->host, ep->port);
 	mailimap_set_logger(c->s, imap_conn_logger, c);
+	/* After the login, the capabilities of its OK (or of a PREAUTH greeting) serve; only
+	 * without them does a CAPABILITY command cost a round trip. */
 	if (imap_conn_connect(c, ep, e) < 0 ||
 	    (c->s->imap_state != MAILIMAP_STATE_AUTHENTICATED && imap_conn_login(c, ep, login, e) < 0) ||
-	    imap_conn_refresh_caps(c, e) < 0) {
+	    (!imap_conn_caps(c) && imap_conn_refresh_caps(c, e) < 0)) {
 		c->dead = true;     /* a session that failed to open gets no LOGOUT (see close) */
 		imap_conn_close(c);
 		return -1;

@@ -55,6 +55,19 @@ int imap_conn_delim(struct imap_conn *c, char *delim, struct err *e);
 int imap_conn_uid_fetch(struct imap_conn *c, struct mailimap_set *set,
                         struct mailimap_fetch_type *ft, clist **result, int *r, struct err *e);
 
+/* Pipelining: write the commands `cmds` (no tag, no CRLF) each with the next tag, back to
+ * back, then flush; the first one's tag in *tag (the others follow it). secret: the bytes
+ * go to the logger as private (credentials). Returns a MAILIMAP_* code. */
+int imap_conn_send(struct imap_conn *c, const char *const *cmds, size_t n, bool secret, int *tag);
+/* `s` as an IMAP quoted string ("a\"b" for a"b), malloc'd; NULL when it holds a byte a
+ * quoted string cannot carry (control, 8-bit: those need a literal) or out of memory. */
+char *imap_conn_quoted(const char *s);
+/* Read the whole reply to the command tagged `tag`, in the order they were sent; what it
+ * carried (LIST lines, capabilities …) is in c->s->imap_response_info until the next reply
+ * is read. MAILIMAP_NO_ERROR for OK, `fail_code` for NO, else libetpan's code (BAD is
+ * MAILIMAP_ERROR_PROTOCOL); answer a failure with imap_conn_fail. */
+int imap_conn_reply(struct imap_conn *c, int tag, int fail_code);
+
 /* Turn a failed libetpan call `r` into e: a line the guard refused becomes ERR_PROTOCOL
  * with the line's start as the server's words; stream errors become ERR_NET/ERR_TIMEOUT
  * (and the connection is marked dead), response codes ([OVERQUOTA], [TOOBIG],

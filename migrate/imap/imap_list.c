@@ -36,6 +36,12 @@ static void imap_list_flags(const struct mailimap_mbx_list_flags *fl, struct drv
 	}
 }
 
+static void imap_list_free(clist *l)
+{
+	if (l)
+		mailimap_list_result_free(l);
+}
+
 static bool imap_list_subscribed(clist *lsub, const char *name)
 {
 	for (clistiter *it = lsub ? clist_begin(lsub) : NULL; it; it = clist_next(it)) {
@@ -46,21 +52,66 @@ static bool imap_list_subscribed(clist *lsub, const char *name)
 	return false;
 }
 
+/* The reply just read: its LIST (lsub false) or LSUB lines, taken from libetpan. */
+static clist *imap_list_take(struct imap_conn *c, bool lsub)
+{
+	struct mailimap_response_info *ri = c->s->imap_response_info;
+	if (!ri)
+		return NULL;
+	clist **l = lsub ? &ri->rsp_mailbox_lsub : &ri->rsp_mailbox_list;
+	clist *v = *l;
+	*l = NULL;
+	return v;
+}
+
+/* LIST "" "*" and LSUB "" "*" pipelined: one round trip where two were waited for one after
+ * the other. Any IMAP4rev1 server takes commands back to back (RFC 3501 5.5), so this needs
+ * no capability; LIST-EXTENDED's RETURN (SUBSCRIBED) would too, but libetpan 1.9.4 has no
+ * parser for its extended data items (CHILDINFO, OLDNAME): such a reply is a parse error
+ * that ends the session. Both replies are read even when the first failed, so that the
+ * stream stays in step; the first failure is the one reported. */
+static int imap_list_both(struct imap_conn *c, clist **list, clist **lsub, struct err *e)
+{
+	static const char *const cmds[] = {"LIST \"\" \"*\"", "LSUB \"\" \"*\""};
+	*list = *lsub = NULL;
+	int tag;
+	int r = imap_conn_send(c, cmds, 2, false, &tag);
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_conn_fail(c, r, ERR_PROTOCOL, e, "LIST \"\" \"*\"");
+	r = imap_conn_reply(c, tag, MAILIMAP_ERROR_LIST);
+	*list = imap_list_take(c, false);
+	int rc = 0;
+	if (r != MAILIMAP_NO_ERROR)
+		rc = imap_conn_fail(c, r, ERR_PROTOCOL, e, "LIST \"\" \"*\"");
+	if (!c->dead) {
+		struct err lsub_e;
+		err_clear(&lsub_e);
+		r = imap_conn_reply(c, tag + 1, MAILIMAP_ERROR_LSUB);
+		*lsub = imap_list_take(c, true);
+		/* Even when LIST's failure is the one told: a broken stream marks c dead. */
+		if (r != MAILIMAP_NO_ERROR && imap_conn_fail(c, r, ERR_PROTOCOL, &lsub_e, "LSUB \"\" \"*\"") < 0 &&
+		    rc == 0) {
+			*e = lsub_e;
+			rc = -1;
+		}
+	}
+	if (rc == 0 && !*list)        /* libetpan could not allocate its response info */
+		rc = err_set(e, ERR_NOMEM, "out of memory");
+	if (rc < 0) {
+		imap_list_free(*list);
+		imap_list_free(*lsub);
+		*list = *lsub = NULL;
+	}
+	return rc;
+}
+
 int imap_list_folders(struct imap_conn *c, struct drv_folder **out, size_t *n, struct err *e)
 {
 	clist *list = NULL, *lsub = NULL;
 	*out = NULL;
 	*n = 0;
-	if (imap_conn_usable(c, e) < 0)
+	if (imap_conn_usable(c, e) < 0 || imap_list_both(c, &list, &lsub, e) < 0)
 		return -1;
-	int r = mailimap_list(c->s, "", "*", &list);
-	if (r != MAILIMAP_NO_ERROR)
-		return imap_conn_fail(c, r, ERR_PROTOCOL, e, "LIST \"\" \"*\"");
-	r = mailimap_lsub(c->s, "", "*", &lsub);
-	if (r != MAILIMAP_NO_ERROR) {
-		mailimap_list_result_free(list);
-		return imap_conn_fail(c, r, ERR_PROTOCOL, e, "LSUB \"\" \"*\"");
-	}
 	size_t cnt = (size_t)clist_count(list);
 	struct drv_folder *v = calloc(cnt ? cnt : 1, sizeof *v);
 	int rc = v ? 0 : err_set(e, ERR_NOMEM, "out of memory");
@@ -84,8 +135,8 @@ int imap_list_folders(struct imap_conn *c, struct drv_folder **out, size_t *n, s
 		f->subscribed = imap_list_subscribed(lsub, mb->mb_name);
 		k++;
 	}
-	mailimap_list_result_free(list);
-	mailimap_list_result_free(lsub);
+	imap_list_free(list);
+	imap_list_free(lsub);
 	if (rc < 0) {
 		drv_folder_list_free(v, k);
 		return -1;

@@ -78,17 +78,64 @@ static int imapdst_folders(struct dst *d, struct drv_folder **out, size_t *n, st
 	return imap_list_folders(imapdst_conn(d), out, n, e);
 }
 
+/* Whether a failed CREATE (`r`) only says the folder is there already. */
+static bool imapdst_already(struct imapdst *d, int r)
+{
+	struct mailimap_response_info *ri = d->c->s->imap_response_info;
+	return r == MAILIMAP_ERROR_CREATE && ri && ri->rsp_atom && strcasecmp(ri->rsp_atom, "ALREADYEXISTS") == 0;
+}
+
+/* CREATE and SUBSCRIBE sent back to back: one round trip per new subscribed folder, not
+ * two. Both replies are read; a subscription whose CREATE failed (not ALREADYEXISTS) is
+ * taken back, so a folder that could not be made leaves nothing behind. */
+static int imapdst_create_subscribe(struct imapdst *d, const char *quoted, const char *mbox,
+                                    const char *folder, struct err *e)
+{
+	size_t n = strlen(quoted) + sizeof "SUBSCRIBE ";
+	char *create = malloc(n), *sub = malloc(n);
+	int tag = 0, r = MAILIMAP_ERROR_MEMORY;
+	if (create && sub) {
+		snprintf(create, n, "CREATE %s", quoted);
+		snprintf(sub, n, "SUBSCRIBE %s", quoted);
+		const char *const cmds[] = {create, sub};
+		r = imap_conn_send(d->c, cmds, 2, false, &tag);
+	}
+	free(create);
+	free(sub);
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_conn_fail(d->c, r, ERR_PERM, e, "CREATE '%s'", folder);
+	r = imap_conn_reply(d->c, tag, MAILIMAP_ERROR_CREATE);
+	bool made = r == MAILIMAP_NO_ERROR || imapdst_already(d, r);
+	int rc = made ? 0 : imap_conn_fail(d->c, r, ERR_PERM, e, "CREATE '%s'", folder);
+	if (d->c->dead)
+		return rc;
+	r = imap_conn_reply(d->c, tag + 1, MAILIMAP_ERROR_SUBSCRIBE);
+	if (r != MAILIMAP_NO_ERROR) {
+		struct err se;
+		err_clear(&se);
+		imap_conn_fail(d->c, r, ERR_PERM, &se, "SUBSCRIBE '%s'", folder);
+		if (rc == 0) {
+			*e = se;
+			rc = -1;
+		}
+	} else if (!made) {
+		mailimap_unsubscribe(d->c->s, mbox);   /* best effort: the CREATE's error is told */
+	}
+	return rc;
+}
+
 static int imapdst_create_server(struct imapdst *d, const char *mbox, const char *folder,
                                  bool subscribe, struct err *e)
 {
-	int r = mailimap_create(d->c->s, mbox);
-	if (r != MAILIMAP_NO_ERROR) {
-		struct mailimap_response_info *ri = d->c->s->imap_response_info;
-		bool exists = r == MAILIMAP_ERROR_CREATE && ri && ri->rsp_atom &&
-		              strcasecmp(ri->rsp_atom, "ALREADYEXISTS") == 0;
-		if (!exists)
-			return imap_conn_fail(d->c, r, ERR_PERM, e, "CREATE '%s'", folder);
+	char *q = subscribe ? imap_conn_quoted(mbox) : NULL;
+	if (q) {
+		int rc = imapdst_create_subscribe(d, q, mbox, folder, e);
+		free(q);
+		return rc;
 	}
+	int r = mailimap_create(d->c->s, mbox);
+	if (r != MAILIMAP_NO_ERROR && !imapdst_already(d, r))
+		return imap_conn_fail(d->c, r, ERR_PERM, e, "CREATE '%s'", folder);
 	if (subscribe && (r = mailimap_subscribe(d->c->s, mbox)) != MAILIMAP_NO_ERROR)
 		return imap_conn_fail(d->c, r, ERR_PERM, e, "SUBSCRIBE '%s'", folder);
 	return 0;

@@ -25,6 +25,8 @@ struct imapsrc {
 	uint32_t uidvalidity;     /* of the examined mailbox */
 	uint32_t exists;
 	bool examined;
+	/* The UID FETCH 1:* listing, sent with the EXAMINE (pipelined) and kept for list. */
+	clist *listing;
 };
 
 static int imapsrc_open(struct src **out, const struct drv_endpoint *ep,
@@ -61,17 +63,97 @@ static int imapsrc_folders(struct src *s, struct drv_folder **out, size_t *n, st
 	return imap_list_folders(((struct imapsrc *)s)->c, out, n, e);
 }
 
+static void imapsrc_drop_listing(struct imapsrc *s)
+{
+	if (s->listing)
+		mailimap_fetch_list_free(s->listing);
+	s->listing = NULL;
+}
+
+/* EXAMINE and the listing's UID FETCH 1:* sent back to back: one round trip per folder
+ * where two were waited for, since every select is followed by a list (engine, verify,
+ * inventory). libetpan's mailimap_examine is mirrored: a fresh selection info before the
+ * reply is parsed, the state after it. The FETCH's reply is read whatever EXAMINE's was,
+ * to keep the stream in step; after a failed EXAMINE (no mailbox selected) it is a NO or
+ * BAD and is dropped. -1 with e set, or 0 (then *pipelined says whether it was sent: a
+ * name that cannot go in a quoted string takes the plain path). */
+static int imapsrc_examine_listing(struct imapsrc *s, const char *mbox, const char *folder,
+                                   bool *pipelined, struct err *e)
+{
+	static const char fetch[] = "UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE)";
+	char *q = imap_conn_quoted(mbox);
+	*pipelined = q != NULL;
+	if (!q)
+		return 0;
+	size_t n = strlen(q) + sizeof "EXAMINE ";
+	char *line = malloc(n);
+	if (!line) {
+		free(q);
+		return err_set(e, ERR_NOMEM, "out of memory");
+	}
+	snprintf(line, n, "EXAMINE %s", q);
+	free(q);
+	const char *const cmds[] = {line, fetch};
+	mailimap *m = s->c->s;
+	int tag;
+	int r = imap_conn_send(s->c, cmds, 2, false, &tag);
+	free(line);
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_conn_fail(s->c, r, ERR_NOTFOUND, e, "EXAMINE '%s'", folder);
+	if (m->imap_selection_info)
+		mailimap_selection_info_free(m->imap_selection_info);
+	m->imap_selection_info = mailimap_selection_info_new();
+	r = imap_conn_reply(s->c, tag, MAILIMAP_ERROR_EXAMINE);
+	m->imap_state = r == MAILIMAP_NO_ERROR ? MAILIMAP_STATE_SELECTED : MAILIMAP_STATE_AUTHENTICATED;
+	int rc = 0;
+	if (r != MAILIMAP_NO_ERROR) {
+		if (m->imap_selection_info)
+			mailimap_selection_info_free(m->imap_selection_info);
+		m->imap_selection_info = NULL;
+		rc = imap_conn_fail(s->c, r, ERR_NOTFOUND, e, "EXAMINE '%s'", folder);
+	}
+	if (s->c->dead)
+		return rc;
+	struct mailimap_selection_info *si = m->imap_selection_info;
+	uint32_t exists = si ? si->sel_exists : 0;
+	r = imap_conn_reply(s->c, tag + 1, MAILIMAP_ERROR_UID_FETCH);
+	if (m->imap_response_info) {
+		s->listing = m->imap_response_info->rsp_fetch_list;
+		m->imap_response_info->rsp_fetch_list = NULL;
+	}
+	/* libetpan's own UID FETCH takes any FETCH data as success; so does this. */
+	if (r == MAILIMAP_ERROR_UID_FETCH && s->listing && !clist_isempty(s->listing))
+		r = MAILIMAP_NO_ERROR;
+	if (r != MAILIMAP_NO_ERROR) {
+		struct err fe;
+		err_clear(&fe);
+		imap_conn_fail(s->c, r, ERR_PROTOCOL, &fe, "%s", fetch);   /* a broken stream: c dead */
+		if (rc == 0 && (exists > 0 || s->c->dead)) {
+			*e = fe;
+			rc = -1;
+		}
+	}
+	if (rc < 0)
+		imapsrc_drop_listing(s);
+	return rc;
+}
+
 static int imapsrc_select(struct src *src, const char *folder, uint32_t *uidvalidity, struct err *e)
 {
 	struct imapsrc *s = (struct imapsrc *)src;
 	s->examined = false;
+	imapsrc_drop_listing(s);
 	if (imap_conn_usable(s->c, e) < 0)
 		return -1;
 	char *mbox = imap_list_server_name(s->c, folder, e);
 	if (!mbox)
 		return -1;
-	int r = mailimap_examine(s->c->s, mbox);
+	bool pipelined;
+	int rc = imapsrc_examine_listing(s, mbox, folder, &pipelined, e);
+	int r = pipelined ? MAILIMAP_NO_ERROR : mailimap_examine(s->c->s, mbox);
 	free(mbox);
+	if (rc < 0)
+		return -1;
 	if (r != MAILIMAP_NO_ERROR)
 		return imap_conn_fail(s->c, r, ERR_NOTFOUND, e, "EXAMINE '%s'", folder);
 	struct mailimap_selection_info *si = s->c->s->imap_selection_info;
@@ -197,20 +279,20 @@ static int imapsrc_list(struct src *src, struct drv_msg_list *out, struct err *e
 	out->n = 0;
 	if (!s->examined)
 		return err_set(e, ERR_INTERNAL, "imap source: list before select");
-	if (imap_conn_usable(s->c, e) < 0)
-		return -1;
-	if (s->exists == 0)
-		return 0;
-	struct mailimap_set *set = mailimap_set_new_interval(1, 0); /* 1:* */
-	struct mailimap_fetch_type *ft = imapsrc_list_type();
-	clist *result = NULL;
-	int r = set && ft ? mailimap_uid_fetch(s->c->s, set, ft, &result) : MAILIMAP_ERROR_MEMORY;
-	if (set)
-		mailimap_set_free(set);
-	if (ft)
-		mailimap_fetch_type_free(ft);
-	if (r != MAILIMAP_NO_ERROR)
-		return imap_conn_fail(s->c, r, ERR_PROTOCOL, e, "UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE)");
+	clist *result = s->listing;
+	s->listing = NULL;
+	if (!result) {
+		if (imap_conn_usable(s->c, e) < 0)
+			return -1;
+		if (s->exists == 0)
+			return 0;
+		int r;
+		if (imap_conn_uid_fetch(s->c, mailimap_set_new_interval(1, 0), imapsrc_list_type(), &result,
+		                        &r, e) < 0)
+			return -1;
+		if (r != MAILIMAP_NO_ERROR)
+			return imap_conn_fail(s->c, r, ERR_PROTOCOL, e, "UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE)");
+	}
 	size_t cnt = (size_t)clist_count(result);
 	out->v = calloc(cnt ? cnt : 1, sizeof *out->v);
 	int rc = out->v ? 0 : -1;
@@ -297,6 +379,7 @@ static void imapsrc_close(struct src *src)
 	struct imapsrc *s = (struct imapsrc *)src;
 	if (!s)
 		return;
+	imapsrc_drop_listing(s);
 	imap_conn_close(s->c);
 	free(s);
 }

@@ -136,7 +136,7 @@ H_EXTRA_CONF='namespace broken {
   prefix = x.
 }' dovecot_start hup dest good || tap_skip_all "cannot start dovecot (hang-up)"
 dovecot_add_user hup alice 'alice-Pw1' 0
-out=$("$APP" -p "$hup_IMAP" -u alice caps 2>&1); rc=$?
+out=$("$APP" -p "$hup_IMAP" -u alice folders 2>&1); rc=$?
 tap_is "$rc $(echo "$out" | head -n 1 | cut -d: -f2)" "69  network" "server closing the session -> ERR_NET"
 dovecot_stop hup
 
