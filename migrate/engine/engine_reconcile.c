@@ -8,6 +8,7 @@
  * Each destination message is claimed at most once, so duplicates on the source are
  * copied as often as they exist there. The matching is pure (no I/O): unit-tested. */
 #include "migrate/engine/engine_p.h"
+#include "migrate/msg/crlf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -145,10 +146,5 @@ void engine_recon_take(struct engine_recon *r, size_t i)
 
 uint64_t engine_recon_stored_size(const char *d, size_t len)
 {
-	uint64_t n = 0;
-	for (size_t i = 0; i < len; i++) {
-		bool cr = d[i] == '\r', lf = d[i] == '\n';
-		n += (cr && i + 1 < len && d[i + 1] == '\n') ? 0 : (cr || lf) ? 2 : 1;
-	}
-	return n;
+	return crlf_stored_size(d, len);
 }

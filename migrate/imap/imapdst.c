@@ -24,6 +24,7 @@
 #include "migrate/imap/imap_fetch.h"
 #include "migrate/imap/imap_index.h"
 #include "migrate/imap/imap_list.h"
+#include "migrate/msg/crlf.h"
 
 struct imapdst {
 	struct dst base;      /* first: the engine holds a struct dst * */
@@ -315,9 +316,7 @@ static bool imapdst_retry_create(struct imapdst *d, const char *mbox, const char
  * serves its own LF-stored mail so; verify's digests count LF and CR LF alike). */
 static void imapdst_note_bare_cr(struct drv_append *it)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < it->len; i++)
-		n += it->data[i] == '\r' && (i + 1 == it->len || it->data[i + 1] != '\n');
+	size_t n = crlf_count(it->data, it->len).bare_cr;
 	if (!n)
 		return;
 	size_t l = strlen(it->altered);
