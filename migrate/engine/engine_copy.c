@@ -1,5 +1,5 @@
 /* engine_copy: one batch of a folder through the stages, in source order:
- *   fetch    the source sends the bytes
+ *   fetch    the source sends the bytes (engine_fetch.c: on a second thread, ahead)
  *   prepare  digests, date, keywords, and what the UIDL strategy adds
  *   settle   an in-doubt message is looked for on the destination, a message seen under an
  *            older UIDVALIDITY is re-matched: either is FOUND and not appended again
@@ -21,6 +21,7 @@ void engine_items_release(struct engine_item *items, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		buf_release(&items[i].data);
+		free(items[i].raw);
 		if (items[i].spooled)
 			spool_close(&items[i].spool);
 		engine_kw_release(&items[i].kw);
@@ -34,13 +35,7 @@ uint64_t engine_item_stored(const struct engine_item *it)
 	       (it->spooled ? spool_stored(&it->spool) : 0);
 }
 
-/* ---- fetch and prepare ---- */
-
-struct engine_fetch {
-	struct engine_folder *f;
-	struct engine_item *items;
-	size_t n, next;             /* the first item not yet passed back by the source */
-};
+/* ---- prepare ---- */
 
 /* What prepare takes from the header block and the key: Message-ID, date, the bytes the
  * UIDL strategy adds, keywords. `body` is the whole message in memory, or "" for a spooled
@@ -72,16 +67,14 @@ static int engine_copy_finish(struct engine_folder *f, struct engine_item *it, c
 	return 0;
 }
 
-static int engine_copy_prepare(struct engine_folder *f, struct engine_item *it, const char *data,
-                               size_t len, struct err *e)
+static int engine_copy_prepare_raw(struct engine_folder *f, struct engine_item *it, const char *data,
+                                   size_t len, struct err *e)
 {
 	if (digest_sha256_hex(data, len, it->sha_raw, e) < 0 ||
 	    digest_sha256_crlf_hex(data, len, it->sha_crlf, e) < 0)
 		return -1;
 	return engine_copy_finish(f, it, data, len, data, len, e);
 }
-
-/* ---- spooled messages ---- */
 
 /* Header fields are looked for in this much of a spooled message. */
 #define ENGINE_SPOOL_HEAD (256u * 1024)
@@ -111,88 +104,22 @@ static int engine_copy_prepare_spooled(struct engine_folder *f, struct engine_it
 	return rc;
 }
 
-/* Whether a message goes through a spool file: over the threshold (0 = the default), and
- * the source can write one. */
-static bool engine_copy_spools(const struct engine_folder *f, const struct drv_msg *m)
+int engine_copy_prepare(struct engine_folder *f, struct engine_item *it, struct err *e)
 {
-	uint64_t t = f->x->p->migration.spool_threshold;
-	return f->x->src->ops->fetch_spool && m->size > (t ? t : ENGINE_SPOOL_THRESHOLD);
-}
-
-/* One spooled message: a refusal of this message only fails it, as in a batch. */
-static int engine_copy_fetch_spooled(struct engine_folder *f, struct engine_item *it,
-                                     struct err *e)
-{
-	struct src *s = f->x->src;
-	if (spool_open(&it->spool, f->x->p->migration.spool_dir, e) < 0)
-		return err_prefix(e, "message %s: ", it->m->key);
-	it->spooled = true;
-	int rc = s->ops->fetch_spool(s, it->m, &it->spool, e);
-	engine_warnings(f->x);
-	if (rc == 0)
+	if (it->spooled)
 		return engine_copy_prepare_spooled(f, it, e);
-	if (e->scope != ERR_SCOPE_MESSAGE)
-		return err_prefix(e, "fetching from the source: ");
-	return engine_item_fail(f, it, e, e);
-}
-
-static int engine_copy_on_fetch(void *ctx, const struct drv_msg *m, const char *data, size_t len,
-                                struct err *e)
-{
-	struct engine_fetch *x = ctx;
-	/* Drivers call back in order; match by key to stay correct if one is skipped. */
-	for (size_t i = x->next; i < x->n; i++)
-		if (x->items[i].m == m || strcmp(x->items[i].m->key, m->key) == 0) {
-			x->next = i + 1;
-			return engine_copy_prepare(x->f, &x->items[i], data, len, e);
-		}
-	return err_set(e, ERR_PROTOCOL, "source returned a message that was not asked for (%s)", m->key);
-}
-
-/* Fetch every LISTED item: spooled ones one by one, the rest in batches; one the source
- * refuses on its own is failed and the rest are asked for again. */
-static int engine_copy_fetch(struct engine_folder *f, struct engine_item *items, size_t n,
-                             struct err *e)
-{
-	struct src *s = f->x->src;
-	const struct drv_msg *msgs[CAPS_BATCH_MESSAGES];
-	struct engine_fetch x = { f, items, n, 0 };
-	for (size_t i = 0; i < n; i++)
-		if (items[i].state == ENGINE_ITEM_LISTED && engine_copy_spools(f, items[i].m) &&
-		    engine_copy_fetch_spooled(f, &items[i], e) < 0)
-			return -1;
-	while (x.next < n) {
-		size_t k = 0, from = x.next;
-		for (size_t i = from; i < n; i++)
-			if (!items[i].spooled)
-				msgs[k++] = items[i].m;
-		if (k == 0)
-			break;
-		int rc = s->ops->fetch(s, msgs, k, engine_copy_on_fetch, &x, e);
-		engine_warnings(f->x);
-		if (rc == 0)
-			break;
-		/* the first not spooled after the last passed back is the refused one */
-		while (x.next < n && items[x.next].spooled)
-			x.next++;
-		if (e->scope != ERR_SCOPE_MESSAGE || x.next >= n)
-			return err_prefix(e, "fetching from the source: ");
-		if (engine_item_fail(f, &items[x.next], e, e) < 0)
-			return -1;
-		x.next++;
-	}
-	for (size_t i = 0; i < n; i++)
-		if (items[i].state == ENGINE_ITEM_LISTED)
-			return err_set(e, ERR_PROTOCOL, "source did not return message %s", items[i].m->key);
-	return 0;
+	int rc = engine_copy_prepare_raw(f, it, it->raw, it->raw_len, e);
+	free(it->raw);   /* the prepared copy is what goes on: one copy per message in memory */
+	it->raw = NULL;
+	it->raw_len = 0;
+	return rc;
 }
 
 /* ---- settle ---- */
 
 static unsigned engine_copy_flags(const struct engine_folder *f, const struct drv_msg *m)
 {
-	struct src *s = f->x->src;
-	if (s->ops->caps(s) & DRV_SRC_FLAGS)
+	if (f->src_caps & DRV_SRC_FLAGS)
 		return m->flags & ~(unsigned)DRV_FLAG_DELETED;
 	return f->x->p->migration.mark_seen ? DRV_FLAG_SEEN : 0;
 }
@@ -415,7 +342,7 @@ int engine_item_fail(struct engine_folder *f, struct engine_item *it, const stru
 int engine_copy_batch(struct engine_folder *f, struct engine_item *items, size_t n,
                       struct err *e)
 {
-	if (engine_copy_fetch(f, items, n, e) < 0 || engine_copy_settle(f, items, n, e) < 0 ||
+	if (engine_copy_settle(f, items, n, e) < 0 ||
 	    engine_copy_found(f, items, n, e) < 0 || engine_copy_intent(f, items, n, e) < 0 ||
 	    engine_copy_append(f, items, n, e) < 0)
 		return -1;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "migrate/engine/retry.h"
 #include "migrate/msg/hdr.h"
 
 int engine_doubt_init(struct engine_doubt *d, const struct journal_msg_set *set,
@@ -102,21 +103,60 @@ static int engine_doubt_try(struct engine_folder *f, struct engine_item *it, con
 	return rc < 0 ? -1 : 0;
 }
 
-int engine_doubt_resolve(struct engine_folder *f, struct engine_item *it, struct err *e)
+/* One look: by the strategy's header, else the first of the others the server can search. */
+static int engine_doubt_look(struct engine_folder *f, struct engine_item *it, bool *searched,
+                             struct err *e)
 {
 	static const char *const names[] = { "Message-ID", "Subject", "From", "Date" };
 	const char *name, *value;
 	char v[ENGINE_MID_MAX];
-	bool searched = false;
+	*searched = false;
 	if (f->x->uidl->find(it->m->key, it->m->kind, &name, &value) &&
-	    engine_doubt_try(f, it, name, value, &searched, e) < 0)
+	    engine_doubt_try(f, it, name, value, searched, e) < 0)
 		return -1;
-	for (size_t k = 0; k < sizeof names / sizeof names[0] && !searched; k++) {
+	for (size_t k = 0; k < sizeof names / sizeof names[0] && !*searched; k++) {
 		if (!hdr_first(it->data.data, it->data.len, names[k], v, sizeof v) || !v[0])
 			continue;
-		if (engine_doubt_try(f, it, names[k], v, &searched, e) < 0)
+		if (engine_doubt_try(f, it, names[k], v, searched, e) < 0)
 			return -1;
 	}
+	return 0;
+}
+
+/* Not found at the first look: a run killed mid-APPEND may have left the server still
+ * storing it (it read the whole command before it saw the client go), and a session sees
+ * what others stored only when its view of the folder is brought up to date (Dovecot
+ * showed the killed run's messages to the next session only a few commands after its
+ * SELECT). So once per folder the engine waits, selects the folder again and looks again
+ * before anything is appended a second time. */
+static int engine_doubt_again(struct engine_folder *f, struct engine_item *it, bool *searched,
+                              struct err *e)
+{
+	const struct engine_opts *o = f->x->w->sh->opts;
+	struct dst *d = f->x->dst;
+	long ms = o->doubt_grace_ms ? o->doubt_grace_ms : ENGINE_DOUBT_GRACE_MS;
+	uint32_t uidvalidity = 0;
+	if (f->doubt.waited || ms < 0)
+		return 0;
+	f->doubt.waited = true;
+	engine_log(f->x->w, f->x->c->id, "info", "message %s was in doubt and is not on the destination "
+	           "yet: looking again in %.1f s", it->m->key, ms / 1000.0);
+	if (retry_sleep_ms(ms, o->stop))
+		return err_set(e, ERR_TEMP, "interrupted");
+	if (d->ops->select(d, f->dfolder, &uidvalidity, e) < 0)
+		return err_prefix(e, "selecting %s again: ", f->dfolder);
+	if (uidvalidity != f->dst_uidvalidity)
+		return err_set(e, ERR_TEMP, "%s: the destination's UIDVALIDITY changed (%u, was %u)",
+		               f->dfolder, uidvalidity, f->dst_uidvalidity);
+	return engine_doubt_look(f, it, searched, e);
+}
+
+int engine_doubt_resolve(struct engine_folder *f, struct engine_item *it, struct err *e)
+{
+	bool searched = false;
+	if (engine_doubt_look(f, it, &searched, e) < 0 ||
+	    (searched && it->state != ENGINE_ITEM_FOUND && engine_doubt_again(f, it, &searched, e) < 0))
+		return -1;
 	if (!searched)
 		engine_log(f->x->w, f->x->c->id, "warn",
 		           "message %s was in doubt and has no header to look for it by: appended "

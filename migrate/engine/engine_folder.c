@@ -18,34 +18,71 @@ static void engine_folder_count(struct engine_cust *x, const struct drv_msg_list
 	engine_count(x, ENGINE_COUNT_TODO, w->n, 0);
 }
 
-/* Batches in source order, bounded by count and bytes (one big message goes alone). */
+/* The next batch from work item i on, bounded by count and bytes (one big message goes
+ * alone); its size. */
+static size_t engine_folder_fill(const struct engine_work *w, size_t i, struct engine_item *items)
+{
+	size_t nb = 0;
+	uint64_t bb = 0;
+	while (i + nb < w->n && nb < CAPS_BATCH_MESSAGES &&
+	       (nb == 0 || bb + w->todo[i + nb]->size <= CAPS_BATCH_BYTES)) {
+		bb += w->todo[i + nb]->size;
+		items[nb].m = w->todo[i + nb];
+		items[nb].prev = w->prev[i + nb];
+		items[nb].state = ENGINE_ITEM_LISTED;
+		nb++;
+	}
+	return nb;
+}
+
+/* Two batches in flight at most: while the worker takes batch k to the destination
+ * (journal, APPEND, journal), batch k+1 is fetched from the source on a second thread
+ * (engine_fetch.c). The journal sees batch k+1 only once batch k is done, exactly as when
+ * one followed the other; a stop request is obeyed between batches, and a batch fetched
+ * ahead that is not taken is dropped with nothing of it journaled. */
+struct engine_batch {
+	struct engine_item items[CAPS_BATCH_MESSAGES];
+	size_t n;
+	struct engine_fetch fetch;
+};
+
 static int engine_folder_batches(struct engine_folder *f, const struct engine_work *w,
                                  struct err *e)
 {
 	const volatile int *stop = f->x->w->sh->opts->stop;
-	struct engine_item *items = calloc(CAPS_BATCH_MESSAGES, sizeof *items);
+	struct engine_batch *b = calloc(2, sizeof *b);
+	size_t i = 0, cur = 0;
 	int rc = 0;
-	if (!items)
+	if (!b)
 		return err_set(e, ERR_NOMEM, "out of memory");
-	for (size_t i = 0; i < w->n && rc == 0;) {
-		size_t nb = 0;
-		uint64_t bb = 0;
-		while (i + nb < w->n && nb < CAPS_BATCH_MESSAGES &&
-		       (nb == 0 || bb + w->todo[i + nb]->size <= CAPS_BATCH_BYTES)) {
-			bb += w->todo[i + nb]->size;
-			items[nb].m = w->todo[i + nb];
-			items[nb].prev = w->prev[i + nb];
-			items[nb].state = ENGINE_ITEM_LISTED;
-			nb++;
+	b[cur].n = engine_folder_fill(w, i, b[cur].items);
+	i += b[cur].n;
+	if (b[cur].n && !(stop && *stop))
+		engine_fetch_start(&b[cur].fetch, f, b[cur].items, b[cur].n);
+	while (b[cur].n && rc == 0) {
+		struct engine_batch *now = &b[cur], *next = &b[1 - cur];
+		bool stopping = stop && *stop;
+		if (!stopping) {
+			/* the source session is free once this batch's fetch ends: the next one starts */
+			engine_fetch_wait(&now->fetch);
+			next->n = engine_folder_fill(w, i, next->items);
+			i += next->n;
+			if (next->n)
+				engine_fetch_start(&next->fetch, f, next->items, next->n);
 		}
-		if ((stop && *stop) || pace_wait(&f->x->w->sh->pace, nb, f->x->w->sh->opts->stop))
+		if (stopping || pace_wait(&f->x->w->sh->pace, now->n, f->x->w->sh->opts->stop))
 			rc = err_set(e, ERR_TEMP, "interrupted");
-		else
-			rc = engine_copy_batch(f, items, nb, e);
-		engine_items_release(items, nb);
-		i += nb;
+		else if (engine_fetch_take(f, &now->fetch, e) < 0 || engine_copy_batch(f, now->items, now->n, e) < 0)
+			rc = -1;
+		engine_fetch_drop(&now->fetch);
+		engine_items_release(now->items, now->n);
+		now->n = 0;
+		cur = 1 - cur;
 	}
-	free(items);
+	/* stopped or failed with the next batch fetched ahead: wait for it, then drop it */
+	engine_fetch_drop(&b[cur].fetch);
+	engine_items_release(b[cur].items, b[cur].n);
+	free(b);
 	return rc;
 }
 
@@ -143,6 +180,7 @@ int engine_folder_run(struct engine_cust *x, const char *sfolder, const char *df
 	    x->dst->ops->select(x->dst, dfolder, &f.dst_uidvalidity, e) < 0 ||
 	    x->src->ops->list(x->src, &list, e) < 0)
 		goto out;
+	f.src_caps = x->src->ops->caps(x->src);
 	engine_warnings(x);
 	if (journal_msgs_load(x->w->j, x->c->id, sfolder, &set, e) < 0 ||
 	    engine_folder_plan(&f, &list, &set, &w, e) < 0 ||

@@ -5,7 +5,8 @@
  *   engine_folders.c   which source folder goes to which destination folder
  *   engine_folder.c    one folder: list, diff with the journal, batches, sync
  *   engine_diff.c      PURE: listing + journal rows -> work items (no I/O)
- *   engine_copy.c      one batch: fetch -> prepare -> settle -> intent -> append -> done
+ *   engine_fetch.c     one batch's raw fetch, on a second thread while the worker appends
+ *   engine_copy.c      one batch: prepare -> settle -> intent -> append -> done
  *   engine_doubt.c     messages left in doubt by a crash, looked for on the destination
  *   engine_reconcile.c PURE: the journal against the destination's index (missing, found)
  *   engine_rematch.c   messages found again after the source reset a folder's UIDVALIDITY
@@ -113,6 +114,7 @@ void engine_work_free(struct engine_work *w);
 struct engine_doubt {
 	uint32_t *claimed;
 	size_t n, cap;
+	bool waited;                /* the grace before a second look was spent (engine.h) */
 };
 int engine_doubt_init(struct engine_doubt *d, const struct journal_msg_set *set,
                       uint32_t dst_uidvalidity);
@@ -176,6 +178,12 @@ struct engine_item {
 	int tz;
 	struct engine_kw kw;              /* keywords the destination folder keeps */
 	struct journal_msg jm;
+	/* What the raw fetch left for the worker (engine_fetch.c): */
+	char *raw;                        /* the source's bytes (not spooled), until prepared */
+	size_t raw_len;
+	bool fetched;                     /* raw or spool holds the message */
+	bool refused;                     /* the source refused this message on its own: why */
+	struct err why;
 };
 
 /* One folder being copied: its names, UIDVALIDITYs and the state its stages own. */
@@ -183,6 +191,7 @@ struct engine_folder {
 	struct engine_cust *x;
 	const char *sfolder, *dfolder;
 	uint32_t src_uidvalidity, dst_uidvalidity;
+	unsigned src_caps;                /* read once: the source is busy fetching ahead */
 	struct engine_doubt doubt;
 	struct engine_rematch rematch;
 	struct engine_recon recon;
@@ -191,8 +200,35 @@ struct engine_folder {
 
 int engine_folder_run(struct engine_cust *x, const char *sfolder, const char *dfolder,
                       struct err *e);
-/* Copy items[0..n) through every stage. Items refused on their own end FAILED; -1 only
- * when the customer cannot go on. */
+/* The raw fetch of one batch, on a thread of its own (engine_fetch.c). Between start and
+ * take/join the source session and items[0..n) belong to that thread: the worker calls
+ * no src op and reads none of those items. */
+struct engine_fetch {
+	struct engine_folder *f;          /* read only: the plan's spool settings */
+	struct src *src;
+	struct engine_item *items;
+	size_t n, next;                   /* next: the first item not yet passed back */
+	pthread_t th;
+	bool running;
+	int rc;
+	struct err e;                     /* what stopped the fetch (not a message's own refusal) */
+	struct buf warn;                  /* the source's warnings, each ending in '\0' */
+	size_t warn_lost;
+};
+/* Start fetching items[0..n) (all LISTED) from f's source. */
+void engine_fetch_start(struct engine_fetch *j, struct engine_folder *f, struct engine_item *items,
+                        size_t n);
+/* On the worker, in source order: wait for the fetch, log the source's warnings, fail the
+ * messages it refused, prepare the rest. -1 when the batch cannot go on. */
+int engine_fetch_take(struct engine_folder *f, struct engine_fetch *j, struct err *e);
+/* Wait for the fetch to end (the source session is free again). */
+void engine_fetch_wait(struct engine_fetch *j);
+/* Wait for a fetch whose batch is dropped (its items are then released, nothing journaled). */
+void engine_fetch_drop(struct engine_fetch *j);
+/* Prepare a fetched item for the destination (its raw bytes freed). */
+int engine_copy_prepare(struct engine_folder *f, struct engine_item *it, struct err *e);
+/* Take items[0..n) (fetched and prepared, or FAILED) through settle, intent, append and
+ * done. Items refused on their own end FAILED; -1 only when the customer cannot go on. */
 int engine_copy_batch(struct engine_folder *f, struct engine_item *items, size_t n,
                       struct err *e);
 void engine_items_release(struct engine_item *items, size_t n);

@@ -4,8 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "base/buf.h"
 #include "migrate/msg/hdr.h"
+#include "migrate/msg/spool.h"
 
 struct memdrv_src {
 	struct src base;
@@ -35,6 +38,7 @@ void memdrv_init(struct memdrv *m, bool one_mailbox)
 {
 	memset(m, 0, sizeof *m);
 	m->src.one_mailbox = one_mailbox;
+	pthread_mutex_init(&m->mu, NULL);
 }
 
 static void memdrv_store_free(struct memdrv_store *s)
@@ -55,6 +59,7 @@ void memdrv_free(struct memdrv *m)
 {
 	memdrv_store_free(&m->src);
 	memdrv_store_free(&m->dst);
+	pthread_mutex_destroy(&m->mu);
 }
 
 static struct memdrv_folder *memdrv_find(struct memdrv_store *s, const char *name)
@@ -165,17 +170,54 @@ int memdrv_load(struct memdrv *m)
 
 /* ---- faults ---- */
 
+static void memdrv_sleep_ms(unsigned ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+	if (ms)
+		nanosleep(&ts, NULL);
+}
+
 /* Every call of either session counts; the scripted one drops its session. */
 static int memdrv_op(struct memdrv *m, bool *dead, struct err *e)
 {
-	if (*dead)
-		return err_set(e, ERR_NET, "memdrv: connection closed");
-	if (++m->ops == m->drop_after) {
+	int rc = 0;
+	pthread_mutex_lock(&m->mu);
+	if (*dead) {
+		rc = err_set(e, ERR_NET, "memdrv: connection closed");
+	} else if (++m->ops == m->drop_after) {
 		m->drop_after = 0;
 		*dead = true;
-		return err_set(e, ERR_NET, "memdrv: connection reset (scripted, operation %zu)", m->ops);
+		rc = err_set(e, ERR_NET, "memdrv: connection reset (scripted, operation %zu)", m->ops);
 	}
-	return 0;
+	pthread_mutex_unlock(&m->mu);
+	return rc;
+}
+
+static double memdrv_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Whether destination message x shows yet (append_late_ms). */
+static bool memdrv_visible(const struct memdrv_msg *x)
+{
+	return x->visible_at <= 0 || memdrv_now() >= x->visible_at;
+}
+
+/* A fetch (src) or an append (!src) begins or ends; one that begins while the other side
+ * is busy is an overlap. */
+static void memdrv_busy(struct memdrv *m, bool src, bool on)
+{
+	pthread_mutex_lock(&m->mu);
+	if (on && (src ? m->appending : m->fetching))
+		m->overlaps++;
+	if (src)
+		m->fetching = on;
+	else
+		m->appending = on;
+	pthread_mutex_unlock(&m->mu);
 }
 
 /* ---- source ---- */
@@ -260,30 +302,74 @@ static const struct memdrv_msg *memdrv_src_find(struct memdrv_src *x, const char
 	return NULL;
 }
 
+/* The source's bytes of one listed message, or NULL with e set (message scope). */
+static const struct memdrv_msg *memdrv_src_get(struct memdrv_src *x, const struct drv_msg *want,
+                                               struct err *e)
+{
+	const struct memdrv_msg *m = memdrv_src_find(x, want->key);
+	const char *big = x->m->fetch_toobig_key;
+	if (!m || (big && strcmp(big, want->key) == 0)) {
+		err_set(e, m ? ERR_TOOBIG : ERR_NOTFOUND, "memdrv: message %s %s", want->key,
+		        m ? "is too big" : "vanished");
+		e->scope = ERR_SCOPE_MESSAGE;
+		return NULL;
+	}
+	return m;
+}
+
+static int memdrv_src_fetch_all(struct memdrv_src *x, const struct drv_msg *const *msgs, size_t n,
+                                drv_fetch_cb cb, void *ctx, struct err *e)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct memdrv_msg *m = memdrv_src_get(x, msgs[i], e);
+		if (!m || cb(ctx, msgs[i], m->data, m->len, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int memdrv_src_fetch(struct src *s, const struct drv_msg *const *msgs, size_t n,
                             drv_fetch_cb cb, void *ctx, struct err *e)
 {
 	struct memdrv_src *x = (struct memdrv_src *)s;
 	if (memdrv_op(x->m, &x->dead, e) < 0)
 		return -1;
-	for (size_t i = 0; i < n; i++) {
-		const struct memdrv_msg *m = memdrv_src_find(x, msgs[i]->key);
-		const char *big = x->m->fetch_toobig_key;
-		if (!m || (big && strcmp(big, msgs[i]->key) == 0)) {
-			err_set(e, m ? ERR_TOOBIG : ERR_NOTFOUND, "memdrv: message %s %s", msgs[i]->key,
-			        m ? "is too big" : "vanished");
-			e->scope = ERR_SCOPE_MESSAGE;
-			return -1;
-		}
-		if (cb(ctx, msgs[i], m->data, m->len, e) < 0)
-			return -1;
+	memdrv_busy(x->m, true, true);
+	memdrv_sleep_ms(x->m->fetch_ms);
+	int rc = memdrv_src_fetch_all(x, msgs, n, cb, ctx, e);
+	memdrv_busy(x->m, true, false);
+	return rc;
+}
+
+static int memdrv_src_fetch_spool(struct src *s, const struct drv_msg *want, struct spool *sp,
+                                  struct err *e)
+{
+	struct memdrv_src *x = (struct memdrv_src *)s;
+	if (memdrv_op(x->m, &x->dead, e) < 0)
+		return -1;
+	memdrv_busy(x->m, true, true);
+	memdrv_sleep_ms(x->m->fetch_ms);
+	const struct memdrv_msg *m = memdrv_src_get(x, want, e);
+	int rc = m ? spool_write(sp, m->data, m->len, e) : -1;
+	memdrv_busy(x->m, true, false);
+	if (rc == 0) {
+		pthread_mutex_lock(&x->m->mu);
+		x->m->spooled++;
+		pthread_mutex_unlock(&x->m->mu);
 	}
-	return 0;
+	return rc;
+}
+
+static void memdrv_closed(struct memdrv *m)
+{
+	pthread_mutex_lock(&m->mu);
+	m->closed++;
+	pthread_mutex_unlock(&m->mu);
 }
 
 static void memdrv_src_close(struct src *s)
 {
-	((struct memdrv_src *)s)->m->closed++;
+	memdrv_closed(((struct memdrv_src *)s)->m);
 	free(s);
 }
 
@@ -294,6 +380,7 @@ const struct src_ops memdrv_src_ops = {
 	.select = memdrv_src_select,
 	.list = memdrv_src_list,
 	.fetch = memdrv_src_fetch,
+	.fetch_spool = memdrv_src_fetch_spool,
 	.close = memdrv_src_close,
 };
 
@@ -335,6 +422,27 @@ static int memdrv_dst_select(struct dst *d, const char *folder, uint32_t *uidval
 	return 0;
 }
 
+static int memdrv_spool_piece(void *ctx, const char *p, size_t n, struct err *e)
+{
+	struct buf *b = ctx;
+	return buf_append(b, p, n) < 0 ? err_set(e, ERR_NOMEM, "memdrv: out of memory") : 0;
+}
+
+/* What an APPEND stores: the data, then a spooled message's bytes. */
+static struct memdrv_msg *memdrv_push_append(struct memdrv_folder *f, const struct drv_append *a)
+{
+	struct buf b = BUF_INIT;
+	struct err e;
+	if (!a->spool)
+		return memdrv_push(f, a->data, a->len);
+	err_clear(&e);
+	if (buf_append(&b, a->data, a->len) < 0 || spool_each(a->spool, memdrv_spool_piece, &b, &e) < 0)
+		memdrv_need(NULL);
+	struct memdrv_msg *x = memdrv_push(f, b.data, b.len);
+	buf_release(&b);
+	return x;
+}
+
 /* One append with its scripted faults; 1 = failed after storing (in doubt). */
 static int memdrv_append_one(struct memdrv_dst *x, struct drv_append *a, struct err *e)
 {
@@ -350,13 +458,14 @@ static int memdrv_append_one(struct memdrv_dst *x, struct drv_append *a, struct 
 		x->dead = true;
 		return err_set(e, ERR_NET, "memdrv: connection reset during append %zu", k);
 	}
-	struct memdrv_msg *s = memdrv_push(x->sel, a->data, a->len);
+	struct memdrv_msg *s = memdrv_push_append(x->sel, a);
 	s->flags = a->flags;
 	a->uid = m->no_uidplus ? 0 : s->uid;
 	if (memdrv_save(m) < 0)
 		return err_set(e, ERR_IO, "memdrv: saving");
 	if (drop) {
 		x->dead = true;
+		s->visible_at = m->append_late_ms ? memdrv_now() + m->append_late_ms / 1000.0 : 0;
 		return err_set(e, ERR_NET, "memdrv: connection reset after append %zu", k);
 	}
 	return 0;
@@ -366,15 +475,23 @@ static int memdrv_dst_append(struct dst *d, const char *folder, struct drv_appen
                              size_t n, size_t *done, struct err *e)
 {
 	struct memdrv_dst *x = (struct memdrv_dst *)d;
+	struct memdrv *m = x->m;
+	int rc = 0;
 	*done = 0;
-	if (memdrv_op(x->m, &x->dead, e) < 0)
+	if (memdrv_op(m, &x->dead, e) < 0)
 		return -1;
-	if (!(x->sel = memdrv_find(&x->m->dst, folder)))
+	if (!(x->sel = memdrv_find(&m->dst, folder)))
 		return err_set(e, ERR_NOTFOUND, "memdrv: no destination folder %s", folder);
-	for (; *done < n; (*done)++)
-		if (memdrv_append_one(x, &items[*done], e) < 0)
-			return -1;
-	return 0;
+	memdrv_busy(m, false, true);
+	memdrv_sleep_ms(m->append_ms);
+	for (; *done < n && rc == 0; (*done)++)
+		rc = memdrv_append_one(x, &items[*done], e);
+	if (rc < 0)
+		(*done)--;
+	memdrv_busy(m, false, false);
+	if (m->stop && m->stop_after_appends && m->appends >= m->stop_after_appends)
+		*m->stop = 1;
+	return rc;
 }
 
 static int memdrv_dst_find_header(struct dst *d, const char *folder, const char *name,
@@ -389,7 +506,8 @@ static int memdrv_dst_find_header(struct dst *d, const char *folder, const char 
 	struct memdrv_folder *f = memdrv_find(&x->m->dst, folder);
 	*uids = memdrv_need(calloc(f ? f->n + 1 : 1, sizeof **uids));
 	for (size_t i = 0; f && i < f->n; i++)
-		if (hdr_first(f->v[i].data, f->v[i].len, name, v, sizeof v) && strcmp(v, value) == 0)
+		if (memdrv_visible(&f->v[i]) &&
+		    hdr_first(f->v[i].data, f->v[i].len, name, v, sizeof v) && strcmp(v, value) == 0)
 			(*uids)[(*n)++] = f->v[i].uid;
 	return 0;
 }
@@ -417,6 +535,8 @@ static int memdrv_dst_index(struct dst *d, const char *folder, const char *heade
 	struct memdrv_folder *f = memdrv_find(&x->m->dst, folder);
 	out->v = memdrv_need(calloc(f ? f->n + 1 : 1, sizeof *out->v));
 	for (size_t i = 0; f && i < f->n; i++) {
+		if (!memdrv_visible(&f->v[i]))
+			continue;
 		struct drv_index_entry *en = &out->v[out->n++];
 		en->uid = f->v[i].uid;
 		en->size = memdrv_crlf_size(f->v[i].data, f->v[i].len);
@@ -436,7 +556,7 @@ static int memdrv_dst_fetch_uid(struct dst *d, const char *folder, uint32_t uid,
 		return -1;
 	struct memdrv_folder *f = memdrv_find(&x->m->dst, folder);
 	for (size_t i = 0; f && i < f->n; i++)
-		if (f->v[i].uid == uid) {
+		if (f->v[i].uid == uid && memdrv_visible(&f->v[i])) {
 			*data = memdrv_need(malloc(f->v[i].len + 1));
 			memcpy(*data, f->v[i].data, f->v[i].len);
 			*len = f->v[i].len;
@@ -461,7 +581,7 @@ static int memdrv_dst_store_flags(struct dst *d, const char *folder, const uint3
 
 static void memdrv_dst_close(struct dst *d)
 {
-	((struct memdrv_dst *)d)->m->closed++;
+	memdrv_closed(((struct memdrv_dst *)d)->m);
 	free(d);
 }
 
@@ -485,7 +605,20 @@ int memdrv_open(void *ctx, const struct plan_customer *c, enum session_role role
 	struct memdrv *m = ctx;
 	if (role == SESSION_DESTINATION_POP3)
 		return err_set(e, ERR_PERM, "memdrv: no POP3 view of the destination");
-	m->opened++;
+	pthread_mutex_lock(&m->mu);
+	if (++m->opening > m->opening_max)
+		m->opening_max = m->opening;
+	pthread_mutex_unlock(&m->mu);
+	memdrv_sleep_ms(m->open_ms);
+	enum err_class fails = role == SESSION_SOURCE ? m->open_src_fails : m->open_dst_fails;
+	pthread_mutex_lock(&m->mu);
+	m->opening--;
+	if (!fails)
+		m->opened++;
+	pthread_mutex_unlock(&m->mu);
+	if (fails)
+		return err_set(e, fails, "memdrv: %s refused the login (scripted)",
+		               role == SESSION_SOURCE ? "source" : "destination");
 	if (role == SESSION_SOURCE) {
 		struct memdrv_src *x = memdrv_need(calloc(1, sizeof *x));
 		x->base.ops = &memdrv_src_ops;

@@ -11,6 +11,7 @@
 #ifndef CUTOVER_MEMDRV_H
 #define CUTOVER_MEMDRV_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -27,6 +28,7 @@ struct memdrv_msg {
 	unsigned flags;
 	char *data;
 	size_t len;
+	double visible_at;          /* destination: hidden until then (CLOCK_MONOTONIC s; 0: at once) */
 };
 
 struct memdrv_folder {
@@ -48,12 +50,25 @@ struct memdrv {
 	/* Faults. Counts are over the memdrv's life (all sessions), 1-based; 0 = never. */
 	size_t append_net_at;       /* this append fails like a dropped connection (once) */
 	bool append_net_stored;     /* … after the server stored the message (it is in doubt) */
+	unsigned append_late_ms;    /* … and it shows only this much later (the server was still
+	                               storing it when the next session looked) */
 	size_t append_toobig_at;    /* this append is refused: too big (message scope) */
 	const char *fetch_toobig_key;   /* fetching this source key fails: too big (message scope) */
 	size_t drop_after;          /* this operation fails like a dropped session (once) */
 	bool no_uidplus;            /* appends report no UID */
+	enum err_class open_src_fails, open_dst_fails;   /* that side's open fails so (ERR_NONE: opens) */
+	unsigned open_ms, fetch_ms, append_ms;   /* each open / fetch / append takes this long */
+	size_t stop_after_appends;  /* after this many appends, *stop is set (an interrupt) */
+	volatile int *stop;
 	/* Counters. */
 	size_t appends, ops, opened, closed, indexes;
+	/* The engine opens the sessions and fetches ahead on threads of its own: every
+	 * counter above is kept under mu. What ran at the same time: */
+	pthread_mutex_t mu;
+	size_t opening, opening_max;   /* opens under way at once, the most seen */
+	bool fetching, appending;
+	size_t overlaps;               /* fetches and appends that began while the other ran */
+	size_t spooled;                /* messages written through fetch_spool */
 };
 
 void memdrv_init(struct memdrv *m, bool one_mailbox);
