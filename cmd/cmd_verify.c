@@ -281,7 +281,7 @@ static void verify_text(const struct plan *p, const struct verify_row *rows, siz
 		printf("no copy run in the journal yet\n\n");
 	verify_table(rows, n);
 	verify_text_tally(rows, n);
-	printf("\n%zu customer%s verified, %zu with loss; UIDLs preserved: %llu/%llu (%.1f%%) "
+	printf("\n%zu customer%s verified, %zu differ; UIDLs preserved: %llu/%llu (%.1f%%) "
 	       "(strategy: %s)\n", n, n == 1 ? "" : "s", lost, (unsigned long long)pres,
 	       (unsigned long long)total, total ? 100.0 * (double)pres / (double)total : 100.0,
 	       plan_uidl_name(p->migration.uidl));

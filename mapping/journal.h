@@ -105,6 +105,10 @@ struct journal_msg {
 	/* DONE, but not byte for byte: what the destination made us change ("2 NUL bytes
 	 * removed"); NULL = stored exactly. Written by journal_msgs_done. */
 	const char *altered;
+	/* When the row last changed (Unix seconds): read back, and set by the writes that
+	 * insert rows. For an INTENT row, when its APPEND was about to be sent — how long
+	 * ago it may still have been on its way. */
+	int64_t updated;
 };
 
 /* The old POP3 UIDL of a message (src_kind JOURNAL_KEY_UIDL), or NULL when its key is a

@@ -9,7 +9,7 @@
 #define JOURNAL_MSG_COLS                                                                         \
 	"id, customer, folder, src_key, src_seq, src_uidvalidity, src_uid, size, sha256, "        \
 	"message_id, dst_folder, dst_uidvalidity, dst_uid, dst_uidl, flags, state, why, keywords, "  \
-	"src_kind, altered"
+	"src_kind, altered, updated"
 
 /* Rows per page of a walk: small enough to keep memory flat, large enough that the
  * per-page query cost disappears. */
@@ -54,6 +54,7 @@ static int journal_msg_from_row(sqlite3_stmt *st, struct journal_msg *m)
 	m->flags = (unsigned)sqlite3_column_int64(st, 14);
 	m->state = (enum journal_msg_state)sqlite3_column_int(st, 15);
 	m->src_kind = (enum journal_key_kind)sqlite3_column_int(st, 18);
+	m->updated = sqlite3_column_int64(st, 20);
 	if (journal_col_dup(st, 1, &s[0]) | journal_col_dup(st, 2, &s[1]) |
 	    journal_col_dup(st, 3, &s[2]) | journal_col_dup(st, 9, &s[3]) |
 	    journal_col_dup(st, 10, &s[4]) | journal_col_dup(st, 13, &s[5]) |
@@ -213,6 +214,7 @@ static int journal_msgs_upsert(struct journal *j, struct journal_msg *m, size_t 
 		}
 		m[i].id = sqlite3_column_int64(st, 0);
 		m[i].state = state;
+		m[i].updated = now;
 		sqlite3_reset(st);
 	}
 	return journal_tx_commit(j, e);

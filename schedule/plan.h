@@ -231,6 +231,8 @@ struct plan {
 		char *pop3_folder;           /* where POP3-sourced mail goes; default "INBOX" */
 		uint64_t spool_threshold;    /* messages over this many bytes go through a spool file; 1 MB */
 		char *spool_dir;             /* where spool files are made; default $TMPDIR, else /tmp */
+		int in_doubt_wait_seconds;   /* how long after its INTENT an APPEND not confirmed may
+		                                still land on the destination; default 30 */
 	} migration;
 
 	struct plan_resolve *resolve;

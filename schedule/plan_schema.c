@@ -350,6 +350,8 @@ static const struct pk_key k_migration[] = {
 	{ .name = "spool_threshold", .type = PK_BYTES, .off = P(migration.spool_threshold), .min = 1,
 	  .def = 1024 * 1024 },
 	{ .name = "spool_dir", .type = PK_STR, .off = P(migration.spool_dir) },
+	{ .name = "in_doubt_wait", .type = PK_SEC, .off = P(migration.in_doubt_wait_seconds), .min = 0,
+	  .max = 3600, .def = 30 },
 };
 
 static void schema_migration_post(struct plan_ctx *c, yaml_node_t *map, void *base)

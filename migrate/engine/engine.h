@@ -90,14 +90,10 @@ struct engine_opts {
 	 * down from its stop path (connreg_stop) so no worker waits on a silent server.
 	 * NULL = untracked. */
 	struct connreg *conns;
-	/* How long to wait, once per folder, before an in-doubt message that was not found is
-	 * looked for again (0 = ENGINE_DOUBT_GRACE_MS, < 0 = never; tests). */
+	/* How long after its INTENT an in-doubt message not found may still land (0 = the
+	 * plan's migration.in_doubt_wait, < 0 = never look again; tests). */
 	long doubt_grace_ms;
 };
-
-/* A run killed mid-APPEND may leave the server still storing that APPEND when the next
- * run looks for it: the server read the whole command before it saw the client go. */
-#define ENGINE_DOUBT_GRACE_MS 2000
 
 /* Run. Per-customer failures are in the results (and the journal), not in e; e is set only
  * when the run as a whole cannot go on (journal unusable, bad options). *out is an array of

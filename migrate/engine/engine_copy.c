@@ -70,8 +70,7 @@ static int engine_copy_finish(struct engine_folder *f, struct engine_item *it, c
 static int engine_copy_prepare_raw(struct engine_folder *f, struct engine_item *it, const char *data,
                                    size_t len, struct err *e)
 {
-	if (digest_sha256_hex(data, len, it->sha_raw, e) < 0 ||
-	    digest_sha256_crlf_hex(data, len, it->sha_crlf, e) < 0)
+	if (digest_sha256_pair(data, len, it->sha_raw, it->sha_crlf, e) < 0)
 		return -1;
 	return engine_copy_finish(f, it, data, len, data, len, e);
 }
@@ -92,7 +91,9 @@ static int engine_copy_prepare_spooled(struct engine_folder *f, struct engine_it
 	if (digest_stream_init(&d, e) < 0)
 		return -1;
 	int rc = spool_each(&it->spool, engine_copy_digest_piece, &d, e);
-	digest_stream_end(&d, it->sha_raw, it->sha_crlf);
+	/* Always ended (it frees); a digest it could not keep must not reach the journal as "". */
+	if (digest_stream_end(&d, it->sha_raw, it->sha_crlf) < 0 && rc == 0)
+		return err_set(e, ERR_NOMEM, "out of memory");
 	if (rc < 0)
 		return -1;
 	char *head = malloc(ENGINE_SPOOL_HEAD);

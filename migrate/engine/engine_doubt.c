@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "migrate/engine/retry.h"
 #include "migrate/msg/hdr.h"
@@ -123,25 +124,36 @@ static int engine_doubt_look(struct engine_folder *f, struct engine_item *it, bo
 	return 0;
 }
 
-/* Not found at the first look: a run killed mid-APPEND may have left the server still
- * storing it (it read the whole command before it saw the client go), and a session sees
- * what others stored only when its view of the folder is brought up to date (Dovecot
- * showed the killed run's messages to the next session only a few commands after its
- * SELECT). So once per folder the engine waits, selects the folder again and looks again
- * before anything is appended a second time. */
+/* Not found at the first look: an APPEND sent before a kill -9 or a dropped connection
+ * may still be on its way (data in flight on the network, or a server still storing a
+ * batch whose client is gone: it read the whole command before it saw the client go). So
+ * a message whose APPEND was sent less than the plan's in_doubt_wait ago is looked for
+ * again once that time has passed since its INTENT, the folder selected afresh, before
+ * it is appended a second time. An INTENT older than that needs no second look: the first
+ * one was late enough. */
 static int engine_doubt_again(struct engine_folder *f, struct engine_item *it, bool *searched,
                               struct err *e)
 {
 	const struct engine_opts *o = f->x->w->sh->opts;
 	struct dst *d = f->x->dst;
-	long ms = o->doubt_grace_ms ? o->doubt_grace_ms : ENGINE_DOUBT_GRACE_MS;
+	long long wait_ms = o->doubt_grace_ms ? o->doubt_grace_ms
+	                                      : f->x->p->migration.in_doubt_wait_seconds * 1000LL;
 	uint32_t uidvalidity = 0;
-	if (f->doubt.waited || ms < 0)
+	if (wait_ms <= 0)
 		return 0;
-	f->doubt.waited = true;
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	long long now_ms = now.tv_sec * 1000LL + now.tv_nsec / 1000000;
+	/* The journal keeps whole seconds: the INTENT may be up to 1 s later than it says. */
+	long long sent_ms = it->jm.updated ? it->jm.updated * 1000LL + 1000 : now_ms;
+	long long left = sent_ms + wait_ms - now_ms;
+	if (left <= 0)
+		return 0;
 	engine_log(f->x->w, f->x->c->id, "info", "message %s was in doubt and is not on the destination "
-	           "yet: looking again in %.1f s", it->m->key, ms / 1000.0);
-	if (retry_sleep_ms(ms, o->stop))
+	           "yet: its APPEND was sent %lld s ago and may still land; looking again in %.1f s "
+	           "(in_doubt_wait)", it->m->key, it->jm.updated ? (now_ms / 1000 - it->jm.updated) : 0,
+	           left / 1000.0);
+	if (retry_sleep_ms((long)left, o->stop))
 		return err_set(e, ERR_TEMP, "interrupted");
 	if (d->ops->select(d, f->dfolder, &uidvalidity, e) < 0)
 		return err_prefix(e, "selecting %s again: ", f->dfolder);

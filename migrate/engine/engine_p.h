@@ -114,7 +114,6 @@ void engine_work_free(struct engine_work *w);
 struct engine_doubt {
 	uint32_t *claimed;
 	size_t n, cap;
-	bool waited;                /* the grace before a second look was spent (engine.h) */
 };
 int engine_doubt_init(struct engine_doubt *d, const struct journal_msg_set *set,
                       uint32_t dst_uidvalidity);

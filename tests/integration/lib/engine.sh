@@ -48,6 +48,7 @@ e_plan() {
 		  uidl: $uidl
 		  workers: $workers
 		  retry: { attempts: ${E_ATTEMPTS:-3}, first_delay: ${E_FIRST_DELAY:-0s}, max_delay: 1s }
+		  in_doubt_wait: ${E_IN_DOUBT_WAIT:-2s}
 		${E_PLAN_EXTRA:-}
 		customers:
 		EOT
