@@ -9,7 +9,8 @@
 #define CAPS_CUSTOMERS_MAX     1000000u
 #define CAPS_SECRET_MAX        4096u                  /* a password file */
 #define CAPS_BATCH_MESSAGES    50u                    /* messages per fetch/append batch */
-#define CAPS_BATCH_BYTES       (16u * 1024 * 1024)    /* bytes per fetch/append batch */
+#define CAPS_BATCH_BYTES       (8u * 1024 * 1024)     /* bytes per fetch/append batch; two batches are
+                                                         in memory per worker (engine_fetch.c) */
 #define CAPS_WORKERS_MAX       64
 #define CAPS_TEMPLATE_MAX      (1u * 1024 * 1024)
 #define CAPS_UIDLIST_FILE_MAX  (256u * 1024 * 1024)   /* a dovecot-uidlist or UIDL export being merged */

@@ -116,7 +116,8 @@ harness_init() {
 	# Debian's python3 first: a pyenv shim costs ~100 ms per call and may lack modules.
 	if [ -x /usr/bin/python3 ]; then H_PY=/usr/bin/python3; else H_PY=python3; fi
 	# Short paths: Dovecot's unix sockets live under base_dir (108-byte limit).
-	H_DIR=$(mktemp -d /tmp/cvh.XXXXXX) || return 1
+	# H_TMP: where (default /tmp; the bench puts its servers' mail on a tmpfs).
+	H_DIR=$(mktemp -d "${H_TMP:-/tmp}/cvh.XXXXXX") || return 1
 	# Dovecot's unprivileged processes (auth, mail) must traverse it.
 	chmod 755 "$H_DIR"
 	H_SERVERS=""
