@@ -144,14 +144,16 @@ static int engine_doubt_again(struct engine_folder *f, struct engine_item *it, b
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
 	long long now_ms = now.tv_sec * 1000LL + now.tv_nsec / 1000000;
-	/* The journal keeps whole seconds: the INTENT may be up to 1 s later than it says. */
-	long long sent_ms = it->jm.updated ? it->jm.updated * 1000LL + 1000 : now_ms;
+	/* When the INTENT was written: the journal row it was in doubt by (it->prev; it->jm is
+	 * this pass's new row). Whole seconds: the INTENT may be up to 1 s later than it says. */
+	int64_t intent = it->prev ? it->prev->updated : 0;
+	long long sent_ms = intent ? intent * 1000LL + 1000 : now_ms;
 	long long left = sent_ms + wait_ms - now_ms;
 	if (left <= 0)
 		return 0;
 	engine_log(f->x->w, f->x->c->id, "info", "message %s was in doubt and is not on the destination "
 	           "yet: its APPEND was sent %lld s ago and may still land; looking again in %.1f s "
-	           "(in_doubt_wait)", it->m->key, it->jm.updated ? (now_ms / 1000 - it->jm.updated) : 0,
+	           "(in_doubt_wait)", it->m->key, intent ? (long long)(now_ms / 1000 - intent) : 0LL,
 	           left / 1000.0);
 	if (retry_sleep_ms((long)left, o->stop))
 		return err_set(e, ERR_TEMP, "interrupted");
