@@ -8,6 +8,7 @@ void imapguard_init(struct imapguard *g, size_t line_max)
 {
 	memset(g, 0, sizeof *g);
 	g->line_max = line_max ? line_max : IMAPGUARD_LINE_MAX;
+	g->greeting = true;
 }
 
 /* Keep the line's first bytes for the error; bytes a person or a JSON report should not
@@ -93,6 +94,18 @@ static bool imapguard_permflags(struct imapguard *g, unsigned char c)
 	return true;
 }
 
+/* The greeting's response codes: "(" inside "[" ... "]" is refused (imapguard.h). */
+static bool imapguard_greeting(struct imapguard *g, unsigned char c)
+{
+	if (!g->greeting)
+		return true;
+	if (c == '[')
+		g->in_code = true;
+	else if (c == ']')
+		g->in_code = false;
+	return !(c == '(' && g->in_code);
+}
+
 static void imapguard_new_line(struct imapguard *g)
 {
 	g->line_len = 0;
@@ -125,12 +138,14 @@ size_t imapguard_scan(struct imapguard *g, const unsigned char *buf, size_t n)
 		imapguard_keep(g, c);
 		g->line_len++;
 		bool flags_ok = imapguard_permflags(g, c);
-		if (c == '\0' || g->line_len > g->line_max || !flags_ok) {
+		bool greeting_ok = imapguard_greeting(g, c);
+		if (c == '\0' || g->line_len > g->line_max || !flags_ok || !greeting_ok) {
 			/* The rest of the line, up to what this read holds, for the quote. */
 			for (size_t j = i + 1; j < n && buf[j] != '\n' &&
 			                       !(buf[j] == '\r' && j + 1 < n && buf[j + 1] == '\n'); j++)
 				imapguard_keep(g, buf[j]);
-			g->why = c == '\0' ? IMAPGUARD_NUL : !flags_ok ? IMAPGUARD_PERMANENTFLAGS : IMAPGUARD_LONG;
+			g->why = c == '\0' ? IMAPGUARD_NUL : !flags_ok ? IMAPGUARD_PERMANENTFLAGS
+			         : !greeting_ok ? IMAPGUARD_GREETING_LIST : IMAPGUARD_LONG;
 			return line_start;
 		}
 		i++;
@@ -146,6 +161,7 @@ size_t imapguard_scan(struct imapguard *g, const unsigned char *buf, size_t n)
 				return line_start;
 			}
 			imapguard_new_line(g);
+			g->greeting = false;
 			line_start = i;
 			if (literal)
 				g->literal_left = size;
@@ -167,6 +183,8 @@ const char *imapguard_reason(const struct imapguard *g)
 		return "a literal of 4 GiB or more";
 	case IMAPGUARD_PERMANENTFLAGS:
 		return "a malformed PERMANENTFLAGS list";
+	case IMAPGUARD_GREETING_LIST:
+		return "a greeting whose response code carries a list (libetpan cannot parse it safely)";
 	case IMAPGUARD_OK:
 		break;
 	}

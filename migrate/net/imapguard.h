@@ -20,6 +20,10 @@
  * And one syntax check: a "[PERMANENTFLAGS (" whose list does not start with a flag or ")"
  * (e.g. "(*)", "(\\)", "(" at line end) makes the same libetpan error path free a NULL
  * list (found by the fuzzer after the NUL guard, fuzz/seeds/fuzz_imapsrc/).
+ * And in the greeting (the first line after imapguard_init) no response code may carry a
+ * parenthesised list: libetpan's greeting parser dereferences NULL on any
+ * "* OK [PERMANENTFLAGS (...)]" or "[BADCHARSET (...)]", however well formed (fuzz_imapdst;
+ * the same codes later in a session parse fine) — one odd greeting would end the whole run.
  *
  * This file only scans; streameof.c calls it from the low-level read (streameof.h). */
 #ifndef CUTOVER_IMAPGUARD_H
@@ -36,7 +40,7 @@
 #define IMAPGUARD_LINE_MAX ((size_t)64 << 20)
 
 enum imapguard_why { IMAPGUARD_OK, IMAPGUARD_NUL, IMAPGUARD_LONG, IMAPGUARD_HUGE_LITERAL,
-                     IMAPGUARD_PERMANENTFLAGS };
+                     IMAPGUARD_PERMANENTFLAGS, IMAPGUARD_GREETING_LIST };
 
 struct imapguard {
 	size_t line_max;          /* refuse a line longer than this (0 = IMAPGUARD_LINE_MAX) */
@@ -49,6 +53,8 @@ struct imapguard {
 	uint64_t lit_n;
 	bool lit_overflow;        /* more digits than a uint64 holds */
 	int pf_state;             /* "[PERMANENTFLAGS (" matched so far; see imapguard.c */
+	bool greeting;            /* the current line is the first since init: the greeting */
+	bool in_code;             /* on the greeting line, inside "[" ... "]" */
 	char line[IMAPGUARD_LINE_KEEP * 4 + 1];   /* the current line's start, escaped */
 	size_t line_kept;         /* raw bytes of the line represented in line[] */
 	size_t line_used;         /* bytes of line[] used (its strlen) */

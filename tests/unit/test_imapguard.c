@@ -1,7 +1,9 @@
 /* test_imapguard: the scanner that refuses an IMAP server line libetpan's parser cannot take
  * safely (imapguard.h): a NUL byte outside a literal (the libetpan crash the fuzzer found,
  * fuzz/seeds/fuzz_imapsrc/permanentflags-nul.bin), a PERMANENTFLAGS list that does not start
- * with a flag (its second), a line without end, a literal of 4 GiB;
+ * with a flag (its second), a greeting whose response code carries a list (its third, from
+ * fuzz_imapdst: any "* OK [PERMANENTFLAGS (...)]" greeting), a line without end, a literal of
+ * 4 GiB;
  * literal payloads ({n}, {n+}, ~{n}) pass untouched, however the reads split them. Last,
  * through streameof on a real socket: the lines before a refused one still reach libetpan. */
 #include <string.h>
@@ -166,6 +168,7 @@ static void permanentflags_list(void)
 		for (size_t step = 1; step <= strlen(good[i]); step++) {
 			struct imapguard g;
 			imapguard_init(&g, 0);
+			T_INTEQ(imapguard_scan(&g, (const unsigned char *)"* OK\r\n", 6), 6);
 			T_INTEQ(scan_steps(&g, good[i], strlen(good[i]), step), strlen(good[i]));
 			T_INTEQ(g.why, IMAPGUARD_OK);
 		}
@@ -189,6 +192,39 @@ static void permanentflags_list(void)
 	imapguard_init(&g, 0);
 	T_INTEQ(imapguard_scan(&g, (const unsigned char *)lit, strlen(lit)), strlen(lit));
 	T_INTEQ(g.why, IMAPGUARD_OK);
+}
+
+/* The greeting may carry no response code with a list: libetpan's greeting parser crashes
+ * on "[PERMANENTFLAGS (...)]" and "[BADCHARSET (...)]" however well formed. Parentheses in
+ * the greeting's text, codes without a list, and the same codes after the greeting pass. */
+static void greeting_list(void)
+{
+	static const char *good[] = {
+		"* OK Dovecot (Debian) ready.\r\n",
+		"* OK [CAPABILITY IMAP4rev1 SASL-IR AUTH=PLAIN] Courier (tm) ready\r\n",
+		"* PREAUTH [ALERT] hi (there)\r\n* OK [PERMANENTFLAGS (\\Seen)] x\r\n",
+		"* OK hi\r\n* OK [BADCHARSET (UTF-8)] x\r\n",
+	};
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
+		for (size_t step = 1; step <= strlen(good[i]); step++) {
+			struct imapguard g;
+			imapguard_init(&g, 0);
+			T_INTEQ(scan_steps(&g, good[i], strlen(good[i]), step), strlen(good[i]));
+			T_INTEQ(g.why, IMAPGUARD_OK);
+		}
+	static const char *bad[] = {
+		"* OK [PERMANENTFLAGS (\\Seen \\*)] x\r\n", "* OK [PERMANENTFLAGS ()] x\r\n",
+		"* OK [BADCHARSET (x)] x\r\n", "* PREAUTH [PERMANENTFLAGS (\\Seen)] x\r\n",
+		"* BYE [XFOO (a)] x\r\n",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		for (size_t step = 1; step <= strlen(bad[i]); step++) {
+			struct imapguard g;
+			imapguard_init(&g, 0);
+			T_CHECK(scan_steps(&g, bad[i], strlen(bad[i]), step) < strlen(bad[i]));
+			T_INTEQ(g.why, IMAPGUARD_GREETING_LIST);
+			T_CHECK(strstr(imapguard_reason(&g), "greeting") != NULL);
+		}
 }
 
 /* Through streameof on a socket, as imap_conn installs it: the good line before the bad one
@@ -227,6 +263,7 @@ int main(void)
 	T_RUN(huge_literal_refused);
 	T_RUN(quote_is_safe);
 	T_RUN(permanentflags_list);
+	T_RUN(greeting_list);
 	T_RUN(through_streameof);
 	return T_DONE();
 }
