@@ -10,6 +10,7 @@
 #include <gnutls/gnutls.h>
 
 #include "migrate/net/connreg.h"
+#include "migrate/net/saslplain.h"
 #include "migrate/net/tlsverify.h"
 
 /* libetpan reports every byte it sends or receives here; we keep the time, so a stream
@@ -360,34 +361,17 @@ static int imap_conn_plain_ir(struct imap_conn *c, const char *authz, const char
                               const char *pw, const char *what, struct err *e)
 {
 	static const char verb[] = "AUTHENTICATE PLAIN ";
-	size_t az = strlen(authz), ac = strlen(authc), pl = strlen(pw), n = az + ac + pl + 2;
-	char *raw = malloc(n), *line = NULL;
-	gnutls_datum_t b64 = {NULL, 0};
+	char *b64 = saslplain_b64(authz, authc, pw), *line = NULL;
 	int r = MAILIMAP_ERROR_MEMORY, tag = 0;
-	if (raw) {
-		memcpy(raw, authz, az + 1);
-		memcpy(raw + az + 1, authc, ac + 1);
-		memcpy(raw + az + ac + 2, pw, pl);
-		gnutls_datum_t in = {(unsigned char *)raw, (unsigned)n};
-		if (gnutls_base64_encode2(&in, &b64) < 0)
-			b64.data = NULL;
-		gnutls_memset(raw, 0, n);
-		free(raw);
-	}
-	size_t ll = sizeof verb + b64.size;
-	if (b64.data && (line = malloc(ll))) {
-		memcpy(line, verb, sizeof verb - 1);
-		memcpy(line + sizeof verb - 1, b64.data, b64.size);
-		line[ll - 1] = 0;
+	size_t ll = b64 ? sizeof verb + strlen(b64) : 0;
+	if (b64 && (line = malloc(ll))) {
+		snprintf(line, ll, "%s%s", verb, b64);
 		const char *const cmd[] = {line};
 		r = imap_conn_send(c, cmd, 1, true, &tag);
 		gnutls_memset(line, 0, ll);
 		free(line);
 	}
-	if (b64.data) {
-		gnutls_memset(b64.data, 0, b64.size);
-		gnutls_free(b64.data);
-	}
+	saslplain_free(b64);
 	if (r == MAILIMAP_NO_ERROR && !mailimap_read_line(c->s))
 		r = MAILIMAP_ERROR_STREAM;
 	if (r != MAILIMAP_NO_ERROR)

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "migrate/net/saslplain.h"
 #include "migrate/pop3/apop.h"
 #include "migrate/pop3/pop3resp.h"
 
@@ -179,19 +180,7 @@ static int pop3auth_plain(mailpop3 *f, const struct drv_login *l, const struct p
 	if (pop3auth_check_arg("user name", l->user, true, e) < 0 ||
 	    (l->master_user && pop3auth_check_arg("master user", l->master_user, true, e) < 0))
 		return -1;
-	size_t az = strlen(authz), ac = strlen(authc), pw = strlen(l->password);
-	size_t n = az + 1 + ac + 1 + pw;
-	char *raw = malloc(n);
-	if (!raw)
-		return err_set(e, ERR_NOMEM, "POP3 AUTH PLAIN: out of memory");
-	memcpy(raw, authz, az);
-	raw[az] = '\0';
-	memcpy(raw + az + 1, authc, ac);
-	raw[az + 1 + ac] = '\0';
-	memcpy(raw + az + ac + 2, l->password, pw);
-	char *b64 = pop3auth_b64(raw, n);
-	gnutls_memset(raw, 0, n);
-	free(raw);
+	char *b64 = saslplain_b64(authz, authc, l->password);
 	if (!b64)
 		return err_set(e, ERR_NOMEM, "POP3 AUTH PLAIN: out of memory");
 	size_t ll = strlen(b64) + 16;
@@ -207,8 +196,7 @@ static int pop3auth_plain(mailpop3 *f, const struct drv_login *l, const struct p
 	} else {
 		err_set(e, ERR_NOMEM, "POP3 AUTH PLAIN: out of memory");
 	}
-	gnutls_memset(b64, 0, strlen(b64));
-	free(b64);
+	saslplain_free(b64);
 	return rc;
 }
 
