@@ -318,17 +318,6 @@ int imap_append_one(struct imap_conn *c, const char *mbox, struct drv_append *it
 	return 0;
 }
 
-static int imap_append_quoted(struct buf *b, const char *s)
-{
-	if (buf_puts(b, "\"") < 0)
-		return -1;
-	for (; *s; s++)
-		if ((*s == '"' || *s == '\\') ? buf_append(b, "\\", 1) < 0 || buf_append(b, s, 1) < 0
-		                              : buf_append(b, s, 1) < 0)
-			return -1;
-	return buf_puts(b, "\"");
-}
-
 static const char *const imap_append_months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
@@ -384,7 +373,7 @@ static int imap_append_multi_send(struct imap_conn *c, const char *mbox,
 	buf_init(&b, CAPS_MESSAGE_MAX + CAPS_LINE_MAX);
 	int r = mailimap_send_current_tag(c->s);
 	if (r == MAILIMAP_NO_ERROR)
-		r = buf_puts(&b, "APPEND ") < 0 || imap_append_quoted(&b, mbox) < 0 ? MAILIMAP_ERROR_MEMORY
+		r = buf_puts(&b, "APPEND ") < 0 || imap_conn_put_quoted(&b, mbox) < 0 ? MAILIMAP_ERROR_MEMORY
 		                                                                    : MAILIMAP_NO_ERROR;
 	for (size_t i = 0; r == MAILIMAP_NO_ERROR && i < n; i++) {
 		/* One scan for the length; a message that is CR LF throughout (stored == len, the

@@ -216,26 +216,28 @@ int imap_conn_send(struct imap_conn *c, const char *const *cmds, size_t n, bool 
 	return r;
 }
 
+int imap_conn_put_quoted(struct buf *b, const char *s)
+{
+	if (buf_puts(b, "\"") < 0)
+		return -1;
+	for (; *s; s++)
+		if (((*s == '"' || *s == '\\') && buf_append(b, "\\", 1) < 0) || buf_append(b, s, 1) < 0)
+			return -1;
+	return buf_puts(b, "\"");
+}
+
 char *imap_conn_quoted(const char *s)
 {
-	size_t n = 3;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
 		if (*p < 0x20 || *p > 0x7e)
 			return NULL;
-		n += *p == '"' || *p == '\\' ? 2 : 1;
-	}
-	char *q = malloc(n), *w = q;
-	if (!q)
+	struct buf b;
+	buf_init(&b, 0);
+	if (imap_conn_put_quoted(&b, s) < 0) {
+		buf_release(&b);
 		return NULL;
-	*w++ = '"';
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			*w++ = '\\';
-		*w++ = *s;
 	}
-	*w++ = '"';
-	*w = 0;
-	return q;
+	return buf_detach(&b);
 }
 
 /* Parse the reply whose first line mailimap_read_line has read. libetpan compares a reply's

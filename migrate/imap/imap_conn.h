@@ -11,6 +11,7 @@
 
 #include <libetpan/libetpan.h>
 
+#include "base/buf.h"
 #include "base/err.h"
 #include "migrate/driver.h"
 #include "migrate/net/streameof.h"
@@ -59,8 +60,11 @@ int imap_conn_uid_fetch(struct imap_conn *c, struct mailimap_set *set,
  * back, then flush; the first one's tag in *tag (the others follow it). secret: the bytes
  * go to the logger as private (credentials). Returns a MAILIMAP_* code. */
 int imap_conn_send(struct imap_conn *c, const char *const *cmds, size_t n, bool secret, int *tag);
-/* `s` as an IMAP quoted string ("a\"b" for a"b), malloc'd; NULL when it holds a byte a
- * quoted string cannot carry (control, 8-bit: those need a literal) or out of memory. */
+/* Append `s` as an IMAP quoted string ("a\"b" for a"b) to b, as it is: 0, or -1 when
+ * memory runs out. */
+int imap_conn_put_quoted(struct buf *b, const char *s);
+/* The same, malloc'd; NULL when `s` holds a byte a quoted string cannot carry (control,
+ * 8-bit: those need a literal) or out of memory. */
 char *imap_conn_quoted(const char *s);
 /* Read the whole reply to the command tagged `tag`, in the order they were sent; what it
  * carried (LIST lines, capabilities …) is in c->s->imap_response_info until the next reply
