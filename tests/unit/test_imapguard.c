@@ -154,38 +154,48 @@ static void quote_is_safe(void)
 		T_CHECK((unsigned char)*p >= 0x20 && *p != 0x7f);
 }
 
+/* Each case in reads of every size from 1 byte to the whole, after `greeting` (a first
+ * line, NULL = none): all of it passes when `why` is IMAPGUARD_OK, else it is refused for
+ * `why`, with `reason` (NULL = not checked) in the words. */
+static void scan_cases(const char *const *cases, size_t n, const char *greeting,
+                       enum imapguard_why why, const char *reason)
+{
+	for (size_t i = 0; i < n; i++)
+		for (size_t step = 1; step <= strlen(cases[i]); step++) {
+			struct imapguard g;
+			imapguard_init(&g, 0);
+			if (greeting)
+				T_INTEQ(imapguard_scan(&g, (const unsigned char *)greeting, strlen(greeting)),
+				        strlen(greeting));
+			size_t passed = scan_steps(&g, cases[i], strlen(cases[i]), step);
+			if (why == IMAPGUARD_OK)
+				T_INTEQ(passed, strlen(cases[i]));
+			else
+				T_CHECK(passed < strlen(cases[i]));
+			T_INTEQ(g.why, why);
+			if (reason)
+				T_CHECK(strstr(imapguard_reason(&g), reason) != NULL);
+		}
+}
+
 /* "[PERMANENTFLAGS (" must go on with a flag or ")": libetpan frees a NULL list otherwise
  * (the fuzzer's second crash, fuzz/seeds/fuzz_imapsrc/permanentflags-ctl.bin). */
 static void permanentflags_list(void)
 {
-	static const char *good[] = {
+	static const char *const good[] = {
 		"* OK [PERMANENTFLAGS ()] x\r\n", "* OK [PERMANENTFLAGS (\\Seen \\*)] x\r\n",
 		"* OK [PERMANENTFLAGS (\\*)] x\r\n", "* OK [PERMANENTFLAGS ($Label1)] x\r\n",
 		"* OK [PERMANENTFLAGS (\\Seen *)] x\r\n",      /* a later bad one: libetpan copes */
 		"* OK PERMANENTFLAGS (*)\r\n", "* OK [[PERMANENTFLAGS (a)] x\r\n",
 	};
-	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
-		for (size_t step = 1; step <= strlen(good[i]); step++) {
-			struct imapguard g;
-			imapguard_init(&g, 0);
-			T_INTEQ(imapguard_scan(&g, (const unsigned char *)"* OK\r\n", 6), 6);
-			T_INTEQ(scan_steps(&g, good[i], strlen(good[i]), step), strlen(good[i]));
-			T_INTEQ(g.why, IMAPGUARD_OK);
-		}
-	static const char *bad[] = {
+	scan_cases(good, sizeof good / sizeof good[0], "* OK\r\n", IMAPGUARD_OK, NULL);
+	static const char *const bad[] = {
 		"* OK [PERMANENTFLAGS (*)] x\r\n", "* OK [PERMANENTFLAGS (\\)] x\r\n",
 		"* OK [PERMANENTFLAGS (\x10*AL+] ready\r\n", "* OK [PERMANENTFLAGS (\r\n",
 		"a1 OK [permanentflags ({)] done\r\n", "* OK [PERMANENTFLAGS (\\ )] x\r\n",
 		"* NO [PERMANENTFLAGS ((\\Seen)] x\r\n",
 	};
-	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-		for (size_t step = 1; step <= strlen(bad[i]); step++) {
-			struct imapguard g;
-			imapguard_init(&g, 0);
-			T_INTEQ(imapguard_scan(&g, (const unsigned char *)"* OK\r\n", 6), 6);
-			T_CHECK(scan_steps(&g, bad[i], strlen(bad[i]), step) < strlen(bad[i]));
-			T_INTEQ(g.why, IMAPGUARD_PERMANENTFLAGS);
-		}
+	scan_cases(bad, sizeof bad / sizeof bad[0], "* OK\r\n", IMAPGUARD_PERMANENTFLAGS, NULL);
 	/* In a literal's payload the same bytes are only data. */
 	static const char lit[] = "* 1 FETCH (BODY[] {22}\r\n[PERMANENTFLAGS (*)] )\r\n";
 	struct imapguard g;
@@ -199,32 +209,19 @@ static void permanentflags_list(void)
  * the greeting's text, codes without a list, and the same codes after the greeting pass. */
 static void greeting_list(void)
 {
-	static const char *good[] = {
+	static const char *const good[] = {
 		"* OK Dovecot (Debian) ready.\r\n",
 		"* OK [CAPABILITY IMAP4rev1 SASL-IR AUTH=PLAIN] Courier (tm) ready\r\n",
 		"* PREAUTH [ALERT] hi (there)\r\n* OK [PERMANENTFLAGS (\\Seen)] x\r\n",
 		"* OK hi\r\n* OK [BADCHARSET (UTF-8)] x\r\n",
 	};
-	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
-		for (size_t step = 1; step <= strlen(good[i]); step++) {
-			struct imapguard g;
-			imapguard_init(&g, 0);
-			T_INTEQ(scan_steps(&g, good[i], strlen(good[i]), step), strlen(good[i]));
-			T_INTEQ(g.why, IMAPGUARD_OK);
-		}
-	static const char *bad[] = {
+	scan_cases(good, sizeof good / sizeof good[0], NULL, IMAPGUARD_OK, NULL);
+	static const char *const bad[] = {
 		"* OK [PERMANENTFLAGS (\\Seen \\*)] x\r\n", "* OK [PERMANENTFLAGS ()] x\r\n",
 		"* OK [BADCHARSET (x)] x\r\n", "* PREAUTH [PERMANENTFLAGS (\\Seen)] x\r\n",
 		"* BYE [XFOO (a)] x\r\n",
 	};
-	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-		for (size_t step = 1; step <= strlen(bad[i]); step++) {
-			struct imapguard g;
-			imapguard_init(&g, 0);
-			T_CHECK(scan_steps(&g, bad[i], strlen(bad[i]), step) < strlen(bad[i]));
-			T_INTEQ(g.why, IMAPGUARD_GREETING_LIST);
-			T_CHECK(strstr(imapguard_reason(&g), "greeting") != NULL);
-		}
+	scan_cases(bad, sizeof bad / sizeof bad[0], NULL, IMAPGUARD_GREETING_LIST, "greeting");
 }
 
 /* Through streameof on a socket, as imap_conn installs it: the good line before the bad one
